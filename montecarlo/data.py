@@ -1,0 +1,74 @@
+"""Data-set families on the unit sphere and label patterns, all derived from a seed.
+
+Families (each returns X of shape (n, d) with unit rows):
+- ``random``: independent uniform directions;
+- ``orthonormal``: n orthonormal rows (needs n <= d);
+- ``clusters``: a few centres, points within angle ``spread`` of their centre
+  (nearly parallel points);
+- ``antipodal``: pairs x, -x + small noise (nearly antipodal pairs);
+- ``circle``: points on one great circle (needs d >= 2).
+Label patterns: ``random`` (uniform on [-1, 1]), ``signs`` (random +-1), ``ones``
+(all +1), ``alternating`` (+1, -1, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bounds import _validate as v
+
+__all__ = ["FAMILIES", "LABELS", "make_data", "make_labels"]
+
+FAMILIES = ("random", "orthonormal", "clusters", "antipodal", "circle")
+LABELS = ("random", "signs", "ones", "alternating")
+
+
+def _normalize(A: np.ndarray) -> np.ndarray:
+    return A / np.linalg.norm(A, axis=1, keepdims=True)
+
+
+def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> np.ndarray:
+    """A data set of the named family (see module docstring)."""
+    n, d = v.positive_int("n", n), v.positive_int("d", d)
+    spread = v.nonneg("spread", spread)
+    rng = np.random.default_rng(seed)
+    if family == "random":
+        return _normalize(rng.standard_normal((n, d)))
+    if family == "orthonormal":
+        if n > d:
+            v.fail("n", n, f"n <= d = {d} for an orthonormal set")
+        q, _ = np.linalg.qr(rng.standard_normal((d, n)))
+        return q.T.copy()
+    if family == "clusters":
+        k = max(1, int(np.ceil(np.sqrt(n))))
+        centres = _normalize(rng.standard_normal((k, d)))
+        pts = centres[np.arange(n) % k] + spread * rng.standard_normal((n, d)) / np.sqrt(d)
+        return _normalize(pts)
+    if family == "antipodal":
+        half = _normalize(rng.standard_normal(((n + 1) // 2, d)))
+        pts = np.concatenate([half, -half])[:n]
+        return _normalize(pts + spread * rng.standard_normal((n, d)) / np.sqrt(d))
+    if family == "circle":
+        if d < 2:
+            v.fail("d", d, "d >= 2 for points on a great circle")
+        q, _ = np.linalg.qr(rng.standard_normal((d, 2)))
+        ang = rng.uniform(0, 2 * np.pi, n)
+        return np.cos(ang)[:, None] * q[:, 0] + np.sin(ang)[:, None] * q[:, 1]
+    v.fail("family", family, f"one of {FAMILIES}")
+    raise AssertionError  # unreachable
+
+
+def make_labels(pattern: str, n: int, seed: int) -> np.ndarray:
+    """Labels y with |y_i| <= 1 of the named pattern."""
+    n = v.positive_int("n", n)
+    rng = np.random.default_rng(seed)
+    if pattern == "random":
+        return rng.uniform(-1.0, 1.0, n)
+    if pattern == "signs":
+        return rng.choice(np.array([-1.0, 1.0]), n)
+    if pattern == "ones":
+        return np.ones(n)
+    if pattern == "alternating":
+        return np.where(np.arange(n) % 2 == 0, 1.0, -1.0)
+    v.fail("pattern", pattern, f"one of {LABELS}")
+    raise AssertionError  # unreachable

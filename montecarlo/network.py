@@ -1,0 +1,144 @@
+"""The one-hidden-layer network of Section 2.1 (BOUNDS.md section 0).
+
+f(x; W, b) = m^{-1/2} sum_r a_r relu(<w_r, x> - b_r), with a fixed and (W, b) trained.
+Everything is vectorized over neurons and inputs; work over neurons is chunked so memory
+stays O(n * CHUNK) whatever m is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bounds import _validate as v
+
+__all__ = [
+    "CHUNK",
+    "Network",
+    "init_standard",
+    "init_symmetric",
+    "initialize",
+    "activation",
+    "forward",
+    "jacobian",
+    "empirical_ntk",
+    "unit_rows_from",
+]
+
+CHUNK = 1 << 14  # neurons per block
+
+
+@dataclass
+class Network:
+    """Parameters (W, b, a); W has shape (m, d), b and a shape (m,)."""
+
+    W: np.ndarray
+    b: np.ndarray
+    a: np.ndarray
+
+    @property
+    def m(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.W.shape[1]
+
+    def copy(self) -> "Network":
+        return Network(self.W.copy(), self.b.copy(), self.a.copy())
+
+    def theta(self) -> np.ndarray:
+        """The trained parameters (W, b) flattened, in the row order of :func:`jacobian`."""
+        return np.concatenate([self.W.ravel(), self.b])
+
+
+def _rng(seed) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        v.fail("seed", seed, "an int or numpy Generator (every run must reproduce)")
+    return np.random.default_rng(seed)
+
+
+def init_standard(m: int, d: int, B: float, seed) -> Network:
+    """Standard initialization: w_r ~ N(0, I_d), a_r ~ unif{-1, +1}, b_r = B."""
+    m, d, B = v.positive_int("m", m), v.positive_int("d", d), v.bias(B)
+    rng = _rng(seed)
+    W = rng.standard_normal((m, d))
+    a = rng.choice(np.array([-1.0, 1.0]), size=m)
+    return Network(W, np.full(m, B), a)
+
+
+def init_symmetric(m: int, d: int, B: float, seed) -> Network:
+    """Symmetric initialization (Definition 3.7): neuron r + m/2 copies (w_r, b_r) with
+    a_{r+m/2} = -a_r, so f(.; W(0), b(0)) = 0 exactly."""
+    m, d, B = v.even_int("m", m), v.positive_int("d", d), v.bias(B)
+    half = init_standard(m // 2, d, B, seed)
+    return Network(
+        np.concatenate([half.W, half.W]), np.concatenate([half.b, half.b]),
+        np.concatenate([half.a, -half.a]),
+    )
+
+
+def initialize(m: int, d: int, B: float, seed, symmetric: bool = False) -> Network:
+    """Either initialization, by flag."""
+    return (init_symmetric if symmetric else init_standard)(m, d, B, seed)
+
+
+def _check(X, net: Network) -> np.ndarray:
+    X = v.unit_rows("X", X)
+    if X.shape[1] != net.d:
+        v.fail("X.shape[1]", X.shape[1], f"equal to the network's input dimension d = {net.d}")
+    return X
+
+
+def _blocks(m: int, chunk: int):
+    for s in range(0, m, chunk):
+        yield slice(s, min(s + chunk, m))
+
+
+def activation(X, net: Network) -> np.ndarray:
+    """Activation pattern 1_{r,i} = 1{<w_r, x_i> >= b_r}, boolean of shape (n, m)."""
+    X = _check(X, net)
+    return (X @ net.W.T) >= net.b
+
+
+def forward(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
+    """f(x_i) for every row of X, shape (n,)."""
+    X = _check(X, net)
+    out = np.zeros(X.shape[0])
+    for s in _blocks(net.m, chunk):
+        pre = X @ net.W[s].T - net.b[s]
+        out += np.maximum(pre, 0.0) @ net.a[s]
+    return out / np.sqrt(net.m)
+
+
+def jacobian(X, net: Network) -> np.ndarray:
+    """Z, the m(d+1) x n Jacobian of (W, b) -> f: column i is grad_theta f(x_i), rows
+    ordered as W.ravel() then b (as in :meth:`Network.theta`). Materializes m(d+1) x n."""
+    X = _check(X, net)
+    act = activation(X, net).T.astype(float)  # (m, n)
+    coef = act * net.a[:, None] / np.sqrt(net.m)  # (m, n)
+    ZW = coef[:, None, :] * X.T[None, :, :]  # (m, d, n)
+    return np.concatenate([ZW.reshape(net.m * net.d, -1), -coef], axis=0)
+
+
+def empirical_ntk(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
+    """H = Z^T Z = (1/m) sum_r (<x_i, x_j> + 1) 1_{r,i} 1_{r,j}, without materializing Z."""
+    X = _check(X, net)
+    n = X.shape[0]
+    counts = np.zeros((n, n))
+    for s in _blocks(net.m, chunk):
+        A = ((X @ net.W[s].T) >= net.b[s]).astype(float)
+        counts += A @ A.T
+    return (X @ X.T + 1.0) * counts / net.m
+
+
+def unit_rows_from(raw) -> np.ndarray:
+    """Normalize the rows of a raw array to unit length (data generators use this)."""
+    arr = np.asarray(raw, dtype=float)
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    if np.any(norms == 0):
+        v.fail("raw", arr, "no zero rows (cannot normalize)")
+    return arr / norms

@@ -1,0 +1,145 @@
+"""Exact confidence statements used by every Monte Carlo check.
+
+All limits are *one-sided at level alpha* unless the name says two-sided, so that a check
+"bound refuted when the lower limit exceeds it" has false-alarm probability <= alpha.
+Default alpha is :data:`ALPHA` = 1e-7 per check (the guide asks for <= 1e-6).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from bounds import _validate as v
+
+__all__ = [
+    "ALPHA",
+    "clopper_pearson",
+    "binomial_exceedance_pvalue",
+    "ExceedanceTest",
+    "exceedance_test",
+    "quantile_limits",
+    "bounded_mean_limits",
+]
+
+ALPHA = 1e-7
+
+
+def _alpha(alpha: float) -> float:
+    return v.probability("alpha", alpha)
+
+
+def _counts(k, n) -> tuple[int, int]:
+    n = v.positive_int("n", n)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+        v.fail("k", k, f"an integer with 0 <= k <= n = {n}")
+    return int(k), n
+
+
+def clopper_pearson(k: int, n: int, alpha: float = ALPHA, side: str = "two") -> tuple[float, float]:
+    """Exact Clopper-Pearson limits for a binomial proportion from k successes in n trials.
+
+    side="two": the two-sided (1 - alpha) interval (alpha/2 in each tail);
+    side="lower"/"upper": only that limit at one-sided level alpha (the other is 0 or 1).
+    """
+    k, n = _counts(k, n)
+    alpha = _alpha(alpha)
+    if side not in ("two", "lower", "upper"):
+        v.fail("side", side, "one of 'two', 'lower', 'upper'")
+    a = alpha / 2 if side == "two" else alpha
+    lo = 0.0 if k == 0 else float(stats.beta.ppf(a, k, n - k + 1))
+    hi = 1.0 if k == n else float(stats.beta.isf(a, k + 1, n - k))
+    if side == "lower":
+        return lo, 1.0
+    if side == "upper":
+        return 0.0, hi
+    return lo, hi
+
+
+def binomial_exceedance_pvalue(k: int, n: int, delta: float) -> float:
+    """P[Binomial(n, delta) >= k]: the exact p-value of k failures in n draws against a claim
+    "the failure probability is at most delta" (small p-value: the claim is refuted)."""
+    k, n = _counts(k, n)
+    delta = v.probability("delta", delta)
+    return 1.0 if k == 0 else float(stats.binom.sf(k - 1, n, delta))
+
+
+@dataclass(frozen=True)
+class ExceedanceTest:
+    """Result of the exact binomial test of "with probability at least 1 - delta"."""
+
+    exceedances: int
+    draws: int
+    delta: float
+    pvalue: float
+    alpha: float
+    failure_upper: float  # Clopper-Pearson upper limit of the failure probability
+
+    @property
+    def refuted(self) -> bool:
+        return self.pvalue < self.alpha
+
+
+def exceedance_test(values, bound, delta: float, alpha: float = ALPHA) -> ExceedanceTest:
+    """Count values > bound and test the claim P[value > bound] <= delta exactly."""
+    vals = np.asarray(values, dtype=float).ravel()
+    v.finite("values", vals)
+    k = int(np.count_nonzero(vals > bound))
+    n = vals.size
+    return ExceedanceTest(
+        k, n, float(delta), binomial_exceedance_pvalue(k, n, delta), _alpha(alpha),
+        clopper_pearson(k, n, alpha, "upper")[1],
+    )
+
+
+def quantile_limits(samples, q: float, alpha: float = ALPHA) -> tuple[float, float]:
+    """Order-statistic confidence limits (lower, upper) for the q-quantile, each one-sided
+    at level alpha, valid for any distribution (ties included).
+
+    P[X_(l) > xi_q] <= P[Binomial(N, q) <= l - 1] <= alpha, and symmetrically for the upper
+    limit. When N is too small for a limit, it is -inf or +inf.
+    """
+    x = np.sort(np.asarray(samples, dtype=float).ravel())
+    v.finite("samples", x)
+    N = x.size
+    if N < 1:
+        v.fail("len(samples)", N, ">= 1")
+    q = v.probability("q", q)
+    alpha = _alpha(alpha)
+    j = np.arange(N + 1)
+    cdf = stats.binom.cdf(j, N, q)  # P[Bin <= j]
+    ok_lo = np.flatnonzero(cdf <= alpha)  # l - 1 candidates
+    lower = x[int(ok_lo[-1])] if ok_lo.size else -math.inf  # X_(l), l = j + 1 (1-based)
+    sf = stats.binom.sf(j - 1, N, q)  # P[Bin >= j]
+    ok_hi = np.flatnonzero((sf <= alpha) & (j >= 1))
+    upper = x[int(ok_hi[0]) - 1] if ok_hi.size else math.inf
+    return float(lower), float(upper)
+
+
+def bounded_mean_limits(samples, low: float, high: float, alpha: float = ALPHA) -> tuple[float, float]:
+    """Confidence limits for the mean of a variable known to lie in [low, high].
+
+    Each side at level alpha: the smaller of Hoeffding's and Maurer-Pontil's empirical
+    Bernstein deviation, each spent at alpha/2 so the minimum stays valid.
+    """
+    x = np.asarray(samples, dtype=float).ravel()
+    v.finite("samples", x)
+    low, high = float(low), float(high)
+    if not high > low:
+        v.fail("high", high, f"high > low = {low}")
+    if x.size < 2:
+        v.fail("len(samples)", x.size, ">= 2")
+    if x.min() < low - 1e-12 * abs(low) or x.max() > high + 1e-12 * abs(high):
+        v.fail("samples", (float(x.min()), float(x.max())), f"inside [{low:g}, {high:g}]")
+    alpha = _alpha(alpha)
+    N, width = x.size, high - low
+    a = alpha / 2
+    hoeffding = width * math.sqrt(math.log(1 / a) / (2 * N))
+    var = float(np.var(x, ddof=1))
+    bernstein = math.sqrt(2 * var * math.log(2 / a) / N) + 7 * width * math.log(2 / a) / (3 * (N - 1))
+    dev = min(hoeffding, bernstein)
+    m = float(x.mean())
+    return max(low, m - dev), min(high, m + dev)

@@ -1,0 +1,144 @@
+"""Full-batch gradient descent on (W, b) with a fixed (BOUNDS.md section 0).
+
+L = 1/2 sum_i (f(x_i) - y_i)^2;  dL/dw_r = m^{-1/2} a_r sum_i (f_i - y_i) 1_{r,i} x_i,
+dL/db_r = -m^{-1/2} a_r sum_i (f_i - y_i) 1_{r,i}. One step costs two n x m x d products.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from bounds import _validate as v
+
+from .network import Network, _check
+
+__all__ = ["Trajectory", "gradients", "train"]
+
+
+@dataclass
+class Trajectory:
+    """Per-step records of a run; index t = 0 is the initialization.
+
+    residual[t] = ||f(t) - y||; active[t, i] = |S_on(i, t)|; max_w_move[t] =
+    max_r ||w_r(t) - w_r(0)||; max_b_move[t] = max_r |b_r(t) - b_r(0)|;
+    distance[t] = ||theta(t) - theta(0)|| over theta = (W, b);
+    max_grad_w[t] = max_r ||dL/dw_r(t)||, max_grad_b[t] = max_r |dL/db_r(t)|;
+    grad_bound[t] = max_r m^{-1/2} sum_i |f_i - y_i| 1_{r,i} (Lemma A.7's middle term,
+    attained at the same r only by chance, so compare per neuron with ``grad_ratio``);
+    grad_ratio[t] = max_r max(||dL/dw_r||, |dL/db_r|) / (m^{-1/2} sum_i |f_i - y_i| 1_{r,i})
+    (<= 1 by Lemma A.7).
+    """
+
+    net0: Network
+    net: Network
+    eta: float
+    residual: np.ndarray
+    active: np.ndarray
+    max_w_move: np.ndarray
+    max_b_move: np.ndarray
+    distance: np.ndarray
+    max_grad_w: np.ndarray
+    max_grad_b: np.ndarray
+    grad_bound: np.ndarray
+    grad_ratio: np.ndarray
+    w_move: np.ndarray = field(repr=False)  # per-neuron ||w_r(T) - w_r(0)||
+    b_move: np.ndarray = field(repr=False)  # per-neuron |b_r(T) - b_r(0)|
+    stopped: str = "budget"
+
+    @property
+    def steps(self) -> int:
+        return len(self.residual) - 1
+
+
+def gradients(X, y, net: Network):
+    """(dL/dW, dL/db, f, act) at the current parameters; X must have unit rows."""
+    X = _check(X, net)
+    pre = X @ net.W.T - net.b  # (n, m)
+    act = pre >= 0
+    f = np.maximum(pre, 0.0) @ net.a / np.sqrt(net.m)
+    r = f - y
+    coef = (act * r[:, None]) * (net.a / np.sqrt(net.m))  # (n, m): (f_i - y_i) 1_{r,i} a_r / sqrt m
+    gW = coef.T @ X
+    gb = -coef.sum(axis=0)
+    return gW, gb, f, act
+
+
+def train(
+    X,
+    y,
+    net0: Network,
+    eta: float,
+    steps: int,
+    tol: float = 0.0,
+    progress: bool = False,
+    callback: Callable[[int, Network, np.ndarray], None] | None = None,
+) -> Trajectory:
+    """Run gradient descent from ``net0`` (not modified) for at most ``steps`` steps,
+    stopping early once ||f - y|| <= tol. ``callback(t, net, residual_vector)`` is called
+    before every step and at the end."""
+    X = _check(X, net0)
+    y = v.labels("y", y, X.shape[0])
+    eta = v.positive("eta", eta)
+    steps = int(v.nonneg("steps", steps))
+    tol = v.nonneg("tol", tol)
+    net = net0.copy()
+    m = net.m
+    sqm = np.sqrt(m)
+    rec = {k: [] for k in ("residual", "active", "wm", "bm", "dist", "gw", "gb", "gbound", "gratio")}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=steps, desc="gradient descent", unit="step")
+    stopped = "budget"
+    t = 0
+    while True:
+        gW, gb, f, act = gradients(X, y, net)
+        res = f - y
+        dW, db = net.W - net0.W, net.b - net0.b
+        wmove = np.linalg.norm(dW, axis=1)
+        bmove = np.abs(db)
+        per_r = (np.abs(res) @ act) / sqm  # m^{-1/2} sum_i |f_i - y_i| 1_{r,i}
+        gwn = np.linalg.norm(gW, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(per_r > 0, np.maximum(gwn, np.abs(gb)) / per_r, 0.0)
+        rnorm = float(np.linalg.norm(res))
+        rec["residual"].append(rnorm)
+        rec["active"].append(act.sum(axis=1))
+        rec["wm"].append(float(wmove.max()))
+        rec["bm"].append(float(bmove.max()))
+        rec["dist"].append(float(np.sqrt((dW * dW).sum() + (db * db).sum())))
+        rec["gw"].append(float(gwn.max()))
+        rec["gb"].append(float(np.abs(gb).max()))
+        rec["gbound"].append(float(per_r.max()))
+        rec["gratio"].append(float(ratio.max()))
+        if callback is not None:
+            callback(t, net, res)
+        if not np.isfinite(rnorm):
+            stopped = "diverged"
+            break
+        if rnorm <= tol:
+            stopped = "tolerance"
+            break
+        if t >= steps:
+            break
+        net.W -= eta * gW
+        net.b -= eta * gb
+        t += 1
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return Trajectory(
+        net0=net0, net=net, eta=eta,
+        residual=np.array(rec["residual"]), active=np.array(rec["active"]),
+        max_w_move=np.array(rec["wm"]), max_b_move=np.array(rec["bm"]),
+        distance=np.array(rec["dist"]), max_grad_w=np.array(rec["gw"]),
+        max_grad_b=np.array(rec["gb"]), grad_bound=np.array(rec["gbound"]),
+        grad_ratio=np.array(rec["gratio"]),
+        w_move=np.linalg.norm(net.W - net0.W, axis=1), b_move=np.abs(net.b - net0.b),
+        stopped=stopped,
+    )
