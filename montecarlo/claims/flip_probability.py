@@ -1,0 +1,137 @@
+"""Registered claims of the flip-probability module (BOUNDS.md section 1).
+
+Pattern every module follows: a Domain of raw parameters (seeds drawn like any other
+parameter), pure bounds from ``bounds``, measurements from ``montecarlo`` (exact values
+through :func:`exact`), and mutants registered with :func:`mutant` right after the claim
+they falsify.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bounds import flip_probability as fp
+
+from .. import flip_probability as mc
+from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+
+MODULE = "flip_probability"
+REF = "Lemma 3.3 = Lemma A.4"
+COR = "Corollary A.4.1"
+
+
+def _radius(p):
+    """R = R_frac / B inside the lemma's condition R <= 1/B (B < 0.1: R <= 10 <= 1/B)."""
+    p["R"] = p["R_frac"] / max(p["B"], 0.1)
+    return p
+
+
+def _radius_beyond(p):
+    """R = R_frac / max(B, 0.1) with R_frac > 1: outside the lemma's condition."""
+    return _radius(p)
+
+
+LEMMA_DOMAIN = Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1e-6, 1.0)}, _radius)
+MC_DOMAIN = Domain({"B": Uniform(0.0, 4.0), "R_frac": LogUniform(1e-3, 1.0),
+                    "d": Int(1, 64), "seed": Seed()}, _radius)
+IS_DOMAIN = Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1e-2, 1.0),
+                    "d": Int(1, 64), "seed": Seed()}, _radius)
+COR_DOMAIN = Domain({"B": Uniform(0.0, 6.0), "R_frac": LogUniform(1e-4, 1.0),
+                     "m": Int(1, 100_000)}, _radius)
+COR_MC_DOMAIN = Domain({"B": Uniform(0.0, 4.0), "R_frac": LogUniform(1e-3, 1.0),
+                        "m": Int(2, 2000), "symmetric": Choice(False, True), "seed": Seed()},
+                       lambda p: _radius({**p, "m": p["m"] + (p["m"] % 2)}))
+
+MC_SAMPLES = 20_000
+IS_SAMPLES = 20_000
+COR_DRAWS = 400
+
+
+def _exact(p) -> Measurement:
+    return exact(fp.exact(p["B"], p["R"]))
+
+
+def _lemma(p) -> float:
+    return fp.lemma_bound(p["B"], p["R"])
+
+
+def _estimate(est) -> Measurement:
+    return Measurement(est.value, est.lower, est.upper,
+                       {"samples": est.samples, "hits": est.hits, "rel_se": est.rel_se})
+
+
+def _geometric(p) -> Measurement:
+    return _estimate(mc.geometric(p["B"], p["R"], p["d"], MC_SAMPLES, p["seed"]))
+
+
+def _importance(p) -> Measurement:
+    return _estimate(mc.importance(p["B"], p["R"], p["d"], IS_SAMPLES, p["seed"]))
+
+
+def _flip_set_exceedance(p) -> Measurement:
+    """Fraction of draws with |S_i| >= 2 m q, with Clopper-Pearson limits."""
+    from ..stats import clopper_pearson
+
+    sizes = mc.flip_set_sizes(p["m"], p["B"], p["R"], COR_DRAWS, p["seed"], p["symmetric"])
+    k = int((sizes >= 2 * p["m"] * fp.flip_q(p["B"], p["R"])).sum())
+    lo = clopper_pearson(k, COR_DRAWS, side="lower")[0]
+    hi = clopper_pearson(k, COR_DRAWS, side="upper")[1]
+    return Measurement(k / COR_DRAWS, lo, hi, {"draws": COR_DRAWS, "exceedances": k})
+
+
+def _cor_failure(p) -> float:
+    m = p["m"] // 2 if p.get("symmetric") else p["m"]  # BOUNDS.md section 3: m/2 when symmetric
+    return math.exp(-3 * m * fp.flip_q(p["B"], p["R"]) / 8)
+
+
+lemma = register(Claim(
+    MODULE, "lemma_A4", REF,
+    "p_flip(B, R) <= c R exp(-B^2/2), c = 4 e^2/sqrt(2 pi), for 0 < R <= 1/B",
+    "bound", "<=", _exact, _lemma, LEMMA_DOMAIN, rtol=1e-12))
+
+register(Claim(
+    MODULE, "tight_constant", f"{REF} (tightness)",
+    "p_flip(B, R) <= (e^2 - e^-2)/sqrt(2 pi) R exp(-B^2/2) (the supremum, never attained)",
+    "bound", "<=", _exact, lambda p: fp.tight_bound(p["B"], p["R"]), LEMMA_DOMAIN, rtol=1e-12))
+
+register(Claim(
+    MODULE, "lemma_A4_geometric", REF,
+    "Monte Carlo (worst-case perturbations): lower limit of p_flip <= c R exp(-B^2/2)",
+    "bound", "<=", _geometric, _lemma, MC_DOMAIN, rtol=0.0, weight=0.3))
+
+register(Claim(
+    MODULE, "lemma_A4_importance", REF,
+    "Importance sampling: lower limit of p_flip <= c R exp(-B^2/2), B up to 12",
+    "bound", "<=", _importance, _lemma, IS_DOMAIN, rtol=0.0, weight=0.3))
+
+register(Claim(
+    MODULE, "characterization_geometric", f"{REF} (exact event)",
+    "A_{i,r} <=> -2R <= <w~, x> - B < 2R: the sampled event's confidence interval contains "
+    "Q(B - 2R) - Q(B + 2R)", "identity", "==", _geometric, lambda p: fp.exact(p["B"], p["R"]),
+    MC_DOMAIN, rtol=0.0, weight=0.3))
+
+register(Claim(
+    MODULE, "characterization_importance", f"{REF} (exact event)",
+    "Importance-sampled confidence interval contains Q(B - 2R) - Q(B + 2R), B up to 12",
+    "identity", "==", _importance, lambda p: fp.exact(p["B"], p["R"]), IS_DOMAIN, rtol=0.0, weight=0.3))
+
+register(Claim(
+    MODULE, "corollary_A41", COR,
+    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8), q = c R exp(-B^2/2), |S_i| ~ Binomial(m, p_flip) exactly",
+    "bound", "<=", lambda p: exact(fp.binomial_tail(p["m"], p["B"], p["R"])),
+    _cor_failure, COR_DOMAIN, rtol=1e-9))
+
+register(Claim(
+    MODULE, "corollary_A41_sampled", COR,
+    "Sampled flip sets (standard and symmetric init, m/2 when symmetric): lower limit of "
+    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8)", "bound", "<=", _flip_set_exceedance, _cor_failure,
+    COR_MC_DOMAIN, rtol=0.0, weight=0.2))
+
+# ---------------------------------------------------------------- mutants (false variants)
+mutant(lemma, "mutant_constant_2_8", "constant 2.8, below the tight constant 2.894",
+       bound=lambda p: 2.8 * p["R"] * math.exp(-p["B"] ** 2 / 2))
+mutant(lemma, "mutant_exponent_B2", "exponent exp(-B^2) in place of exp(-B^2/2)",
+       bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2))
+mutant(lemma, "mutant_no_R_condition", "the bound claimed without the condition R <= 1/B",
+       bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2 / 2),
+       domain=Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1.0, 12.0)}, _radius_beyond))

@@ -1,0 +1,209 @@
+"""Monte Carlo estimators for the activation flip probability (Lemma A.4, Corollary A.4.1).
+
+(a) :func:`geometric` samples w~ in R^d and a unit x, and decides the flip event by building
+    the two worst-case perturbations (w~ -/+ R x, B +/- R) and evaluating the activation:
+    it never uses the interval -2R <= <w~, x> - B < 2R, which is what it checks.
+(b) :func:`importance` shifts the Gaussian mean along x (w~ ~ N(mu x, I_d)) and reweights,
+    for the rare events of large B; its weights are bounded on the event, so the exact
+    bounded-mean limits apply.
+(c) :func:`flip_set_sizes` samples |S_i| for a width-m network (Corollary A.4.1).
+All take a seed, are vectorized and process samples in chunks (memory O(chunk * d)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from bounds import _validate as v
+
+from . import stats
+
+__all__ = ["Estimate", "geometric", "importance", "flip_set_sizes", "benchmark", "report_figures"]
+
+CHUNK = 1 << 15
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A probability estimate with its confidence limits (each one-sided at ``alpha``)."""
+
+    value: float
+    lower: float
+    upper: float
+    samples: int
+    hits: int
+    rel_se: float  # relative standard error of ``value`` (inf when no hits)
+    alpha: float
+
+
+def _check(B, R, d, samples, alpha):
+    B = v.bias(B)
+    R = v.positive("R", R)
+    d = v.positive_int("d", d)
+    samples = v.positive_int("samples", samples)
+    alpha = v.probability("alpha", alpha)
+    return B, R, d, samples, alpha
+
+
+def _unit_x(rng: np.random.Generator, d: int) -> np.ndarray:
+    x = rng.standard_normal(d)
+    while not np.linalg.norm(x) > 0:
+        x = rng.standard_normal(d)
+    return x / np.linalg.norm(x)
+
+
+def _flips(g: np.ndarray, x: np.ndarray, B: float, R: float) -> np.ndarray:
+    """Whether some (w, b) in the R-box around (w~, B) changes 1{<w, x> >= b}, given
+    g = <w~, x>. Only the two extreme perturbations need testing: <w, x> - b moves by at
+    most R ||x||^2 + R, and w = w~ -/+ R x, b = B +/- R move it by exactly that much.
+    Their pre-activations are evaluated by linearity (<w~ - R x, x> = g - R <x, x>)."""
+    xx = float(x @ x)
+    before = g >= B
+    down = g - R * xx >= B + R  # w = w~ - R x, b = B + R
+    up = g + R * xx >= B - R  # w = w~ + R x, b = B - R
+    return (down != before) | (up != before)
+
+
+def geometric(B: float, R: float, d: int, samples: int, seed, alpha: float = stats.ALPHA) -> Estimate:
+    """Plain Monte Carlo of p_flip(B, R) with exact Clopper-Pearson limits (section 1 (a))."""
+    B, R, d, samples, alpha = _check(B, R, d, samples, alpha)
+    rng = np.random.default_rng(seed)
+    x = _unit_x(rng, d)
+    hits = 0
+    for s in range(0, samples, CHUNK):
+        W = rng.standard_normal((min(CHUNK, samples - s), d))
+        hits += int(np.count_nonzero(_flips(W @ x, x, B, R)))
+    lo, _ = stats.clopper_pearson(hits, samples, alpha, "lower")
+    _, hi = stats.clopper_pearson(hits, samples, alpha, "upper")
+    p = hits / samples
+    rse = math.sqrt((1 - p) / (p * samples)) if hits else math.inf
+    return Estimate(p, lo, hi, samples, hits, rse, alpha)
+
+
+def importance(B: float, R: float, d: int, samples: int, seed, alpha: float = stats.ALPHA,
+               shift: float | None = None) -> Estimate:
+    """Importance sampling of p_flip with w~ ~ N(mu x, I_d), mu = ``shift`` (default B).
+
+    The weight phi(g)/phi(g - mu) = exp(mu^2/2 - mu g) with g = <w~, x> is at most
+    exp(mu^2/2 - mu (B - 2R)) on the event, so 1{event} * weight is a bounded variable and
+    :func:`stats.bounded_mean_limits` gives exact-coverage limits.
+    """
+    B, R, d, samples, alpha = _check(B, R, d, samples, alpha)
+    mu = B if shift is None else v.nonneg("shift", shift)
+    if samples < 2:
+        v.fail("samples", samples, "samples >= 2")
+    rng = np.random.default_rng(seed)
+    x = _unit_x(rng, d)
+    wmax = math.exp(mu * mu / 2 - mu * (B - 2 * R))
+    vals = np.empty(samples)
+    for s in range(0, samples, CHUNK):
+        k = min(CHUNK, samples - s)
+        g = rng.standard_normal((k, d)) @ x + mu * float(x @ x)  # <w~, x>, w~ ~ N(mu x, I)
+        weight = np.exp(mu * mu / 2 - mu * g)
+        vals[s:s + k] = np.where(_flips(g, x, B, R), weight, 0.0)
+    p = float(vals.mean())
+    hits = int(np.count_nonzero(vals))
+    lo, _ = stats.bounded_mean_limits(vals, 0.0, wmax, alpha)
+    _, hi = stats.bounded_mean_limits(vals, 0.0, wmax, alpha)
+    rse = float(vals.std(ddof=1) / (math.sqrt(samples) * p)) if p > 0 else math.inf
+    return Estimate(p, lo, hi, samples, hits, rse, alpha)
+
+
+def flip_set_sizes(m: int, B: float, R: float, draws: int, seed, symmetric: bool = False) -> np.ndarray:
+    """|S_i| for ``draws`` independent initializations of width m at one input x_i.
+
+    Only g_r = <w_r, x_i> ~ N(0, 1) matters, so each neuron costs one normal; the event is
+    decided by the same worst-case construction as :func:`geometric`, in 1-D. Under
+    symmetric initialization the second half copies the first (|S_i| = 2 Binomial(m/2, p)).
+    """
+    m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
+    B, R = v.bias(B), v.positive("R", R)
+    draws = v.positive_int("draws", draws)
+    rng = np.random.default_rng(seed)
+    width = m // 2 if symmetric else m
+    out = np.empty(draws, dtype=np.int64)
+    per = max(1, CHUNK * 8 // width)
+    one = np.ones(1)
+    for s in range(0, draws, per):
+        k = min(per, draws - s)
+        g = rng.standard_normal((k, width))
+        out[s:s + k] = np.count_nonzero(_flips(g, one, B, R), axis=1)
+    return 2 * out if symmetric else out
+
+
+def benchmark(samples: int = 2_000_000, d: int = 16, seed: int = 0) -> list[dict]:
+    """Samples per second of each estimator and the ratio, per normal drawn, to raw
+    ``Generator.standard_normal`` throughput measured in the same run."""
+    import time
+
+    def rate(fn, normals_per_sample):
+        t = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t
+        return samples / dt, samples * normals_per_sample / dt
+
+    rng = np.random.default_rng(seed)
+    t = time.perf_counter()
+    for s in range(0, samples * d, CHUNK * d):
+        rng.standard_normal(min(CHUNK * d, samples * d - s))
+    raw = samples * d / (time.perf_counter() - t)
+    rows = []
+    for name, fn, per in [
+        ("geometric", lambda: geometric(3.0, 0.2, d, samples, seed), d),
+        ("importance", lambda: importance(10.0, 0.1, d, samples, seed), d),
+        ("flip_set_sizes", lambda: flip_set_sizes(1000, 3.0, 0.2, samples // 1000, seed), 1),
+    ]:
+        sps, nps = rate(fn, per)
+        rows.append({"estimator": name, "samples_per_s": sps, "normals_per_s": nps,
+                     "raw_normals_per_s": raw, "ratio_to_raw": nps / raw})
+    return rows
+
+
+def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
+    """Report hook: the prior-vs-new ratio map over (B, R) and the tightness curve."""
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from bounds import flip_probability as fp
+
+    n = 40 if quick else 120
+    Bs = np.linspace(0.05, 12, n)
+    fr = np.logspace(-6, 0, n)  # R = fr / B
+    ratio = np.array([[fp.prior_bound(B, f / B) / fp.lemma_bound(B, f / B) for B in Bs] for f in fr])
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    im = ax.pcolormesh(Bs, fr, np.log10(ratio), shading="auto", cmap="RdBu")
+    ax.contour(Bs, fr, np.log10(ratio), levels=[0.0], colors="k", linewidths=1)
+    ax.set_yscale("log")
+    ax.set_xlabel("B")
+    ax.set_ylabel("R * B  (R <= 1/B)")
+    fig.colorbar(im, ax=ax, label="log10(prior min-form / c R exp(-B^2/2))")
+    ax.set_title("Where each bound wins (black: equal; blue: the lemma is tighter)")
+    f1 = "flip_prior_ratio.png"
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, f1), dpi=110)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    Bs2 = np.linspace(0, 12, 200)
+    for f in (1.0, 0.5, 0.1, 1e-3):
+        ax.plot(Bs2, [fp.ratio_to_rate(B, f / max(B, 0.1)) for B in Bs2], label=f"R = {f:g} / max(B, 0.1)")
+    ax.axhline(fp.C_TIGHT, color="k", ls="--", label=f"tight constant {fp.C_TIGHT:.4f}")
+    ax.axhline(fp.C_PAPER, color="r", ls=":", label=f"paper constant {fp.C_PAPER:.2f}")
+    ax.set_yscale("log")
+    ax.set_xlabel("B")
+    ax.set_ylabel("p_flip / (R exp(-B^2/2))")
+    ax.legend(fontsize=8)
+    ax.set_title("Tightness of Lemma A.4's constant")
+    f2 = "flip_tightness.png"
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, f2), dpi=110)
+    plt.close(fig)
+    return [(f1, "Prior min-form bound over the new product bound, over (B, R)."),
+            (f2, "p_flip / (R e^{-B^2/2}) against the tight and the paper's constants.")]
