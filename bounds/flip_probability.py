@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import mpmath as mp
+import numpy as np
 from scipy import stats
 
 from . import _validate as v
@@ -18,6 +19,7 @@ __all__ = [
     "C_PAPER",
     "C_TIGHT",
     "exact",
+    "log_exact",
     "exact_mp",
     "lemma_bound",
     "lemma_bound_mp",
@@ -34,6 +36,7 @@ __all__ = [
 
 C_PAPER = 4 * math.e**2 / math.sqrt(2 * math.pi)  # ~ 11.79, the explicit constant of Lemma A.4
 C_TIGHT = (math.e**2 - math.e**-2) / math.sqrt(2 * math.pi)  # ~ 2.894, sup of p / (R e^{-B^2/2})
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
 
 
 def _BR(B, R, require_R_le_inv_B: bool) -> tuple[float, float]:
@@ -41,12 +44,29 @@ def _BR(B, R, require_R_le_inv_B: bool) -> tuple[float, float]:
     return B, v.radius(B, R, require_R_le_inv_B=require_R_le_inv_B)
 
 
-def exact(B: float, R: float) -> float:
-    """p_flip(B, R) = Q(B - 2R) - Q(B + 2R), in the stable form
-    Q(B - 2R) (-expm1(logQ(B + 2R) - logQ(B - 2R))). Any R > 0 (the identity needs no R <= 1/B)."""
+def log_exact(B: float, R: float) -> float:
+    """log p_flip(B, R), finite far beyond the underflow of p itself.
+
+    For 4R <= 1: log phi(B) + log int_{-2R}^{2R} exp(-s B - s^2/2) ds by 32-point
+    Gauss-Legendre (smooth integrand, varying by at most e^{2BR + 2R^2}); otherwise the
+    stable tail form logQ(B - 2R) + log(-expm1(logQ(B + 2R) - logQ(B - 2R))), whose
+    log-difference is then not small.
+    """
     B, R = _BR(B, R, False)
+    if 4 * R <= 1:
+        s = 2 * R * _GL_X
+        e = -s * B - 0.5 * s * s
+        top = float(e.max())
+        return (math.log(2 * R * float(_GL_W @ np.exp(e - top))) + top
+                - 0.5 * B * B - 0.5 * math.log(2 * math.pi))
     lo, hi = float(logQ(B - 2 * R)), float(logQ(B + 2 * R))
-    return math.exp(lo) * -math.expm1(hi - lo)
+    return lo + math.log(-math.expm1(hi - lo))
+
+
+def exact(B: float, R: float) -> float:
+    """p_flip(B, R) = Q(B - 2R) - Q(B + 2R), computed without cancellation (see
+    :func:`log_exact`). Any R > 0: the identity needs no R <= 1/B."""
+    return math.exp(log_exact(B, R))
 
 
 def exact_mp(B: float, R: float, dps: int = 50):
@@ -91,7 +111,7 @@ def prior_bound_mp(B: float, R: float, dps: int = 50):
 def ratio_to_rate(B: float, R: float) -> float:
     """p_flip / (R exp(-B^2/2)), the quantity whose supremum is the tight constant."""
     B, R = _BR(B, R, False)
-    return exact(B, R) / (R * math.exp(-B * B / 2))
+    return math.exp(log_exact(B, R) + B * B / 2) / R
 
 
 def flip_q(B: float, R: float, c: float = C_PAPER) -> float:
