@@ -1,0 +1,201 @@
+"""The report command (issue 6) on tiny sweeps: outputs, results.json schema, determinism,
+a deliberately broken bound shown as failed and in red, broken claims and hooks, the budget."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import time
+import types
+
+import numpy as np
+import pytest
+
+from montecarlo import registry
+from montecarlo.registry import Claim, Domain, LogUniform, Measurement, Seed, Uniform, exact
+from reports import run
+from reports.__main__ import main
+from reports.sweep import claim_seed, jsonable
+
+MOD = "flip_probability"  # Claim.module must be one of registry.MODULES
+TOY = [f"{MOD}.test_report_holds", f"{MOD}.test_broken_bound", f"{MOD}.test_report_mc",
+       f"{MOD}.test_report_raises", f"{MOD}.test_report_mutant", f"{MOD}.test_report_mutant_survives"]
+FIELDS = {"module": str, "claim": str, "key": str, "kind": str, "reference": str, "statement": str,
+          "sense": str, "passed": bool, "status": str, "examples": int, "applicable_examples": int,
+          "examples_planned": int}
+NUMBERS = ("worst_ratio", "limit_ratio", "measured", "lower", "upper", "bound")
+
+
+def _mc(p) -> Measurement:
+    """A Monte Carlo mean of exp(-B^2/2) * U(0, 2) with a crude interval (for the plots)."""
+    rng = np.random.default_rng(p["seed"])
+    x = math.exp(-p["B"] ** 2 / 2) * rng.uniform(0, 2, 400)
+    half = 6 * x.std() / 20
+    return Measurement(float(x.mean()), float(x.mean() - half), float(x.mean() + half), {"n": 400})
+
+
+def _raises(p) -> Measurement:
+    raise RuntimeError("deliberately broken measurement")
+
+
+@pytest.fixture(scope="module")
+def toy():
+    """Throwaway claims under a real module name, removed from the registry afterwards."""
+    registry.claims()  # load the real claims first so ours are not shadowed by a later import
+    dom = Domain({"B": Uniform(0.0, 5.0), "R": LogUniform(1e-3, 1.0)})
+    gauss = lambda p: exact(p["R"] * math.exp(-p["B"] ** 2 / 2))  # noqa: E731
+    holds = registry.register(Claim(MOD, "test_report_holds", "test", "R e^{-B^2/2} <= 2 R e^{-B^2/2}",
+                                    "bound", "<=", gauss, lambda p: 2 * p["R"] * math.exp(-p["B"] ** 2 / 2),
+                                    dom))
+    registry.register(Claim(MOD, "test_broken_bound", "test", "R e^{-B^2/2} <= R e^{-B^2/2} / 2 (false)",
+                            "bound", "<=", gauss, lambda p: p["R"] * math.exp(-p["B"] ** 2 / 2) / 2, dom))
+    registry.register(Claim(MOD, "test_report_mc", "test", "E[e^{-B^2/2} U] == e^{-B^2/2}", "identity",
+                            "==", _mc, lambda p: math.exp(-p["B"] ** 2 / 2),
+                            Domain({"B": Uniform(0.0, 3.0), "seed": Seed()}), rtol=0.0))
+    registry.register(Claim(MOD, "test_report_raises", "test", "a claim whose measurement raises", "bound",
+                            "<=", _raises, lambda p: 1.0, dom))
+    registry.mutant(holds, "test_report_mutant", "bound a quarter of the true value",
+                    bound=lambda p: p["R"] * math.exp(-p["B"] ** 2 / 2) / 4)
+    registry.mutant(holds, "test_report_mutant_survives", "not actually false (must show as not refuted)",
+                    bound=lambda p: 3 * p["R"] * math.exp(-p["B"] ** 2 / 2))
+    yield TOY
+    for k in TOY:
+        registry._REGISTRY.pop(k, None)
+
+
+@pytest.fixture(scope="module")
+def report(toy, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    rep = run(out, base=6, keys=toy, seed=7, progress=False, hooks=False)
+    return rep, json.loads((out / "results.json").read_text())
+
+
+def _row(html: str, key: str) -> str:
+    m = re.search(rf'<tr class="([^"]*)" id="{re.escape(key)}">', html)
+    assert m, f"no table row for {key}"
+    return m.group(1)
+
+
+def test_outputs_exist(report):
+    rep, _ = report
+    for name in ("index.html", "REPORT.md", "results.json", "provenance.json", "overview.png",
+                 f"sweep_{MOD}.png"):
+        assert (rep.out / name).is_file() and (rep.out / name).stat().st_size > 0, name
+    html = (rep.out / "index.html").read_text()
+    for src in re.findall(r'<img src="([^"]+)"', html):
+        assert (rep.out / src).is_file() and "/" not in src  # relative, in the same folder
+    assert "<script" not in html and "http://" not in html.replace('http://www.w3.org', '')
+    md = (rep.out / "REPORT.md").read_text()
+    assert f"](sweep_{MOD}.png)" in md and "| claim | reference |" in md
+
+
+def test_results_schema(report, toy):
+    _, recs = report
+    assert [r["key"] for r in recs] == [c.key for c in registry.claims(MOD) if c.key in toy]
+    for r in recs:
+        for f, t in FIELDS.items():
+            assert isinstance(r[f], t), (r["key"], f)
+        assert r["module"] in registry.MODULES and r["kind"] in registry.KINDS
+        assert r["key"] == f"{r['module']}.{r['claim']}"
+        if r["status"] != "error":
+            assert isinstance(r["params"], dict) and {"B", "R"} & set(r["params"])
+            for f in NUMBERS:
+                assert isinstance(r[f], (int, float)) or r[f] in ("inf", "-inf", "nan"), (r["key"], f)
+        if r["kind"] == "mutant":
+            assert r["subject"] == f"{MOD}.test_report_holds" and r["why_false"]
+
+
+def test_verdicts(report):
+    _, recs = report
+    by = {r["claim"]: r for r in recs}
+    assert by["test_report_holds"]["passed"] and by["test_report_holds"]["status"] == "holds"
+    assert by["test_report_holds"]["worst_ratio"] == pytest.approx(0.5)
+    assert by["test_report_mc"]["passed"]
+    broken = by["test_broken_bound"]
+    assert broken["passed"] is False and broken["status"] == "violated"
+    assert broken["worst_ratio"] == pytest.approx(2.0) and broken["measured"] > broken["bound"]
+    err = by["test_report_raises"]
+    assert err["passed"] is False and err["status"] == "error" and "deliberately broken" in err["error"]
+    mut = by["test_report_mutant"]
+    assert mut["passed"] is True and mut["status"] == "refuted" and mut["worst_ratio"] > 1
+    assert mut["examples"] < mut["examples_planned"] or mut["examples"] == 1  # stops at the first
+    assert by["test_report_mutant_survives"]["passed"] is False
+
+
+def test_broken_bound_is_red(report):
+    rep, _ = report
+    html = (rep.out / "index.html").read_text()
+    assert _row(html, f"{MOD}.test_broken_bound") == "violated"
+    assert _row(html, f"{MOD}.test_report_raises") == "violated"
+    assert _row(html, f"{MOD}.test_report_mutant_survives") == "violated"
+    assert _row(html, f"{MOD}.test_report_holds") == "holds"
+    assert _row(html, f"{MOD}.test_report_mutant") == "holds"
+    css = re.search(r"tr\.violated\s*\{([^}]*)\}", html).group(1)
+    red = re.search(r"--red:\s*(#[0-9a-fA-F]{6})", html).group(1)
+    assert "color: var(--red)" in css and red.lower() == "#c62828"
+    md = (rep.out / "REPORT.md").read_text()
+    line = next(x for x in md.splitlines() if "**test_broken_bound**" in x)
+    assert "❌ **VIOLATED**" in line
+
+
+def test_deterministic(report, toy, tmp_path):
+    rep, _ = report
+    again = run(tmp_path / "a", base=6, keys=toy, seed=7, progress=False, hooks=False)
+    assert (again.out / "results.json").read_bytes() == (rep.out / "results.json").read_bytes()
+    other = run(tmp_path / "b", base=6, keys=toy, seed=8, progress=False, hooks=False)
+    assert (other.out / "results.json").read_bytes() != (rep.out / "results.json").read_bytes()
+
+
+def test_cli_module_and_hooks(toy, tmp_path, monkeypatch):
+    """Every registered claim of the module appears; a module hook's figure is included and a
+    broken hook is reported, not fatal."""
+    def hook(out_dir, seed, quick):
+        (out_dir / "toy_hook.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+        return [("toy_hook.svg", f"toy hook seed={seed} quick={quick}")]
+
+    def broken(out_dir, seed, quick):
+        raise RuntimeError("hook exploded")
+
+    monkeypatch.setitem(sys.modules, f"montecarlo.{MOD}", types.SimpleNamespace(report_figures=hook))
+    monkeypatch.setitem(sys.modules, f"montecarlo.claims.{MOD}", types.SimpleNamespace(report_figures=broken))
+    assert main(["--module", MOD, "--examples", "1", "--seed", "3", "--out", str(tmp_path),
+                 "--no-progress"]) == 0
+    assert main(["--module", MOD, "--examples", "1", "--out", str(tmp_path / "s"), "--no-progress",
+                 "--no-hooks", "--strict"]) == 1  # the toy claims fail
+    recs = json.loads((tmp_path / "results.json").read_text())
+    assert [r["key"] for r in recs] == [c.key for c in registry.claims(MOD)]
+    assert all(r["examples"] >= 1 or r["status"] == "error" for r in recs)
+    html = (tmp_path / "index.html").read_text()
+    assert 'src="toy_hook.svg"' in html and "toy hook seed=3 quick=False" in html
+    assert "hook exploded" in html
+    prov = json.loads((tmp_path / "provenance.json").read_text())
+    assert prov["seed"] == 3 and prov["versions"]["numpy"] == np.__version__
+
+
+def test_budget_truncates(tmp_path):
+    slow = Claim(MOD, "test_report_slow", "test", "slow", "bound", "<=",
+                 lambda p: (time.sleep(0.05), exact(0.0))[1], lambda p: 1.0, Domain({"B": Uniform(0, 1)}))
+    registry.register(slow)
+    try:
+        rep = run(tmp_path, base=40, keys=[slow.key], progress=False, hooks=False, budget=0.12)
+    finally:
+        registry._REGISTRY.pop(slow.key, None)
+    (rec,) = rep.records
+    assert 1 <= rec["examples"] < rec["examples_planned"] == 40 and rec["passed"]
+    assert rep.provenance["truncated"] == [slow.key]
+
+
+def test_cli_rejects_bad_arguments(tmp_path):
+    for argv in (["--module", "nope"], ["--seed", "-1"], ["--examples", "0"], ["--quick", "--full"]):
+        with pytest.raises(SystemExit):
+            main([*argv, "--out", str(tmp_path), "--no-progress"])
+
+
+def test_seed_and_json_helpers():
+    assert claim_seed(0, "a.b") == 0x27f94754dee1c053  # sha256, the same in every process and machine
+    assert claim_seed(0, "a.b") != claim_seed(1, "a.b") and claim_seed(0, "a.b") != claim_seed(0, "a.c")
+    assert jsonable({"x": np.float64(1.5), "k": np.int64(3), "f": np.bool_(True), "a": np.arange(2),
+                     "t": (math.inf, -math.inf, math.nan)}) == {
+        "x": 1.5, "k": 3, "f": True, "a": [0, 1], "t": ["inf", "-inf", "nan"]}
