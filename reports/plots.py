@@ -50,6 +50,22 @@ def _spans_decades(v: np.ndarray) -> bool:
     return v.size > 1 and bool(np.all(v > 0)) and v.max() / v.min() > 30
 
 
+def _limits(ax, y: np.ndarray) -> None:
+    """Frame the points (and bands) and the reference line; for bounds, wide confidence bands
+    are cut at the edge."""
+    ref = [line.get_ydata()[0] for line in ax.get_lines()]
+    v = np.concatenate([y, ref])
+    v = v[np.isfinite(v)]
+    if ax.get_yscale() == "log":
+        v = v[v > 0]
+        if v.size:
+            ax.set_ylim(v.min() / 3, v.max() * 3)
+    elif v.size:
+        lo, hi = v.min(), v.max()
+        pad = 0.12 * (hi - lo) if hi > lo else 0.1 * max(abs(hi), 1.0)
+        ax.set_ylim(lo - pad, hi + pad)
+
+
 def _claim_axes(ax, res: ClaimResult) -> None:
     pts = res.points
     c = res.claim
@@ -84,6 +100,7 @@ def _claim_axes(ax, res: ClaimResult) -> None:
         ax.scatter(x[bad], y[bad], s=22, color=RED, marker="x", label="refuted")
     if (~app).any():
         ax.scatter(x[~app], y[~app], s=14, facecolors="none", edgecolors=GREY, label="n/a")
+    _limits(ax, np.concatenate([y, lo, hi]) if c.sense == "==" else y)
     if xk and _spans_decades(x):
         ax.set_xscale("log")
     ax.set_xlabel(xk or "example", fontsize=8)

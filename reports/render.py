@@ -61,6 +61,9 @@ def view(rec: dict) -> dict:
     ratio, limit = _ratio_text(rec)
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
              "where": where(rec["params"])}
+    if rec["kind"] == "mutant":
+        subject = rec.get("subject") or ""
+        shown["subject_id"] = subject.split(".", 1)[1] if subject.startswith(rec["module"] + ".") else subject
     if rec["kind"] == "mutant" and rec["params"] is not None:
         shown["counter"] = (f"measured {fmt(rec['measured'])} [{fmt(rec['lower'])}, {fmt(rec['upper'])}] "
                             f"vs {rec['sense']} {fmt(rec['bound'])} at {shown['where']}")

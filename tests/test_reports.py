@@ -20,8 +20,8 @@ from reports.__main__ import main
 from reports.sweep import claim_seed, jsonable
 
 MOD = "flip_probability"  # Claim.module must be one of registry.MODULES
-TOY = [f"{MOD}.test_report_holds", f"{MOD}.test_broken_bound", f"{MOD}.test_report_mc",
-       f"{MOD}.test_report_raises", f"{MOD}.test_report_mutant", f"{MOD}.test_report_mutant_survives"]
+TOY = [f"{MOD}.test_report_{k}" for k in ("holds", "mc", "identity", "lower", "na", "raises", "mutant",
+                                          "mutant_survives")] + [f"{MOD}.test_broken_bound"]
 FIELDS = {"module": str, "claim": str, "key": str, "kind": str, "reference": str, "statement": str,
           "sense": str, "passed": bool, "status": str, "examples": int, "applicable_examples": int,
           "examples_planned": int}
@@ -54,6 +54,12 @@ def toy():
     registry.register(Claim(MOD, "test_report_mc", "test", "E[e^{-B^2/2} U] == e^{-B^2/2}", "identity",
                             "==", _mc, lambda p: math.exp(-p["B"] ** 2 / 2),
                             Domain({"B": Uniform(0.0, 3.0), "seed": Seed()}), rtol=0.0))
+    registry.register(Claim(MOD, "test_report_identity", "test", "log1p(x) == log(1 + x)", "identity", "==",
+                            lambda p: exact(math.log1p(p["R"])), lambda p: math.log(1 + p["R"]), dom))
+    registry.register(Claim(MOD, "test_report_lower", "test", "e^{B} >= 1 + B", "bound", ">=",
+                            lambda p: exact(math.exp(p["B"])), lambda p: 1 + p["B"], dom))
+    registry.register(Claim(MOD, "test_report_na", "test", "hypothesis never met", "bound", "<=",
+                            lambda p: exact(2.0, applicable=False), lambda p: 1.0, dom))
     registry.register(Claim(MOD, "test_report_raises", "test", "a claim whose measurement raises", "bound",
                             "<=", _raises, lambda p: 1.0, dom))
     registry.mutant(holds, "test_report_mutant", "bound a quarter of the true value",
@@ -99,7 +105,7 @@ def test_results_schema(report, toy):
             assert isinstance(r[f], t), (r["key"], f)
         assert r["module"] in registry.MODULES and r["kind"] in registry.KINDS
         assert r["key"] == f"{r['module']}.{r['claim']}"
-        if r["status"] != "error":
+        if r["status"] not in ("error", "not applicable"):
             assert isinstance(r["params"], dict) and {"B", "R"} & set(r["params"])
             for f in NUMBERS:
                 assert isinstance(r[f], (int, float)) or r[f] in ("inf", "-inf", "nan"), (r["key"], f)
@@ -112,7 +118,10 @@ def test_verdicts(report):
     by = {r["claim"]: r for r in recs}
     assert by["test_report_holds"]["passed"] and by["test_report_holds"]["status"] == "holds"
     assert by["test_report_holds"]["worst_ratio"] == pytest.approx(0.5)
-    assert by["test_report_mc"]["passed"]
+    assert by["test_report_mc"]["passed"] and by["test_report_identity"]["passed"]
+    assert by["test_report_lower"]["passed"] and by["test_report_lower"]["limit"] == "upper"
+    na = by["test_report_na"]
+    assert na["status"] == "not applicable" and na["passed"] and na["applicable_examples"] == 0
     broken = by["test_broken_bound"]
     assert broken["passed"] is False and broken["status"] == "violated"
     assert broken["worst_ratio"] == pytest.approx(2.0) and broken["measured"] > broken["bound"]
@@ -132,6 +141,7 @@ def test_broken_bound_is_red(report):
     assert _row(html, f"{MOD}.test_report_mutant_survives") == "violated"
     assert _row(html, f"{MOD}.test_report_holds") == "holds"
     assert _row(html, f"{MOD}.test_report_mutant") == "holds"
+    assert _row(html, f"{MOD}.test_report_na") == "na"
     css = re.search(r"tr\.violated\s*\{([^}]*)\}", html).group(1)
     red = re.search(r"--red:\s*(#[0-9a-fA-F]{6})", html).group(1)
     assert "color: var(--red)" in css and red.lower() == "#c62828"
