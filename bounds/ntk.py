@@ -168,9 +168,12 @@ def _p_integral_mp(Bm, r):
     def f(t):
         return mp.npdf(Bm + t) * mp.erfc(((Bm * (1 - r) - r * t) / s) / mp.sqrt(2)) / 2
 
+    # mp.quad's stopping test is absolute (error <= eps), so integrate f / f(0), not the
+    # tiny f itself (which stopped at degree 2 with relative errors near 1e-6).
+    f0 = f(mp.mpf(0))
     # phi(B + t) < e^-5000 beyond t = 100, far below anything the grid resolves.
     pts = [mp.mpf(0)] + [mp.mpf(10) ** k for k in range(-8, 3)]
-    return mp.quad(f, pts)
+    return f0 * mp.quad(lambda t: f(t) / f0, pts)
 
 
 def pair_probability_mp(rho, B, dps: int = 30):
@@ -186,7 +189,15 @@ def pair_probability_mp(rho, B, dps: int = 30):
         return Q_mp(B, dps)
     if rho <= -1:
         return mp.mpf(0)
-    work = dps + 10
+    # Rigorous p <= P[Z1 + Z2 >= 2B] = Q(B sqrt(2/(1+rho))) bounds the digits the Owen's T
+    # difference loses from below: start at that precision, and go straight to the integral
+    # when the escalation below would end there anyway (it cost seconds per point).
+    with mp.workdps(dps + 10):
+        lost_min = float(mp.log10(Q_mp(B, dps + 10) / Q_mp(B * mp.sqrt(2 / (1 + mp.mpf(rho))), dps + 10)))
+    if lost_min > 250:
+        with mp.workdps(dps + 10):
+            return +_p_integral_mp(mp.mpf(B), mp.mpf(rho))
+    work = dps + 10 + max(0, int(lost_min))
     while True:
         with mp.workdps(work):
             Bm, r = mp.mpf(B), mp.mpf(rho)

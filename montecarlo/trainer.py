@@ -13,7 +13,7 @@ import numpy as np
 
 from bounds import _validate as v
 
-from .network import Network, _check
+from .network import Network, _check, _paired_output, _preactivation
 
 __all__ = ["Trajectory", "gradients", "train"]
 
@@ -56,9 +56,9 @@ class Trajectory:
 def gradients(X, y, net: Network):
     """(dL/dW, dL/db, f, act) at the current parameters; X must have unit rows."""
     X = _check(X, net)
-    pre = X @ net.W.T - net.b  # (n, m)
+    pre = _preactivation(X, net.W, net.b)  # (n, m)
     act = pre >= 0
-    f = np.maximum(pre, 0.0) @ net.a / np.sqrt(net.m)
+    f = _paired_output(pre, net.a) / np.sqrt(net.m)  # exactly 0 under symmetric init
     r = f - y
     coef = (act * r[:, None]) * (net.a / np.sqrt(net.m))  # (n, m): (f_i - y_i) 1_{r,i} a_r / sqrt m
     gW = coef.T @ X
