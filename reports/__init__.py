@@ -5,8 +5,9 @@
 (also installed as ``sparse-ntk-report``). It reads only the registry
 (:func:`montecarlo.registry.claims`), sweeps each claim deterministically
 (:mod:`reports.sweep`: the falsifier's plan of corners, random draws and local search, with
-``max(3, round(base * weight))`` examples, base 12 / 40 / 200 for quick / default / full, a
-per-claim seed hashed from ``--seed`` and the claim key) and writes into ``--out``
+``max(3, round(base * weight))`` examples, base 12 / 40 / 200 for quick / default / full, at
+least 20 for a mutant, which stops at its first counterexample; a per-claim seed hashed from
+``--seed`` and the claim key) and writes into ``--out``
 (default ``reports/out``): ``results.json`` (one record per claim, byte-identical for the same
 seed), ``provenance.json`` (versions, machine, timings), the figures (PNG), ``index.html``
 (self-contained, no JavaScript) and ``REPORT.md`` (renders on GitHub).

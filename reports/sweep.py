@@ -26,7 +26,7 @@ import numpy as np
 
 from montecarlo.registry import Claim, Evidence, Params, check
 
-__all__ = ["BASES", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable", "limit_ratio",
+__all__ = ["BASES", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable", "limit_ratio",
            "limit_side", "record", "sweep_claim"]
 
 BASES = {"quick": 12, "default": 40, "full": 200}
@@ -38,9 +38,14 @@ def claim_seed(seed: int, key: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+MUTANT_FLOOR = 20  # as in tests/test_registry.py; a mutant's sweep stops at its counterexample
+
+
 def examples_for(claim: Claim, base: int) -> int:
-    """Examples spent on ``claim``: ``max(3, round(base * weight))``."""
-    return max(3, int(round(base * claim.weight)))
+    """Examples planned for ``claim``: ``max(3, round(base * weight))``, at least
+    :data:`MUTANT_FLOOR` for a mutant (it usually stops after a few)."""
+    n = max(3, int(round(base * claim.weight)))
+    return max(MUTANT_FLOOR, n) if claim.kind == "mutant" else n
 
 
 @dataclass
@@ -188,6 +193,19 @@ def limit_ratio(ev: Evidence) -> float:
     return lim / b
 
 
+def _params(params: dict) -> dict:
+    """Parameters for the record: scalars as they are, arrays and long sequences summarized."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, np.ndarray) and v.size > 8:
+            out[k] = f"array(shape={v.shape})"
+        elif isinstance(v, (list, tuple)) and len(v) > 8:
+            out[k] = f"{type(v).__name__}(len={len(v)})"
+        else:
+            out[k] = v
+    return out
+
+
 def _scalars(detail: dict) -> dict:
     return {k: v for k, v in detail.items()
             if isinstance(v, (bool, int, float, str, np.integer, np.floating, np.bool_))}
@@ -211,7 +229,7 @@ def record(res: ClaimResult) -> dict:
         m = ev.measurement
         rec.update(worst_ratio=ev.ratio, limit=limit_side(ev), limit_ratio=limit_ratio(ev),
                    severity=ev.severity, closeness=closeness(ev),
-                   params=ev.params, measured=m.value, lower=m.lower, upper=m.upper,
+                   params=_params(ev.params), measured=m.value, lower=m.lower, upper=m.upper,
                    bound=ev.bound, detail=_scalars(dict(m.detail)))
     if c.kind == "mutant":
         rec.update(subject=c.subject, why_false=c.why_false)

@@ -17,7 +17,7 @@ from montecarlo import registry
 from montecarlo.registry import Claim, Domain, LogUniform, Measurement, Seed, Uniform, exact
 from reports import run
 from reports.__main__ import main
-from reports.sweep import claim_seed, jsonable
+from reports.sweep import _params, claim_seed, jsonable
 
 MOD = "flip_probability"  # Claim.module must be one of registry.MODULES
 TOY = [f"{MOD}.test_report_{k}" for k in ("holds", "mc", "identity", "lower", "na", "raises", "mutant",
@@ -170,10 +170,8 @@ def test_cli_module_and_hooks(toy, tmp_path, monkeypatch):
 
     monkeypatch.setitem(sys.modules, f"montecarlo.{MOD}", types.SimpleNamespace(report_figures=hook))
     monkeypatch.setitem(sys.modules, f"montecarlo.claims.{MOD}", types.SimpleNamespace(report_figures=broken))
-    assert main(["--module", MOD, "--examples", "1", "--seed", "3", "--out", str(tmp_path),
-                 "--no-progress"]) == 0
-    assert main(["--module", MOD, "--examples", "1", "--out", str(tmp_path / "s"), "--no-progress",
-                 "--no-hooks", "--strict"]) == 1  # the toy claims fail
+    argv = ["--module", MOD, "--examples", "1", "--seed", "3", "--out", str(tmp_path), "--no-progress"]
+    assert main([*argv, "--strict"]) == 1  # the toy claims fail
     recs = json.loads((tmp_path / "results.json").read_text())
     assert [r["key"] for r in recs] == [c.key for c in registry.claims(MOD)]
     assert all(r["examples"] >= 1 or r["status"] == "error" for r in recs)
@@ -209,3 +207,5 @@ def test_seed_and_json_helpers():
     assert jsonable({"x": np.float64(1.5), "k": np.int64(3), "f": np.bool_(True), "a": np.arange(2),
                      "t": (math.inf, -math.inf, math.nan)}) == {
         "x": 1.5, "k": 3, "f": True, "a": [0, 1], "t": ["inf", "-inf", "nan"]}
+    assert _params({"X": np.zeros((5, 3)), "y": [1, 2], "B": 1.0}) == {"X": "array(shape=(5, 3))", "y": [1, 2],
+                                                                       "B": 1.0}
