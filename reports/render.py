@@ -72,7 +72,10 @@ def view(rec: dict) -> dict:
 
 def md_cell(s: Any) -> str:
     """Text safe inside a GitHub Markdown table cell."""
-    return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("*", "\\*")
+    s = str(s).replace("\\", "\\\\").replace("\n", " ").replace("<", "&lt;")
+    for ch in "|*~`":
+        s = s.replace(ch, "\\" + ch)
+    return s
 
 
 def md_code(s: Any) -> str:
