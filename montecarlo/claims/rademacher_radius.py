@@ -1,0 +1,252 @@
+"""Registered claims of the Rademacher-radius module (BOUNDS.md section 5), symmetric init.
+
+Training claims run real gradient descent (steps <= 200, m <= 512) with
+eta = eta_frac / lambda_max(H(0)) fixed in the measurement (it needs the draw); runs are
+cached per parameter point so a claim, its mutant and a counterexample replay share them.
+A point where a claim's hypothesis does not hold (Lemma A.8's linear rate cannot be stated,
+or the section-3 / Corollary A.4.1 event fails) is measured as 0 with
+``detail["applicable"] = False`` and the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from bounds import rademacher_radius as rr
+
+from .. import rademacher_radius as mc
+from ..data import FAMILIES, LABELS
+from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform,
+                        exact, mutant, register)
+from ..trainer import train
+
+MODULE = "rademacher_radius"
+A7, A8 = "Lemma A.7", "Lemma A.8"
+C7 = "Lemma 3.10 / Theorem C.7 (linearized dynamics)"
+C6 = "Lemma C.6"
+KMAX = 3000  # linearized steps cap
+SIGMA_DRAWS = 20_000
+
+
+def _dims(p):
+    """Make the data family well defined: orthonormal needs d >= n, circle d >= 2."""
+    if p["family"] == "orthonormal":
+        p["d"] = max(p["d"], p["n"])
+    elif p["family"] == "circle":
+        p["d"] = max(p["d"], 2)
+    return p
+
+
+def _radii(p):
+    """R = R_frac / max(B, 0.1) (so R <= 1/B), R_F = RF_frac R sqrt(2m) (R sqrt(2m) is the
+    largest ||Delta||_F the per-neuron constraints allow)."""
+    p = _dims(p)
+    p["R"] = p["R_frac"] / max(p["B"], 0.1)
+    p["R_F"] = p["RF_frac"] * p["R"] * math.sqrt(2 * p["m"])
+    return p
+
+
+_SETUP = {"n": Int(2, 8), "d": Int(1, 8), "B": Uniform(0.0, 3.0), "family": Choice(*FAMILIES),
+          "labels": Choice(*LABELS), "eta_frac": Uniform(0.05, 1.0), "seed": Seed()}
+TRAIN_DOMAIN = Domain({**_SETUP, "m": EvenInt(2, 512), "steps": Int(1, 200)}, _dims)
+LIN_DOMAIN = Domain({**_SETUP, "m": EvenInt(2, 512), "horizon": LogUniform(0.01, 10.0)}, _dims)
+RAD_DOMAIN = Domain({k: s for k, s in _SETUP.items() if k not in ("labels", "eta_frac")}
+                    | {"m": EvenInt(2, 2048), "R_F": LogUniform(0.1, 10.0)}, _dims)
+NL_DOMAIN = Domain({k: s for k, s in _SETUP.items() if k not in ("labels", "eta_frac")}
+                   | {"m": EvenInt(2, 256), "R_frac": LogUniform(1e-2, 1.0),
+                      "RF_frac": Uniform(0.05, 1.0)}, _radii)
+
+
+def _key(p) -> tuple:
+    return tuple(sorted(p.items()))
+
+
+@lru_cache(maxsize=32)
+def _problem(key: tuple) -> mc.Problem:
+    p = dict(key)
+    return mc.problem(p["n"], p["d"], p["m"], p["B"], p["family"], p.get("labels", "random"),
+                      p["seed"], p.get("eta_frac", 0.5))
+
+
+def _setup_key(p) -> tuple:
+    return _key({k: p[k] for k in ("n", "d", "m", "B", "family", "labels", "seed", "eta_frac") if k in p})
+
+
+@lru_cache(maxsize=32)
+def _run(key: tuple):
+    p = dict(key)
+    P = _problem(_setup_key(p))
+    return P, train(P.X, P.y, P.net0, P.eta, p["steps"])
+
+
+# ------------------------------------------------------------------------ Lemma A.7
+def _a7(p, which: str) -> Measurement:
+    P, tr = _run(_key(p))
+    g = mc.gradient_check(tr, P.n)
+    return exact(g[which], **g)
+
+
+register(Claim(
+    MODULE, "lemma_A7", A7,
+    "At every step of gradient descent: max_r max(||dL/dw_r||, |dL/db_r|) <= sqrt(n/m) ||f - y|| "
+    "(measured as the largest ratio along the run)", "bound", "<=",
+    lambda p: _a7(p, "ratio_full"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
+
+register(Claim(
+    MODULE, "lemma_A7_per_neuron", A7,
+    "At every step and neuron: max(||dL/dw_r||, |dL/db_r|) <= m^{-1/2} sum_i |f_i - y_i| 1_{r,i} "
+    "(max grad_ratio <= 1)", "link", "<=",
+    lambda p: _a7(p, "ratio_middle"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
+
+
+# ------------------------------------------------------------------------ Lemma A.8
+def _movement(p) -> Measurement:
+    P, tr = _run(_key(p))
+    mv = mc.movement_check(tr, P.lam)
+    detail = {"applicable": mv.applicable, "hypothesis_through": mv.through, "steps": mv.steps,
+              "full_run": mv.full_run, "D": mv.D, "ratio_to_D": mv.ratio, "eta_lam": P.eta * P.lam,
+              "final_max_w_move": mv.final_w, "final_max_b_move": mv.final_b, "reason": mv.reason}
+    return exact(mv.movement if mv.applicable else 0.0, **detail)
+
+
+def _D(p) -> float:
+    P = _problem(_setup_key(p))
+    if not P.lam > 0:
+        return math.inf  # the lemma says nothing; the measurement is marked not applicable
+    return rr.movement_radius(P.n, P.m, float(np.linalg.norm(P.y)), P.lam)
+
+
+movement = register(Claim(
+    MODULE, "lemma_A8_movement", A8,
+    "While ||f(s) - y||^2 <= (1 - eta lam/4)^s ||f(0) - y||^2 (lam = lambda_min(H_inf), floor 1e-10), "
+    "every neuron stays within D = 8 sqrt(n) ||f(0) - y|| / (sqrt(m) lam) of its initialization "
+    "(w and b), one step past the prefix where the rate holds", "bound", "<=",
+    _movement, _D, TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
+
+
+# ------------------------------------------------------------ Theorem C.7, linearized
+@lru_cache(maxsize=32)
+def _linearized(key: tuple):
+    """(problem, K, simulated distance, live inputs). K = ceil(horizon / (eta lambda_min(H0)))
+    on the inputs with a nonzero Jacobian column, capped at KMAX."""
+    p = dict(key)
+    P = _problem(_setup_key(p))
+    live = np.flatnonzero(np.diag(P.H0) > 0)
+    lmin = float(np.linalg.eigvalsh(P.H0[np.ix_(live, live)])[0]) if live.size else 0.0
+    K = KMAX if lmin <= 0 else int(min(KMAX, max(1, math.ceil(p["horizon"] / (P.eta * lmin)))))
+    return P, K, mc.linearized_run(P.X, P.y, P.net0, P.eta, K), live
+
+
+def _lin_measure(p) -> Measurement:
+    P, K, dist, live = _linearized(_key(p))
+    return exact(dist, K=K, eta_lam_max=P.eta * P.lam_max0, live_inputs=int(live.size))
+
+
+def _lin_closed(p) -> float:
+    P, K, _, _ = _linearized(_key(p))
+    return rr.linearized_distance(P.H0, P.y, P.eta, K)
+
+
+def _lin_bound(p) -> float:
+    """sqrt(y^T H(0)^{-1} y) over the inputs whose Jacobian column is nonzero (the others
+    never move; on a nonsingular H(0) this is the bound of BOUNDS.md 5(a) itself)."""
+    P, _, _, live = _linearized(_key(p))
+    if live.size == 0:
+        return 0.0
+    return rr.kernel_distance(P.H0[np.ix_(live, live)], P.y[live])
+
+
+register(Claim(
+    MODULE, "linearized_distance_identity", C7,
+    "Linearized dynamics simulated in parameter space (Z from the Jacobian): ||theta_K - theta_0|| "
+    "= ||Z H^{-1}(I - (I - eta H)^K) y|| by the eigen-decomposition of H(0) (empirical NTK)",
+    "identity", "==", _lin_measure, _lin_closed, LIN_DOMAIN, rtol=1e-7, atol=1e-12, weight=0.3))
+
+lin_bound = register(Claim(
+    MODULE, "linearized_distance_bound", C7,
+    "Linearized dynamics with eta <= 1/lambda_max(H(0)): ||theta_K - theta_0|| <= sqrt(y^T H(0)^{-1} y)",
+    "bound", "<=", _lin_measure, _lin_bound, LIN_DOMAIN, rtol=1e-9, weight=0.3))
+
+
+# ----------------------------------------------------------------- Lemma C.6
+@lru_cache(maxsize=32)
+def _rad(key: tuple) -> mc.RademacherEstimate:
+    p = dict(key)
+    P = _problem(_setup_key(p))
+    return mc.rademacher_linear(P.X, P.net0, P.B, p["R_F"], SIGMA_DRAWS, [p["seed"], 11])
+
+
+def _rad_measure(p, on_event: bool) -> Measurement:
+    e = _rad(_key(p))
+    detail = {"draws": e.draws, "jensen": e.jensen, "sparsity": e.sparsity,
+              "max_active": e.max_active, "active_threshold": e.active_threshold,
+              "section3_event": e.on_event}
+    if on_event and not e.on_event:
+        return exact(0.0, applicable=False, reason="section-3 event fails", mean_sup=e.value, **detail)
+    return Measurement(e.value, e.lower, e.upper, detail)
+
+
+register(Claim(
+    MODULE, "rademacher_jensen", C6,
+    "Rad_S(F_lin) = (R_F/n) E_sigma ||Z(0) sigma|| <= R_F ||Z(0)||_F / n (sampled sigma, exact sup "
+    "per draw, bounded-mean limits)", "link", "<=", lambda p: _rad_measure(p, False),
+    lambda p: _rad(_key(p)).jensen, RAD_DOMAIN, rtol=1e-12, weight=0.3))
+
+sparsity = register(Claim(
+    MODULE, "rademacher_sparsity", C6,
+    "On the section-3 event (max_i |S_on(i,0)| <= m e^{-B^2/2}): Rad_S(F_lin) <= R_F sqrt(2 e^{-B^2/2} / n)",
+    "bound", "<=", lambda p: _rad_measure(p, True),
+    lambda p: rr.rademacher_bound(p["n"], p["B"], p["R_F"]), RAD_DOMAIN, rtol=1e-12, weight=0.3))
+
+
+# ------------------------------------------------------------ nonlinear class
+@lru_cache(maxsize=16)
+def _nonlinear(key: tuple) -> mc.NonlinearEstimate:
+    p = dict(key)
+    P = _problem(_setup_key(p))
+    return mc.nonlinear_lower(P.X, P.net0, P.B, p["R"], p["R_F"], draws=256, seed=[p["seed"], 13])
+
+
+def _nl_measure(p) -> Measurement:
+    e = _nonlinear(_key(p))
+    detail = {"enumerated": e.enumerated, "rad_lin": e.rad_lin, "max_flip_set": int(e.flip_sizes.max()),
+              "per_sigma_excess": e.per_sigma_excess, "corollary_event": e.on_event,
+              "max_norm": e.max_norm, "max_neuron": e.max_neuron}
+    if not e.on_event:
+        return exact(0.0, applicable=False, reason="Corollary A.4.1 event fails", estimate=e.value, **detail)
+    return Measurement(e.value, e.lower, e.upper, detail)
+
+
+def _nl_bound(p) -> float:
+    P = _problem(_setup_key(p))
+    return rr.nonlinear_bound(mc.rademacher_linear_exact(P.X, P.net0, p["R_F"]), P.m, P.B, p["R"])
+
+
+register(Claim(
+    MODULE, "nonlinear_rademacher", f"{C6} (nonlinear class)",
+    "Networks with ||w_r - w_r(0)||, |b_r - B| <= R <= 1/B and ||theta - theta0|| <= R_F, on the "
+    "Corollary A.4.1 event: a lower estimate of Rad_S(F) (per-sigma gradient ascent over the ball) "
+    "<= Rad_S(F_lin) + 4 c R^2 sqrt(m) e^{-B^2/2}", "bound", "<=", _nl_measure, _nl_bound,
+    NL_DOMAIN, rtol=1e-9, weight=0.1))
+
+
+register(Claim(
+    MODULE, "nonlinear_excess_per_sigma", f"{C6} (nonlinear class, deterministic step)",
+    "For every sign vector sigma and every theta in the class: (1/n) sum_i sigma_i f(x_i; theta) <= "
+    "R_F ||Z(0) sigma|| / n + (1/n) sum_i 2 R |S_i| / sqrt(m) (only flipped neurons leave the "
+    "linearization, each by at most 2R); measured: the largest excess found over sigma",
+    "link", "<=", lambda p: exact(_nonlinear(_key(p)).per_sigma_excess),
+    lambda p: float(np.mean(2 * p["R"] * _nonlinear(_key(p)).flip_sizes / math.sqrt(p["m"]))),
+    NL_DOMAIN, rtol=1e-9, atol=1e-15, weight=0.1))
+
+
+# ---------------------------------------------------------------- mutants (false variants)
+mutant(movement, "mutant_movement_D_over_100", "movement radius D/100 in place of D",
+       bound=lambda p: _D(p) / 100, weight=0.2)
+mutant(sparsity, "mutant_rademacher_exp_B2", "sparsity factor exp(-B^2) in place of exp(-B^2/2)",
+       bound=lambda p: p["R_F"] * math.sqrt(2 * math.exp(-p["B"] ** 2) / p["n"]), weight=0.2)
+mutant(lin_bound, "mutant_linearized_half", "half the distance bound, sqrt(y^T H(0)^{-1} y)/2",
+       bound=lambda p: _lin_bound(p) / 2, weight=0.2)
