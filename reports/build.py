@@ -19,7 +19,9 @@ from montecarlo.registry import Claim
 from . import plots, render
 from .sweep import ClaimResult, claim_seed, examples_for, record, sweep_claim
 
-__all__ = ["Report", "run", "call_hooks", "provenance"]
+__all__ = ["Report", "run", "call_hooks", "provenance", "RESERVE"]
+
+RESERVE = 0.25  # seconds of a time budget kept for each claim not yet swept
 
 
 @dataclass
@@ -107,8 +109,9 @@ def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default
         progress: bool = True, budget: float | None = None, hooks: bool = True) -> Report:
     """Sweep the selected claims and write results.json, provenance.json, figures,
     index.html and REPORT.md into ``out``. ``budget`` (seconds) caps the sweep: each claim
-    gets the remaining time divided by the claims left, and stops early (after at least one
-    point) past it; truncated claims are listed in the provenance."""
+    may run until the budget minus a small reserve (:data:`RESERVE`) for each claim still to
+    come, then stops early (after at least one point); truncated claims are marked in their
+    record and listed in the provenance."""
     t0 = time.monotonic()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -124,9 +127,9 @@ def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default
             if bar is not None:
                 bar.set_postfix_str(c.key, refresh=True)
             deadline = None
-            if budget is not None:
-                now = time.monotonic()
-                deadline = now + max(0.0, budget - (now - t0)) / (len(selected) - i)
+            if budget is not None:  # keep a small reserve for each claim still to come
+                reserve = min(RESERVE, budget / (2 * len(selected)))
+                deadline = t0 + budget - reserve * (len(selected) - i - 1)
             results.append(sweep_claim(c, examples_for(c, base), claim_seed(seed, c.key), deadline))
             if bar is not None:
                 bar.update(1)

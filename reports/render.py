@@ -58,6 +58,8 @@ def _ratio_text(rec: dict) -> tuple[str, str]:
 def view(rec: dict) -> dict:
     """A record with the display fields the templates use."""
     label, css, badge = STATUS[rec["status"]]
+    if rec["truncated"]:
+        label, badge = f"{label} (cut short by the time budget)", f"{badge} (cut short by the time budget)"
     ratio, limit = _ratio_text(rec)
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
              "where": where(rec["params"])}

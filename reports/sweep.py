@@ -224,6 +224,7 @@ def record(res: ClaimResult) -> dict:
         "measured": None, "lower": None, "upper": None, "bound": None, "detail": None,
         "examples": len(res.points), "examples_planned": res.planned,
         "applicable_examples": len(res.applicable), "weight": c.weight, "error": res.error,
+        "truncated": res.truncated,
     }
     if ev is not None:
         m = ev.measurement

@@ -24,7 +24,7 @@ TOY = [f"{MOD}.test_report_{k}" for k in ("holds", "mc", "identity", "lower", "n
                                           "mutant_survives")] + [f"{MOD}.test_broken_bound"]
 FIELDS = {"module": str, "claim": str, "key": str, "kind": str, "reference": str, "statement": str,
           "sense": str, "passed": bool, "status": str, "examples": int, "applicable_examples": int,
-          "examples_planned": int}
+          "examples_planned": int, "truncated": bool}
 NUMBERS = ("worst_ratio", "limit_ratio", "measured", "lower", "upper", "bound")
 
 
@@ -191,8 +191,9 @@ def test_budget_truncates(tmp_path):
     finally:
         registry._REGISTRY.pop(slow.key, None)
     (rec,) = rep.records
-    assert 1 <= rec["examples"] < rec["examples_planned"] == 40 and rec["passed"]
+    assert 1 <= rec["examples"] < rec["examples_planned"] == 40 and rec["passed"] and rec["truncated"]
     assert rep.provenance["truncated"] == [slow.key]
+    assert "cut short by the time budget" in (tmp_path / "index.html").read_text()
 
 
 def test_cli_rejects_bad_arguments(tmp_path):
