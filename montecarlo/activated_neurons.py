@@ -1,0 +1,370 @@
+"""Monte Carlo for the number of activated neurons (Lemma 3.6 = Lemmas A.18, A.19).
+
+BOUNDS.md section 3.
+(a) :func:`counts_at_init` samples |S_on(i, 0)| at one input: only g_r = <w_r, x_i> ~ N(0, 1)
+    matters, one normal per neuron (the second half copies the first under symmetric init).
+(b) :func:`init_draws` samples whole networks (real W, a from :mod:`montecarlo.network`) on a
+    data set, in chunks of stacked networks, and returns the per-input counts and
+    ||Z(0)||_F^2 taken from the network's Jacobian (never from the counts).
+(c) :func:`training_counts` follows a real gradient-descent run (:func:`montecarlo.trainer.train`)
+    and checks, step by step, the deterministic inclusion of Lemma A.19:
+    S_on(i, t) within S_on(i, 0) united with S_i(R_real(t)), where S_i is the flip set of
+    BOUNDS.md section 1 (-2R <= <w_r(0), x_i> - B < 2R) at the realized movement
+    R_real(t) = max_{s <= t} max(max_r ||w_r(s) - w_r(0)||, max_r |b_r(s) - b_r(0)|).
+(d) :func:`training_bound_run` tests the probabilistic bound with R fixed in advance; the run
+    reports whether its hypothesis (movement <= R <= 1/B) held.
+(e) :func:`active_fraction_curves` returns the active fraction along training for several B
+    (the one-hidden-layer analogue of the paper's Figure 1); :func:`report_figures` plots it.
+All randomness comes from a seed; work is vectorized over neurons, inputs and draws.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bounds import _validate as v
+from bounds import activated_neurons as an
+
+from . import network as nw
+from .data import make_data, make_labels
+from .trainer import Trajectory, train
+
+__all__ = [
+    "CHUNK",
+    "counts_at_init",
+    "InitDraws",
+    "init_draws",
+    "step_size",
+    "flip_membership",
+    "TrainingCounts",
+    "training_counts",
+    "BoundRun",
+    "training_bound_run",
+    "problem",
+    "active_fraction_curves",
+    "fraction_summary",
+    "report_figures",
+]
+
+CHUNK = 1 << 15  # normals per block in the 1-D sampler (times 8)
+JAC_BUDGET = 1 << 21  # floats of the stacked Jacobian per chunk in init_draws
+R_SLACK = 1e-9  # relative round-off allowance on the realized movement
+
+
+def _m(m, symmetric: bool) -> int:
+    return v.even_int("m", m) if symmetric else v.positive_int("m", m)
+
+
+# ------------------------------------------------------------------ (a) one input
+def counts_at_init(m: int, B: float, draws: int, seed, symmetric: bool = False) -> np.ndarray:
+    """|S_on(i, 0)| = #{r : <w_r, x_i> >= B} for ``draws`` independent initializations at one
+    unit input (any x_i: <w_r, x_i> ~ N(0, 1)). Symmetric init: twice the first half's count."""
+    m = _m(m, symmetric)
+    B = v.bias(B)
+    draws = v.positive_int("draws", draws)
+    rng = np.random.default_rng(seed)
+    width = m // 2 if symmetric else m
+    out = np.empty(draws, dtype=np.int64)
+    per = max(1, CHUNK * 8 // width)
+    for s in range(0, draws, per):
+        k = min(per, draws - s)
+        out[s:s + k] = np.count_nonzero(rng.standard_normal((k, width)) >= B, axis=1)
+    return 2 * out if symmetric else out
+
+
+# ------------------------------------------------------------------ (b) whole networks
+@dataclass(frozen=True)
+class InitDraws:
+    """Per draw: counts[k, i] = |S_on(i, 0)| and frobenius_sq[k] = ||Z(0)||_F^2."""
+
+    counts: np.ndarray
+    frobenius_sq: np.ndarray
+    m: int
+    B: float
+    symmetric: bool
+
+
+def _stacked(k: int, m: int, d: int, B: float, rng, symmetric: bool) -> nw.Network:
+    """k independent width-m initializations stacked into one network of k m neurons
+    (block j = rows j m .. (j+1) m - 1); each block has the law of ``nw.initialize``."""
+    width = m // 2 if symmetric else m
+    base = nw.init_standard(k * width, d, B, rng)
+    W = base.W.reshape(k, width, d)
+    a = base.a.reshape(k, width)
+    if symmetric:  # Definition 3.7, block by block: w_{r + m/2} = w_r, a_{r + m/2} = -a_r
+        W = np.concatenate([W, W], axis=1)
+        a = np.concatenate([a, -a], axis=1)
+    return nw.Network(W.reshape(k * m, d), np.full(k * m, B), a.reshape(k * m))
+
+
+def init_draws(X, m: int, B: float, draws: int, seed, symmetric: bool = False) -> InitDraws:
+    """Counts at every input and ||Z(0)||_F^2 for ``draws`` independent initializations.
+
+    Z is :func:`montecarlo.network.jacobian` of the stacked network (scale (k m)^{-1/2});
+    each draw's ||Z||_F^2 sums its own rows and multiplies by k to restore m^{-1/2}.
+    """
+    X = v.unit_rows("X", X)
+    m = _m(m, symmetric)
+    B = v.bias(B)
+    draws = v.positive_int("draws", draws)
+    n, d = X.shape
+    rng = np.random.default_rng(seed)
+    per = max(1, JAC_BUDGET // (m * (d + 1) * n))
+    counts = np.empty((draws, n), dtype=np.int64)
+    frob = np.empty(draws)
+    for s in range(0, draws, per):
+        k = min(per, draws - s)
+        net = _stacked(k, m, d, B, rng, symmetric)
+        act = nw.activation(X, net)  # (n, k m)
+        counts[s:s + k] = act.reshape(n, k, m).sum(axis=2).T
+        Z = nw.jacobian(X, net)  # (k m (d + 1), n)
+        zw = (Z[: k * m * d] ** 2).reshape(k, m * d * n).sum(axis=1)
+        zb = (Z[k * m * d:] ** 2).reshape(k, m * n).sum(axis=1)
+        frob[s:s + k] = k * (zw + zb)
+    return InitDraws(counts, frob, m, B, symmetric)
+
+
+# ------------------------------------------------------------------ (c) training runs
+def step_size(X, y, net: nw.Network, eta_frac: float, R: float | None = None,
+              steps: int | None = None) -> float:
+    """eta = eta_frac / lambda_max(H(0)) (H(0) the empirical NTK; eta_frac when no neuron is
+    active at any input, since then nothing moves whatever eta is).
+
+    With a radius R and a step budget: eta = eta_frac * min(1 / lambda_max(H(0)),
+    R sqrt(m) / (steps sqrt(n) ||f(0) - y||)). Each step moves a neuron by at most
+    eta m^{-1/2} sum_i |f_i - y_i| <= eta sqrt(n / m) ||f - y||, so with eta_frac <= 1 the run
+    stays within R as long as the residual does not grow; larger eta_frac may leave it
+    (the hypothesis is checked on the trajectory, not assumed)."""
+    X = v.unit_rows("X", X)
+    eta_frac = v.positive("eta_frac", eta_frac)
+    lam = float(np.linalg.eigvalsh(nw.empirical_ntk(X, net))[-1])
+    base = 1.0 / lam if lam > 0 else 1.0
+    if R is None:
+        return eta_frac * base
+    R = v.positive("R", R)
+    steps = v.positive_int("steps", steps)
+    res0 = float(np.linalg.norm(nw.forward(X, net) - v.labels("y", y, X.shape[0])))
+    if res0 > 0:
+        base = min(base, R * math.sqrt(net.m) / (steps * math.sqrt(X.shape[0]) * res0))
+    return eta_frac * base
+
+
+def flip_membership(g0: np.ndarray, B: float, R, factor: float = 2.0) -> np.ndarray:
+    """r in S_i(R)  <=>  -2R <= <w_r(0), x_i> - B < 2R (BOUNDS.md section 1), given
+    g0[..., i, r] = <w_r(0), x_i>; R broadcasts against the leading axes. ``factor``
+    replaces the 2 (only for the mutant that forgets the bias moves too)."""
+    B = v.bias(B)
+    factor = v.positive("factor", factor)
+    R = np.asarray(R, dtype=float)
+    v.finite("R", R)
+    if np.any(R < 0):
+        v.fail("R", R, "R >= 0")
+    u = np.asarray(g0, dtype=float) - B
+    return (u >= -factor * R) & (u < factor * R)
+
+
+@dataclass
+class TrainingCounts:
+    """Counts along one training run and the checks of Lemma A.19's inclusion.
+
+    counts[t, i] = |S_on(i, t)| (the trainer's record); movement[t] = running max over s <= t
+    of max(max_r ||w_r(s) - w_r(0)||, max_r |b_r(s) - B|); flip_sizes[t, i] = |S_i(movement[t])|;
+    gap[t, i] = counts[t, i] - counts[0, i] - flip_sizes[t, i] (<= 0 by the lemma);
+    outside = #{(t, i, r) : 1_{r,i}(t) != 1_{r,i}(0), r not in S_i(movement[t])} (0 by the
+    lemma); changed[i] = #{r : the activation on x_i changed at some step}.
+    """
+
+    m: int
+    B: float
+    symmetric: bool
+    eta: float
+    counts: np.ndarray
+    movement: np.ndarray
+    flip_sizes: np.ndarray
+    gap: np.ndarray
+    outside: int
+    changed: np.ndarray
+    pattern_counts: np.ndarray  # activation patterns recorded by the callback, summed over r
+    trajectory: Trajectory = field(repr=False)
+
+    @property
+    def max_gap(self) -> int:
+        return int(self.gap.max())
+
+    @property
+    def max_fraction(self) -> float:
+        return float(self.counts.max()) / self.m
+
+
+def problem(n: int, d: int, family: str, labels: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) from a data family and a label pattern, both derived from ``seed``."""
+    n, d = v.positive_int("n", n), v.positive_int("d", d)
+    if family == "orthonormal":
+        d = max(d, n)
+    if family == "circle":
+        d = max(d, 2)
+    X = make_data(family, n, d, seed)
+    y = make_labels(labels, n, seed + 1)
+    return X, y
+
+
+def training_counts(X, y, m: int, B: float, eta_frac: float, steps: int, seed,
+                    symmetric: bool = False, R: float | None = None,
+                    factor: float = 2.0) -> TrainingCounts:
+    """Train from a fresh initialization with the step size of :func:`step_size` (R given:
+    scaled to stay within R) and check S_on(i, t) within S_on(i, 0) united with
+    S_i(R_real(t)) at every step (``factor`` as in :func:`flip_membership`)."""
+    X = v.unit_rows("X", X)
+    m = _m(m, symmetric)
+    B = v.bias(B)
+    steps = v.positive_int("steps", steps)
+    net0 = nw.initialize(m, X.shape[1], B, seed, symmetric)
+    eta = step_size(X, y, net0, eta_frac, R, steps)
+    pats: list[np.ndarray] = []
+    traj = train(X, y, net0, eta, steps, callback=lambda t, net, res: pats.append(nw.activation(X, net)))
+    if traj.stopped == "diverged":
+        v.fail("eta_frac", eta_frac, f"a step size for which training does not diverge (eta = {eta:.4g})")
+    act = np.stack(pats)  # (T + 1, n, m)
+    move = np.maximum.accumulate(np.maximum(traj.max_w_move, traj.max_b_move))
+    R_eff = move * (1 + R_SLACK) + 1e-12  # round-off allowance only
+    g0 = X @ net0.W.T  # (n, m)
+    inS = flip_membership(g0[None], B, R_eff[:, None, None], factor)  # (T + 1, n, m)
+    changed_t = act != act[0]
+    counts = traj.active.astype(np.int64)
+    flip_sizes = inS.sum(axis=2)
+    gap = counts - counts[0] - flip_sizes
+    return TrainingCounts(
+        m=m, B=B, symmetric=symmetric, eta=eta, counts=counts, movement=move,
+        flip_sizes=flip_sizes, gap=gap, outside=int(np.count_nonzero(changed_t & ~inS)),
+        changed=changed_t.any(axis=0).sum(axis=1), pattern_counts=act.sum(axis=2),
+        trajectory=traj,
+    )
+
+
+@dataclass(frozen=True)
+class BoundRun:
+    """Lemma A.19 with R fixed in advance, on one run. ``applicable`` is the hypothesis
+    (movement <= R, R <= 1/B checked on entry); ``exceeded`` = max_{i,t} |S_on(i,t)| > bound."""
+
+    R: float
+    movement: float
+    applicable: bool
+    max_count: int
+    bound: float
+    exceeded: bool
+    failure_probability: float
+    run: TrainingCounts
+
+    @property
+    def failed(self) -> bool:
+        """The event whose probability the lemma bounds: hypothesis held and bound exceeded."""
+        return self.applicable and self.exceeded
+
+
+def training_bound_run(X, y, m: int, B: float, R: float, eta_frac: float, steps: int, seed,
+                       symmetric: bool = False, bound=None) -> BoundRun:
+    """One run against (1 + 2 c R) m e^{-B^2/2} (or ``bound(m, B, R)``, for mutants), with
+    the step size scaled to R (:func:`step_size`)."""
+    B = v.bias(B)
+    R = v.radius(B, R)
+    run = training_counts(X, y, m, B, eta_frac, steps, seed, symmetric, R=R)
+    n = run.counts.shape[1]
+    bd = float(an.training_bound(run.m, B, R) if bound is None else bound(run.m, B, R))
+    top = int(run.counts.max())
+    move = float(run.movement[-1])
+    return BoundRun(R, move, move <= R, top, bd, top > bd,
+                    an.training_failure_probability(n, run.m, B, R, symmetric), run)
+
+
+# ------------------------------------------------------------------ (e) Figure 1 analogue
+def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: int = 200,
+                           eta_frac: float = 0.5, seed: int = 0, symmetric: bool = False,
+                           family: str = "random", labels: str = "random") -> dict[str, np.ndarray]:
+    """The active fraction |S_on(i, t)| / m along training, one run per B on the same data.
+
+    Returns arrays: B (k,), t (T+1,), mean_fraction and max_fraction (k, T+1) (mean and max
+    over inputs), reference e^{-B^2/2} (k,), Q (k,), movement and residual (k, T+1),
+    max_ratio (k,) = max_{i,t} fraction / e^{-B^2/2}. Runs stopping early are padded with
+    their last value (``stopped`` lists why each run ended).
+    """
+    Bs = np.atleast_1d(np.asarray(Bs, dtype=float))
+    if Bs.ndim != 1 or Bs.size == 0:
+        v.fail("Bs", Bs, "a non-empty 1-D list of biases")
+    for B in Bs:
+        v.bias(B)
+    m = _m(m, symmetric)
+    steps = v.positive_int("steps", steps)
+    X, y = problem(n, d, family, labels, seed)
+    T = steps + 1
+    out = {k: np.empty((Bs.size, T)) for k in ("mean_fraction", "max_fraction", "movement", "residual")}
+    stopped = []
+    for j, B in enumerate(Bs):  # one run per B (a handful), not a loop over samples
+        run = training_counts(X, y, m, float(B), eta_frac, steps, seed + 7919 * (j + 1), symmetric)
+        frac = run.counts / m
+        cols = {"mean_fraction": frac.mean(axis=1), "max_fraction": frac.max(axis=1),
+                "movement": run.movement, "residual": run.trajectory.residual}
+        for k, col in cols.items():
+            out[k][j, : col.size] = col
+            out[k][j, col.size:] = col[-1]
+        stopped.append(run.trajectory.stopped)
+    ref = np.exp(-Bs**2 / 2)
+    return {"B": Bs, "t": np.arange(T), "reference": ref,
+            "Q": np.array([an.on_probability(B) for B in Bs]),
+            "max_ratio": out["max_fraction"].max(axis=1) / ref, "stopped": np.array(stopped), **out}
+
+
+def fraction_summary(Bs=(0.0, 1.0, 2.0, 3.0), seed: int = 0, **kw) -> list[dict]:
+    """Largest active fraction seen during training relative to e^{-B^2/2}, for standard and
+    symmetric initialization (the figure the closing note quotes)."""
+    rows = []
+    for sym in (False, True):
+        c = active_fraction_curves(Bs, seed=seed, symmetric=sym, **kw)
+        for j, B in enumerate(c["B"]):
+            rows.append({"B": float(B), "symmetric": sym, "max_ratio": float(c["max_ratio"][j]),
+                         "final_mean_ratio": float(c["mean_fraction"][j, -1] / c["reference"][j]),
+                         "Q_ratio": float(c["Q"][j] / c["reference"][j]),
+                         "movement": float(c["movement"][j, -1]),
+                         "residual_drop": float(c["residual"][j, -1] / c["residual"][j, 0])})
+    return rows
+
+
+def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
+    """Report hook: active fraction along training for several B (standard and symmetric),
+    with e^{-B^2/2} and Q(B) reference lines."""
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    Bs = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5) if quick else (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+    kw = dict(m=1024, steps=100) if quick else dict(m=4096, steps=500)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    notes = []
+    for ax, sym in zip(axes, (False, True)):
+        c = active_fraction_curves(Bs, seed=seed, symmetric=sym, **kw)
+        colors = plt.cm.viridis(np.linspace(0, 0.9, len(Bs)))
+        for j, B in enumerate(c["B"]):
+            ax.plot(c["t"], c["mean_fraction"][j], color=colors[j], label=f"B = {B:g}")
+            ax.plot(c["t"], c["max_fraction"][j], color=colors[j], lw=0.7, alpha=0.6)
+            ax.axhline(c["reference"][j], color=colors[j], ls="--", lw=0.8)
+            ax.axhline(c["Q"][j], color=colors[j], ls=":", lw=0.8)
+        notes.append(", ".join(f"B={B:g}: {r:.3f}" for B, r in zip(c["B"], c["max_ratio"])))
+        ax.set_yscale("log")
+        ax.set_xlabel("gradient-descent step t")
+        ax.set_title(f"{'symmetric' if sym else 'standard'} init, m = {kw['m']}, n = 16")
+    axes[0].set_ylabel("active fraction |S_on(i,t)| / m")
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle("Active fraction along training (thick: mean over inputs, thin: max; "
+                 "dashed e^{-B^2/2}, dotted Q(B))", fontsize=9)
+    fig.tight_layout()
+    f1 = "activated_fraction.png"
+    fig.savefig(os.path.join(out_dir, f1), dpi=110)
+    plt.close(fig)
+    return [(f1, "Active fraction along gradient descent for several B (one-hidden-layer analogue "
+                 "of the paper's Figure 1). Largest fraction / e^{-B^2/2} over inputs and steps: "
+                 f"standard {notes[0]}; symmetric {notes[1]}.")]

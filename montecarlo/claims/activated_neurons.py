@@ -1,0 +1,251 @@
+"""Registered claims of the activated-neurons module (BOUNDS.md section 3; Lemma 3.6 =
+Lemmas A.18, A.19).
+
+Exact claims use the binomial law of |S_on(i, 0)| (log form for the Bernstein tail, so the
+domain reaches m = 1e6 without underflow). Sampled claims compare a Clopper-Pearson limit of
+a failure frequency with the stated failure probability. Training claims run real gradient
+descent (small: n <= 8, m <= 512, steps <= 50; weight < 1) and check the deterministic
+inclusion of Lemma A.19 at the realized movement, and the probabilistic bound with R fixed
+in advance (runs whose movement left R are recorded as "hypothesis failed" and cannot count
+as failures of the lemma).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bounds import activated_neurons as an
+
+from .. import activated_neurons as mc
+from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..stats import ALPHA, clopper_pearson
+
+MODULE = "activated_neurons"
+A18 = "Lemma 3.6 = Lemma A.18"
+A19 = "Lemma 3.6 = Lemma A.19"
+
+INIT_DRAWS = 1000  # one-input count samples per example
+NET_DRAWS = 150  # whole-network initializations per example
+BOUND_RUNS = 6  # training runs per example of the probabilistic training bound
+FAMILIES = ("random", "clusters", "antipodal", "orthonormal")
+LABELS = ("random", "signs", "ones", "alternating")
+
+
+def _even(p):
+    """Symmetric initialization needs even m: round m up to even when symmetric."""
+    if p.get("symmetric"):
+        p["m"] = p["m"] + (p["m"] % 2)
+    return p
+
+
+def _log_m(p):
+    p["m"] = max(1, int(round(p.pop("m_log"))))
+    return _even(p)
+
+
+def _radius(p):
+    """R = R_frac / max(B, 1): inside R <= 1/B by construction."""
+    p["R"] = p["R_frac"] / max(p["B"], 1.0)
+    return _even(p)
+
+
+Q_DOMAIN = Domain({"B": Uniform(0.0, 30.0)})
+TAIL_DOMAIN = Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.0, 12.0),
+                      "symmetric": Choice(False, True)}, _log_m)
+SAMPLED_DOMAIN = Domain({"m": Int(2, 2000), "B": Uniform(0.0, 4.0), "symmetric": Choice(False, True),
+                         "seed": Seed()}, _even)
+NET_DOMAIN = Domain({"n": Int(1, 8), "d": Int(1, 12), "m": Int(2, 1000), "B": Uniform(0.0, 4.0),
+                     "family": Choice(*FAMILIES[:3]), "symmetric": Choice(False, True),
+                     "seed": Seed()}, _even)
+TRAIN_SPECS = {"n": Int(1, 8), "d": Int(1, 16), "m": Int(2, 512), "B": Uniform(0.0, 3.0),
+               "eta_frac": LogUniform(0.01, 1.0), "steps": Int(1, 50),
+               "family": Choice(*FAMILIES), "labels": Choice(*LABELS),
+               "symmetric": Choice(False, True), "seed": Seed()}
+TRAIN_DOMAIN = Domain(TRAIN_SPECS, _even)
+BOUND_DOMAIN = Domain({"n": Int(1, 8), "d": Int(1, 16), "m": Int(64, 512), "B": Uniform(0.0, 2.5),
+                       "R_frac": LogUniform(0.01, 1.0), "eta_frac": LogUniform(0.1, 3.0),
+                       "steps": Int(1, 50), "family": Choice(*FAMILIES), "labels": Choice(*LABELS),
+                       "symmetric": Choice(False, True), "seed": Seed()}, _radius)
+
+
+def _cp(k: int, N: int, **detail) -> Measurement:
+    """Failure frequency k / N with its one-sided Clopper-Pearson limits."""
+    lo = clopper_pearson(k, N, ALPHA, "lower")[0]
+    hi = clopper_pearson(k, N, ALPHA, "upper")[1]
+    return Measurement(k / N, lo, hi, {"draws": N, "failures": k, **detail})
+
+
+# ------------------------------------------------------------------ measurements
+def _neg_log_tail(p, thr=None, strict: bool = False) -> Measurement:
+    """-log P[|S_on(i,0)| >= thr] (or > thr when ``strict``), exact; thr = m e^{-B^2/2}."""
+    thr = an.threshold(p["m"], p["B"]) if thr is None else thr
+    k = math.floor(thr) + 1 if strict else thr
+    lt = an.log_count_sf(k, p["m"], p["B"], p["symmetric"])
+    return exact(-lt, threshold=thr, log_tail=lt)
+
+
+def _exponent(p) -> float:
+    return an.bernstein_exponent(p["m"], p["B"], p["symmetric"])
+
+
+def _fail(p) -> float:
+    return an.failure_probability(p["m"], p["B"], p["symmetric"])
+
+
+def _sampled_exceedance(p, thr=None, strict: bool = False) -> Measurement:
+    thr = an.threshold(p["m"], p["B"]) if thr is None else thr
+    c = mc.counts_at_init(p["m"], p["B"], INIT_DRAWS, p["seed"], p["symmetric"])
+    k = int(np.count_nonzero(c > thr if strict else c >= thr))
+    return _cp(k, INIT_DRAWS, threshold=thr, max_count=int(c.max()), mean_count=float(c.mean()))
+
+
+def _X(p):
+    X, _ = mc.problem(p["n"], p["d"], p["family"], "random", p["seed"])
+    return X
+
+
+def _frobenius_exceedance(p, mean: bool = False) -> Measurement:
+    """Exceedance frequency of ||Z(0)||_F^2 over 2 n e^{-B^2/2} (or over its mean 2 n Q(B))."""
+    X = _X(p)
+    draws = mc.init_draws(X, p["m"], p["B"], NET_DRAWS, p["seed"] + 1, p["symmetric"])
+    n = X.shape[0]
+    thr = 2 * n * (an.on_probability(p["B"]) if mean else math.exp(-p["B"] ** 2 / 2))
+    k = int(np.count_nonzero(draws.frobenius_sq > thr))
+    return _cp(k, NET_DRAWS, threshold=thr, max_ratio=float(draws.frobenius_sq.max() / thr))
+
+
+def _frobenius_identity_gap(p) -> Measurement:
+    """max over draws of | ||Z||_F^2 (Jacobian) - (2/m) sum_i |S_on(i,0)| | / max(1, (2/m) sum_i ...)."""
+    X = _X(p)
+    draws = mc.init_draws(X, p["m"], p["B"], 20, p["seed"] + 2, p["symmetric"])
+    ident = np.array([an.frobenius_identity(c, draws.m) for c in draws.counts])  # 20 draws
+    gap = np.abs(draws.frobenius_sq - ident) / np.maximum(1.0, ident)
+    return exact(float(gap.max()), max_frobenius_sq=float(draws.frobenius_sq.max()))
+
+
+def _union_fail(p) -> float:
+    n = p["n"] if "n" in p else 1
+    return an.union_failure_probability(n, p["m"], p["B"], p["symmetric"])
+
+
+def _run(p, factor: float = 2.0) -> mc.TrainingCounts:
+    X, y = mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+    return mc.training_counts(X, y, p["m"], p["B"], p["eta_frac"], p["steps"], p["seed"] + 1,
+                              p["symmetric"], factor=factor)
+
+
+def _inclusion(p) -> Measurement:
+    """max over i and t >= 1 of the gap (at t = 0 it is 0 by definition)."""
+    r = _run(p)
+    return exact(int(r.gap[1:].max()), movement=float(r.movement[-1]), outside=r.outside,
+                 max_flip_set=int(r.flip_sizes[-1].max()), max_changed=int(r.changed.max()),
+                 max_active=int(r.counts.max()))
+
+
+def _outside(p, factor: float = 2.0) -> Measurement:
+    r = _run(p, factor)
+    return exact(r.outside, movement=float(r.movement[-1]), max_changed=int(r.changed.max()),
+                 max_flip_set=int(r.flip_sizes[-1].max()))
+
+
+def _training_bound(p, bound=None) -> Measurement:
+    """BOUND_RUNS runs (fresh initializations, same data) with R fixed in advance. Failure =
+    hypothesis held (movement <= R) and max_{i,t} |S_on(i,t)| > bound. Runs whose movement
+    left R are recorded, not counted; an example where no run kept the hypothesis is marked
+    ``applicable=False`` (it trivially holds)."""
+    X, y = mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+    runs = [mc.training_bound_run(X, y, p["m"], p["B"], p["R"], p["eta_frac"], p["steps"],
+                                  p["seed"] + 1 + j, p["symmetric"], bound)
+            for j in range(BOUND_RUNS)]  # a handful of training runs per example
+    k = sum(r.failed for r in runs)
+    held = sum(r.applicable for r in runs)
+    return _cp(k, BOUND_RUNS, applicable=held > 0, hypothesis_held=held, hypothesis_failed=BOUND_RUNS - held,
+               max_movement=max(r.movement for r in runs), R=p["R"],
+               max_count=max(r.max_count for r in runs), count_bound=runs[0].bound,
+               max_count_over_bound=max(r.max_count for r in runs) / runs[0].bound)
+
+
+def _training_fail(p) -> float:
+    return an.training_failure_probability(p["n"], p["m"], p["B"], p["R"], p["symmetric"])
+
+
+# ------------------------------------------------------------------ claims
+q_bound = register(Claim(
+    MODULE, "Q_bound", A18, "Q(B) <= exp(-B^2/2) / 2 (equality at B = 0)", "bound", "<=",
+    lambda p: exact(an.on_probability(p["B"])), lambda p: an.on_probability_bound(p["B"]),
+    Q_DOMAIN, rtol=1e-12))
+
+tail = register(Claim(
+    MODULE, "lemma_A18_exact", A18,
+    "-log P[|S_on(i,0)| >= m e^{-B^2/2}] >= (3/16) m' e^{-B^2/2} (m' = m, or m/2 under symmetric "
+    "init), |S_on(i,0)| ~ Binomial(m, Q(B)) or 2 Binomial(m/2, Q(B)) exactly; m up to 1e6, B up to 12",
+    "bound", ">=", _neg_log_tail, _exponent, TAIL_DOMAIN, rtol=1e-9))
+
+sampled = register(Claim(
+    MODULE, "lemma_A18_sampled", A18,
+    "Sampled counts at initialization (standard and symmetric): Clopper-Pearson lower limit of "
+    "P[|S_on(i,0)| >= m e^{-B^2/2}] <= exp(-(3/16) m' e^{-B^2/2})", "bound", "<=",
+    _sampled_exceedance, _fail, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+
+register(Claim(
+    MODULE, "law_at_init_sampled", A18,
+    "Sampled counts follow the exact law: the Clopper-Pearson interval of P[|S_on(i,0)| >= k] at "
+    "k = ceil(m Q(B)) contains the binomial survival function", "identity", "==",
+    lambda p: _sampled_exceedance(p, thr=math.ceil(p["m"] * an.on_probability(p["B"]))),
+    lambda p: an.count_sf(math.ceil(p["m"] * an.on_probability(p["B"])), p["m"], p["B"], p["symmetric"]),
+    SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+
+frob = register(Claim(
+    MODULE, "frobenius_byproduct", A18,
+    "||Z(0)||_F^2 <= 2 n e^{-B^2/2} with probability >= 1 - n exp(-(3/16) m' e^{-B^2/2}) (Z from "
+    "the network's Jacobian; Clopper-Pearson lower limit of the exceedance frequency)", "bound", "<=",
+    _frobenius_exceedance, _union_fail, NET_DOMAIN, rtol=0.0, weight=0.2))
+
+register(Claim(
+    MODULE, "frobenius_identity", A18,
+    "||Z(0)||_F^2 from the Jacobian equals (2/m) sum_i |S_on(i,0)| (unit inputs, a_r^2 = 1): "
+    "largest relative difference over draws <= 1e-12", "identity", "<=",
+    _frobenius_identity_gap, lambda p: 1e-12, NET_DOMAIN, rtol=0.0, weight=0.2))
+
+inclusion = register(Claim(
+    MODULE, "inclusion_training", A19,
+    "Along real gradient descent (standard and symmetric init): max_{i,t} |S_on(i,t)| - "
+    "|S_on(i,0)| - |S_i(R_real(t))| <= 0, S_i the flip set at the realized movement",
+    "link", "<=", _inclusion, lambda p: 0.0, TRAIN_DOMAIN, rtol=0.0, weight=0.3))
+
+changed = register(Claim(
+    MODULE, "changed_within_flip_set", A19,
+    "Every neuron whose activation on x_i changed at step t lies in S_i(R_real(t)) "
+    "(-2R <= <w_r(0), x_i> - B < 2R): number of exceptions <= 0", "link", "<=",
+    _outside, lambda p: 0.0, TRAIN_DOMAIN, rtol=0.0, weight=0.3))
+
+training = register(Claim(
+    MODULE, "lemma_A19_training", A19,
+    "With R fixed in advance (R <= 1/B): P[movement <= R and max_{i,t} |S_on(i,t)| > "
+    "(1 + 2cR) m e^{-B^2/2}] <= n exp(-(3/16) m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2}/8); "
+    "Clopper-Pearson lower limit over 6 runs", "bound", "<=", _training_bound, _training_fail,
+    BOUND_DOMAIN, rtol=0.0, weight=0.3))
+
+# ---------------------------------------------------------------- mutants (false variants)
+mutant(tail, "mutant_rate_3", "Bernstein rate 3 in place of 3/16: the exact tail decays only "
+       "about 3.7 times faster than the 3/16 bound (B = 0), not 16 times",
+       bound=lambda p: an.bernstein_exponent(p["m"], p["B"], p["symmetric"], rate=3.0))
+mutant(tail, "mutant_exponent_B2", "|S_on(i,0)| <= m e^{-B^2} (exponent B^2 in place of B^2/2) "
+       "w.p. 1 - exp(-(3/16) m' e^{-B^2/2}): for B > 1.7, Q(B) > e^{-B^2}",
+       statement="MUTANT: -log P[|S_on(i,0)| > m e^{-B^2}] >= (3/16) m' e^{-B^2/2}",
+       measure=lambda p: _neg_log_tail(p, thr=p["m"] * math.exp(-p["B"] ** 2), strict=True),
+       domain=Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.5, 12.0),
+                      "symmetric": Choice(False, True)}, _log_m))
+mutant(sampled, "mutant_sampled_exponent_B2", "sampled counts against m e^{-B^2} (wrong exponent)",
+       measure=lambda p: _sampled_exceedance(p, thr=p["m"] * math.exp(-p["B"] ** 2), strict=True))
+mutant(frob, "mutant_frobenius_mean", "||Z(0)||_F^2 <= 2 n Q(B), its mean: exceeded about half "
+       "the time, far more often than n exp(-(3/16) m' e^{-B^2/2})",
+       measure=lambda p: _frobenius_exceedance(p, mean=True))
+mutant(changed, "mutant_flip_width_R", "flip set -R <= <w~, x> - B < R (forgetting that the bias "
+       "moves too; the worst perturbation shifts the pre-activation by 2R)",
+       measure=lambda p: _outside(p, factor=1.0))
+mutant(training, "mutant_training_mean", "|S_on(i,t)| <= m Q(B) (the mean at initialization) with "
+       "the same failure probability: the largest count over inputs and steps exceeds its mean",
+       measure=lambda p: _training_bound(p, bound=lambda m, B, R: m * an.on_probability(B)))
