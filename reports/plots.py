@@ -24,7 +24,7 @@ from .sweep import ClaimResult, _applicable, closeness  # noqa: E402
 __all__ = ["overview_figure", "module_figure", "x_axis"]
 
 _SAVE = dict(dpi=110, metadata={"Software": None})
-RED, BLUE, GREY, GREEN = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32"
+RED, BLUE, GREY, GREEN, ORANGE = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32", "#ef6c00"
 
 
 def x_axis(points: list[Evidence]) -> str | None:
@@ -50,20 +50,24 @@ def _spans_decades(v: np.ndarray) -> bool:
     return v.size > 1 and bool(np.all(v > 0)) and v.max() / v.min() > 30
 
 
-def _limits(ax, y: np.ndarray) -> None:
-    """Frame the points (and bands) and the reference line; for bounds, wide confidence bands
-    are cut at the edge."""
-    ref = [line.get_ydata()[0] for line in ax.get_lines()]
-    v = np.concatenate([y, ref])
+def _limits(ax, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, ref: float) -> None:
+    """Frame the points and the reference line; confidence bands reach at most 1.5 frames
+    beyond them (wider ones are cut at the edge)."""
+    log = ax.get_yscale() == "log"
+    t = (lambda a: np.log10(np.where(a > 0, a, np.nan))) if log else (lambda a: a)
+    v = t(np.append(y, ref))
     v = v[np.isfinite(v)]
-    if ax.get_yscale() == "log":
-        v = v[v > 0]
-        if v.size:
-            ax.set_ylim(v.min() / 3, v.max() * 3)
-    elif v.size:
-        lo, hi = v.min(), v.max()
-        pad = 0.12 * (hi - lo) if hi > lo else 0.1 * max(abs(hi), 1.0)
-        ax.set_ylim(lo - pad, hi + pad)
+    if not v.size:
+        return
+    a, b = v.min(), v.max()
+    span = b - a if b > a else (0.5 if log else 0.1 * max(abs(b), 1.0))
+    band = np.concatenate([t(lo), t(hi)])
+    band = band[np.isfinite(band)]
+    if band.size:
+        a, b = max(min(a, band.min()), a - 1.5 * span), min(max(b, band.max()), b + 1.5 * span)
+    pad = 0.1 * (b - a)
+    a, b = a - pad, b + pad
+    ax.set_ylim(*((10 ** a, 10 ** b) if log else (a, b)))
 
 
 def _claim_axes(ax, res: ClaimResult) -> None:
@@ -78,15 +82,21 @@ def _claim_axes(ax, res: ClaimResult) -> None:
         lo = np.array([p.measurement.lower for p in pts]) / b
         hi = np.array([p.measurement.upper for p in pts]) / b
     lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)  # negative bounds swap the band
+    fin = val[np.isfinite(val)]
     if c.sense == "==" and exact:
         y = np.maximum(np.abs(val - 1.0), 1e-17)
-        ax.axhline(max(c.rtol, 1e-17), color=RED, lw=1, ls="--", label="tolerance")
+        ref = max(c.rtol, 1e-17)
+        ax.axhline(ref, color=RED, lw=1, ls="--", label="tolerance")
         ax.set_ylabel("|measured/bound - 1|", fontsize=8)
         ax.set_yscale("log")
         lo = hi = y
+    elif fin.size and np.all(np.abs(fin - 1.0) < 1e-6):  # on the bound up to round-off
+        y, lo, hi, ref = val - 1.0, lo - 1.0, hi - 1.0, 0.0
+        ax.axhline(ref, color=RED, lw=1, ls="--", label="bound")
+        ax.set_ylabel("measured / bound - 1", fontsize=8)
     else:
-        y = val
-        ax.axhline(1.0, color=RED, lw=1, ls="--", label="bound")
+        y, ref = val, 1.0
+        ax.axhline(ref, color=RED, lw=1, ls="--", label="bound")
         ax.set_ylabel("measured / bound", fontsize=8)
         if _spans_decades(y[y > 0]) and np.mean(y > 0) > 0.8:
             ax.set_yscale("log")
@@ -100,7 +110,9 @@ def _claim_axes(ax, res: ClaimResult) -> None:
         ax.scatter(x[bad], y[bad], s=22, color=RED, marker="x", label="refuted")
     if (~app).any():
         ax.scatter(x[~app], y[~app], s=14, facecolors="none", edgecolors=GREY, label="n/a")
-    _limits(ax, np.concatenate([y, lo, hi]) if c.sense == "==" else y)
+    _limits(ax, y, lo, hi, ref)
+    if ax.get_yscale() == "linear":
+        ax.ticklabel_format(axis="y", useOffset=False)
     if xk and _spans_decades(x):
         ax.set_xscale("log")
     ax.set_xlabel(xk or "example", fontsize=8)
@@ -139,24 +151,27 @@ def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str
     rs = [r for r in results if r.claim.kind != "mutant" and r.worst is not None]
     if not rs:
         return None
-    sev = np.array([closeness(r.worst) for r in rs], dtype=float)
+    sev = np.array([closeness(r.worst, r.claim) for r in rs], dtype=float)
     shown = np.where(np.isfinite(sev), sev, np.nan)
     top = np.nanmax(shown) if np.isfinite(shown).any() else 1.0
     shown = np.where(np.isfinite(sev), np.maximum(sev, 1e-12), max(top, 1.0) * 10)
-    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.24 * len(rs)))
-    colors = [RED if r.status == "violated" else (GREEN if r.claim.sense != "==" else BLUE) for r in rs]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.22 * len(rs)))
+    colors = [RED if r.status == "violated" else ORANGE if s > 1 + 1e-6
+              else BLUE if r.claim.sense == "==" else GREEN for r, s in zip(rs, sev)]
     pos = np.arange(len(rs))[::-1]
     ax.barh(pos, shown, color=colors, height=0.7)
     ax.axvline(1.0, color=RED, lw=1, ls="--")
+    ax.set_ylim(-0.6, len(rs) - 0.4)
     ax.set_yticks(pos, [r.claim.key for r in rs], fontsize=7)
     if _spans_decades(shown):
         ax.set_xscale("log")
     ax.set_xlabel("closeness to violation at the worst point (measured/bound for <=, bound/measured "
-                  "for >=,\ndistance in half-intervals for Monte Carlo identities; 1 = on the bound)",
+                  "for >=,\nidentities: deviation over the tolerance or the half-interval; 1 = on the verge)",
                   fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
     fig.tight_layout()
     fig.savefig(out_dir / "overview.png", **_SAVE)
     plt.close(fig)
     return "overview.png", ("Tightness overview: how close each claim came to violation in the sweep "
-                            "(green: holds, blue: identity, red: violated). Bars near 1 are tight.")
+                            "(green: holds, blue: identity, orange: the point estimate is past the bound "
+                            "but its confidence limit is not, red: violated). Bars near 1 are tight.")

@@ -26,8 +26,8 @@ import numpy as np
 
 from montecarlo.registry import Claim, Evidence, Params, check
 
-__all__ = ["BASES", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable", "limit_ratio",
-           "limit_side", "record", "sweep_claim"]
+__all__ = ["BASES", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
+           "limit_ratio", "limit_side", "record", "sweep_claim"]
 
 BASES = {"quick": 12, "default": 40, "full": 200}
 
@@ -86,24 +86,29 @@ def _applicable(ev: Evidence) -> bool:
     return ev.measurement.detail.get("applicable", True) is not False
 
 
-def closeness(ev: Evidence) -> float:
-    """How close a point came to refuting its claim (1 = on the bound): the registry's
-    severity, except for a Monte Carlo identity (``==`` with an interval), where it is the
-    distance from the point value to the bound in units of the half-interval on the bound's
-    side (> 1: the bound lies outside the confidence interval)."""
+def closeness(ev: Evidence, claim: Claim) -> float:
+    """How close a point came to refuting ``claim`` (1 = on the verge): the registry's
+    severity for inequalities; for an exact identity the deviation |measured - bound| in units
+    of the claim's round-off allowance; for a Monte Carlo identity (an interval) the distance
+    from the point value to the bound in units of the half-interval on the bound's side."""
     m, b = ev.measurement, ev.bound
-    if ev.sense != "==" or m.lower == m.upper:
+    if ev.sense != "==":
         return ev.severity
-    gap, half = (b - m.value, m.upper - m.value) if b >= m.value else (m.value - b, m.value - m.lower)
+    if m.lower == m.upper:
+        gap, half = abs(m.value - b), claim.rtol * abs(b) + claim.atol
+    elif b >= m.value:
+        gap, half = b - m.value, m.upper - m.value
+    else:
+        gap, half = m.value - b, m.value - m.lower
     if half > 0:
         return gap / half
     return 0.0 if gap == 0 else math.inf
 
 
-def _worse(a: Evidence, b: Evidence) -> bool:
+def _worse(a: Evidence, b: Evidence, claim: Claim) -> bool:
     if a.refuted != b.refuted:
         return a.refuted
-    return closeness(a) > closeness(b)
+    return closeness(a, claim) > closeness(b, claim)
 
 
 def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
@@ -130,9 +135,9 @@ def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None =
         if worst_raw is None:
             worst_raw = raw
         if _applicable(ev):
-            if res.worst is None or _worse(ev, res.worst):
+            if res.worst is None or _worse(ev, res.worst, claim):
                 res.worst, worst_raw = ev, raw
-            if ev.refuted and (res.counterexample is None or _worse(ev, res.counterexample)):
+            if ev.refuted and (res.counterexample is None or _worse(ev, res.counterexample, claim)):
                 res.counterexample = ev
         return ev.refuted and stop_first and _applicable(ev)
 
@@ -229,7 +234,7 @@ def record(res: ClaimResult) -> dict:
     if ev is not None:
         m = ev.measurement
         rec.update(worst_ratio=ev.ratio, limit=limit_side(ev), limit_ratio=limit_ratio(ev),
-                   severity=ev.severity, closeness=closeness(ev),
+                   severity=ev.severity, closeness=closeness(ev, c),
                    params=_params(ev.params), measured=m.value, lower=m.lower, upper=m.upper,
                    bound=ev.bound, detail=_scalars(dict(m.detail)))
     if c.kind == "mutant":

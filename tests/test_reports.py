@@ -208,5 +208,5 @@ def test_seed_and_json_helpers():
     assert jsonable({"x": np.float64(1.5), "k": np.int64(3), "f": np.bool_(True), "a": np.arange(2),
                      "t": (math.inf, -math.inf, math.nan)}) == {
         "x": 1.5, "k": 3, "f": True, "a": [0, 1], "t": ["inf", "-inf", "nan"]}
-    assert _params({"X": np.zeros((5, 3)), "y": [1, 2], "B": 1.0}) == {"X": "array(shape=(5, 3))", "y": [1, 2],
-                                                                       "B": 1.0}
+    summary = _params({"X": np.zeros((5, 3)), "y": [1, 2], "B": 1.0})
+    assert summary == {"X": "array(shape=(5, 3))", "y": [1, 2], "B": 1.0}
