@@ -247,6 +247,13 @@ def test_width_ladder_returns_fit_and_interval():
     assert L.leading == pytest.approx(rr.leading_distance(*_ladder_data(0, 3, 3)))
 
 
+def test_rademacher_tightness_follows_sqrt_Q_over_exp():
+    T = mc.rademacher_tightness([0.0, 1.0], m=512, n=4, d=4, draws=1, sigmas=2000)
+    # E||Z sigma|| <= ||Z||_F ~ sqrt(2 n Q(B)): the ratio is about sqrt(Q(B) e^{B^2/2}) <= 1
+    assert np.all(T["ratio"] <= T["jensen_ratio"] * 1.05) and np.all(T["ratio"] < 1)
+    assert T["ratio"][0] == pytest.approx(math.sqrt(0.5), rel=0.1)
+
+
 def _ladder_data(seed, n, d):
     from montecarlo.data import make_data, make_labels
 
