@@ -228,8 +228,12 @@ def h_inf(X, B: float) -> np.ndarray:
     X = v.unit_rows("X", X)
     B = v.bias(B)
     rho = _rho(X)
-    P = pair_probability(rho, B)
-    np.fill_diagonal(P, float(Q(B)))
+    # Upper triangle only, mirrored: the vectorized quadrature can round equal rho at
+    # different array positions differently (1e-16), which made H_inf not exactly symmetric.
+    iu = np.triu_indices(X.shape[0], 1)
+    P = np.full(rho.shape, float(Q(B)))
+    P[iu] = pair_probability(rho[iu], B)
+    P.T[iu] = P[iu]
     return (rho + 1.0) * P
 
 

@@ -1,0 +1,173 @@
+"""Domain checks of bounds/_validate.py (BOUNDS.md section 0; issue 2, item 7).
+
+Every validator must raise ``ValueError`` whose message names the parameter, shows the
+offending value and states the violated condition ("name=value violates the condition ...").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from bounds import _validate as v
+from bounds import ntk
+from montecarlo import network, stats
+
+
+def raises(fn, *args, name: str, value: str, condition: str, **kw) -> str:
+    """Call fn, expect ValueError; check that name, value and condition are in the message."""
+    with pytest.raises(ValueError) as info:
+        fn(*args, **kw)
+    msg = str(info.value)
+    assert f"{name}=" in msg, msg
+    assert value in msg.split("violates")[0], msg
+    assert "violates the condition" in msg and condition in msg.split("violates the condition")[1], msg
+    return msg
+
+
+# ---------------------------------------------------------------- scalars
+
+@pytest.mark.parametrize("bad, shown", [(float("nan"), "nan"), (float("inf"), "inf"), (-math.inf, "-inf")])
+@pytest.mark.parametrize(
+    "fn, name",
+    [(lambda x: v.nonneg("B", x), "B"), (lambda x: v.positive("eta", x), "eta"),
+     (lambda x: v.probability("delta", x), "delta"), (v.bias, "B")],
+)
+def test_nan_and_inf_rejected_by_scalar_checks(fn, name, bad, shown):
+    raises(fn, bad, name=name, value=shown, condition="finite")
+
+
+def test_finite_rejects_nan_inside_an_array_and_shows_it():
+    raises(v.finite, "X", np.array([[0.0, 1.0], [np.nan, 2.0]]), name="X", value="nan", condition="finite")
+    raises(v.finite, "y", np.array([1.0, -np.inf]), name="y", value="-inf", condition="finite")
+    assert v.finite("x", 3.0) == 3.0
+
+
+def test_nonneg_and_bias():
+    raises(v.nonneg, "B", -0.5, name="B", value="-0.5", condition="B >= 0")
+    raises(v.bias, -1e-300, name="B", value="-1e-300", condition="B >= 0")
+    assert v.bias(0) == 0.0 and v.bias(12) == 12.0
+
+
+def test_positive():
+    raises(v.positive, "eta", 0.0, name="eta", value="0.0", condition="eta > 0")
+    raises(v.positive, "eta", -3, name="eta", value="-3", condition="eta > 0")
+    assert v.positive("eta", 1e-300) == 1e-300
+
+
+@pytest.mark.parametrize("delta", [0, 0.0, 1, 1.0, -0.1, 1.5])
+def test_probability_rejects_delta_0_and_1_and_outside(delta):
+    raises(v.probability, "delta", delta, name="delta", value=repr(delta), condition="0 < delta < 1")
+
+
+def test_probability_accepts_interior():
+    assert v.probability("delta", 1e-12) == 1e-12
+    assert v.probability("delta", 1 - 1e-12) == 1 - 1e-12
+
+
+def test_scalar_checks_reject_non_numbers_and_arrays():
+    raises(v.positive, "eta", "abc", name="eta", value="'abc'", condition="a real number")
+    raises(v.nonneg, "B", np.array([1.0, 2.0]), name="B", value="[1. 2.]", condition="a real number")
+
+
+# ---------------------------------------------------------------- integers
+
+def test_positive_int():
+    raises(v.positive_int, "n", 0, name="n", value="0", condition="n >= 1")
+    raises(v.positive_int, "n", -4, name="n", value="-4", condition="n >= 1")
+    raises(v.positive_int, "n", 2.5, name="n", value="2.5", condition="a positive integer")
+    raises(v.positive_int, "n", True, name="n", value="True", condition="a positive integer")
+    raises(v.positive_int, "n", "3", name="n", value="'3'", condition="a positive integer")
+    assert v.positive_int("n", 4.0) == 4 and v.positive_int("n", np.int64(7)) == 7
+
+
+def test_even_int():
+    raises(v.even_int, "m", 7, name="m", value="7", condition="m even")
+    raises(v.even_int, "m", 0, name="m", value="0", condition="m >= 1")
+    assert v.even_int("m", 8) == 8
+
+
+def test_check_int_range():
+    raises(v.check_int_range, "n", 1, 2, name="n", value="1", condition="n >= 2")
+    assert v.check_int_range("n", 5, 2) == 5
+
+
+# ---------------------------------------------------------------- radius R <= 1/B
+
+def test_radius_rejects_R_above_inverse_B():
+    msg = raises(v.radius, 2.0, 0.6, name="R", value="0.6", condition="R <= 1/B")
+    assert "0.5" in msg  # the value of 1/B is shown
+    raises(v.radius, 12.0, 1 / 12 * 1.001, name="R", value=repr(1 / 12 * 1.001), condition="R <= 1/B")
+
+
+def test_radius_accepts_boundary_and_any_R_at_B_zero():
+    assert v.radius(2.0, 0.5) == 0.5  # R = 1/B exactly is inside the domain
+    assert v.radius(3.0, 1 / 3) == 1 / 3
+    assert v.radius(0.0, 1e6) == 1e6
+    assert v.radius(2.0, 5.0, require_R_le_inv_B=False) == 5.0
+
+
+@pytest.mark.parametrize("R, shown, cond", [(0.0, "0.0", "R > 0"), (-1.0, "-1.0", "R > 0"),
+                                            (float("nan"), "nan", "finite"), (float("inf"), "inf", "finite")])
+def test_radius_rejects_nonpositive_and_nonfinite(R, shown, cond):
+    raises(v.radius, 1.0, R, name="R", value=shown, condition=cond)
+
+
+# ---------------------------------------------------------------- arrays
+
+def test_unit_rows():
+    X = np.array([[1.0, 0.0], [0.6, 0.8]])
+    assert np.array_equal(v.unit_rows("X", X), X)
+    raises(v.unit_rows, "X", np.array([[1.0, 0.0], [1.0, 1.0]]), name="||X[1]||",
+           value=repr(math.sqrt(2)), condition="unit-norm rows")
+    raises(v.unit_rows, "X", np.array([1.0, 0.0]), name="X", value="[1. 0.]", condition="2-D array")
+    raises(v.unit_rows, "X", np.zeros((0, 3)), name="X.shape", value="(0, 3)", condition="n >= 1")
+    raises(v.unit_rows, "X", np.array([[np.nan, 0.0]]), name="X", value="nan", condition="finite")
+    raises(v.unit_rows, "X", np.array([[np.inf, 0.0]]), name="X", value="inf", condition="finite")
+
+
+def test_labels():
+    assert np.array_equal(v.labels("y", [1.0, -1.0, 0.2], 3), [1.0, -1.0, 0.2])
+    raises(v.labels, "y", [0.0, 1.5], name="y", value="1.5", condition="|y_i| <= 1")
+    raises(v.labels, "y", [0.0, 0.5], 3, name="len(y)", value="2", condition="= n = 3")
+    raises(v.labels, "y", [[0.0]], name="y", value="[[0.]]", condition="1-D array")
+    raises(v.labels, "y", [0.0, np.nan], name="y", value="nan", condition="finite")
+
+
+def test_correlation():
+    assert np.array_equal(v.correlation("rho", [-1.0, 0.3, 1.0]), [-1.0, 0.3, 1.0])
+    # round-off above 1 is clipped, not rejected
+    assert v.correlation("rho", 1 + 1e-14) == 1.0
+    raises(v.correlation, "rho", [0.0, 1.5], name="rho", value="1.5", condition="-1 <= rho <= 1")
+    raises(v.correlation, "rho", -1.01, name="rho", value="-1.01", condition="-1 <= rho <= 1")
+    raises(v.correlation, "rho", np.nan, name="rho", value="nan", condition="finite")
+
+
+def test_message_format_exactly():
+    with pytest.raises(ValueError, match=re.escape("delta=0 violates the condition 0 < delta < 1")):
+        v.probability("delta", 0)
+
+
+# ---------------------------------------------------------------- public functions use them
+
+@pytest.mark.parametrize(
+    "call, name, condition",
+    [
+        (lambda: ntk.pair_probability(0.5, -1.0), "B", "B >= 0"),
+        (lambda: ntk.pair_probability(0.5, float("nan")), "B", "finite"),
+        (lambda: ntk.pair_probability(1.5, 1.0), "rho", "-1 <= rho <= 1"),
+        (lambda: ntk.h_inf(np.array([[2.0, 0.0]]), 1.0), "||X[0]||", "unit-norm rows"),
+        (lambda: stats.clopper_pearson(3, 10, alpha=0.0), "alpha", "0 < alpha < 1"),
+        (lambda: stats.binomial_exceedance_pvalue(1, 10, 1.0), "delta", "0 < delta < 1"),
+        (lambda: network.init_symmetric(5, 2, 1.0, 0), "m", "m even"),
+        (lambda: network.init_standard(4, 2, float("inf"), 0), "B", "finite"),
+    ],
+)
+def test_public_functions_validate(call, name, condition):
+    with pytest.raises(ValueError) as info:
+        call()
+    msg = str(info.value)
+    assert msg.startswith(f"{name}=") and condition in msg, msg
