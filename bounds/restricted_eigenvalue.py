@@ -52,6 +52,8 @@ __all__ = [
     "sharper_bound_mp",
     "split_probability",
     "split_probability_mp",
+    "split_probability_at_separation",
+    "split_probability_at_separation_mp",
     "p0_relaxation",
     "p0_relaxation_mp",
     "Link",
@@ -70,7 +72,8 @@ SQRT2 = math.sqrt(2.0)
 _EPS = np.finfo(float).eps
 _GRID = np.concatenate([[0.0], np.logspace(-12.0, math.log10(4.0), 60)])
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(48)
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
+_SPLIT_PANELS = 4
 
 
 # ------------------------------------------------------------------ data quantities
@@ -241,6 +244,9 @@ def _dual_batch(Mn: np.ndarray, Qn: np.ndarray):
     x1 = hi - _GOLDEN * (hi - lo)
     x2 = lo + _GOLDEN * (hi - lo)
     f1, f2 = g(x1), g(x2)
+    for x, f in ((x1, f1), (x2, f2)):
+        better = f > best_g
+        best_g, best_mu = np.where(better, f, best_g), np.where(better, x, best_mu)
     for _ in range(90):
         left = f1 > f2  # maximum in [lo, x2]
         hi = np.where(left, x2, hi)
@@ -249,11 +255,10 @@ def _dual_batch(Mn: np.ndarray, Qn: np.ndarray):
         fn = g(new)
         x2, f2, x1, f1 = (np.where(left, x1, new), np.where(left, f1, fn),
                           np.where(left, new, x2), np.where(left, fn, f2))
-        for x, f in ((x1, f1), (x2, f2)):
-            better = f > best_g
-            best_g = np.where(better, f, best_g)
-            best_mu = np.where(better, x, best_mu)
-        if np.all(hi - lo <= 4 * _EPS * np.maximum(hi, 1e-300)):
+        better = fn > best_g
+        best_g = np.where(better, fn, best_g)
+        best_mu = np.where(better, new, best_mu)
+        if np.all(hi - lo <= 4 * _EPS * np.maximum(hi, 1e-3)):  # |g error| <= n (hi - lo)
             break
     return best_g, best_mu, lo, hi
 
@@ -302,18 +307,8 @@ def _zero_combos(x: np.ndarray, y: np.ndarray, Qn: np.ndarray):
     return [math.cos(t) * x + math.sin(t) * y for t in (0.5 * (ph + dt), 0.5 * (ph - dt))]
 
 
-def _certificate(Mn, Qn, mu, lo, hi, n):
-    """A feasible unit vector whose Rayleigh quotient reaches the dual value: from the bottom
-    eigenvectors of Mn - mu' Qn at mu' = mu, the bracket ends and mu(1 -/+ eps), mixed pairwise
-    so that a^T Qn a = 0 (or taken alone when already inside R)."""
-    pool = []
-    w, U = np.linalg.eigh(Mn - mu * Qn)
-    pool += [U[:, 0], U[:, 1]]
-    for m_ in {lo, hi, *(mu * (1 + s * e) for e in (1e-10, 1e-8, 1e-6) for s in (-1, 1))}:
-        if m_ >= 0:
-            pool.append(np.linalg.eigh(Mn - m_ * Qn)[1][:, 0])
-    if mu == 0.0:
-        pool += [np.linalg.eigh(Mn - e * Qn)[1][:, 0] for e in (1e-12, 1e-9, 1e-6)]
+def _best_in_pool(pool, Mn, Qn, n):
+    """The smallest Rayleigh quotient over pool vectors inside R and Q-null pairwise mixtures."""
     tol = 8 * n * _EPS
     cands = [p for p in pool if p @ Qn @ p >= -tol]
     for i in range(len(pool)):
@@ -326,11 +321,33 @@ def _certificate(Mn, Qn, mu, lo, hi, n):
             cands += _zero_combos(x, y / ny, Qn)
     cands = [c / np.linalg.norm(c) for c in cands]
     cands = [c for c in cands if c @ Qn @ c >= -tol]
-    if not cands:  # cannot happen for a concave maximum; fall back to the orthant (always in R)
-        cands = [np.full(n, 1.0 / math.sqrt(n))]
+    if not cands:
+        return None, math.inf, 0.0
     vals = [c @ Mn @ c for c in cands]
     k = int(np.argmin(vals))
     return cands[k], float(vals[k]), float(cands[k] @ Qn @ cands[k])
+
+
+def _certificate(Mn, Qn, mu, lo, hi, n, g):
+    """A feasible unit vector whose Rayleigh quotient reaches the dual value g: from the bottom
+    eigenvectors of Mn - mu' Qn at mu' = mu and the bracket ends (then, if that is not within
+    round-off of g, also at mu (1 -/+ eps)), mixed pairwise so that a^T Qn a = 0 (or taken alone
+    when already inside R)."""
+    U = np.linalg.eigh(Mn - mu * Qn)[1]
+    pool = [U[:, 0], U[:, 1]] + [np.linalg.eigh(Mn - m_ * Qn)[1][:, 0] for m_ in {lo, hi} if m_ >= 0]
+    best = _best_in_pool(pool, Mn, Qn, n)
+    if best[1] - g <= 64 * n * _EPS * (1 + n * mu):
+        return best
+    more = [mu * (1 + s * e) for e in (1e-10, 1e-8, 1e-6) for s in (-1, 1)]
+    if mu == 0.0:
+        more += [1e-12, 1e-9, 1e-6]
+    pool += [np.linalg.eigh(Mn - m_ * Qn)[1][:, 0] for m_ in more if m_ >= 0]
+    wider = _best_in_pool(pool, Mn, Qn, n)
+    best = wider if wider[1] < best[1] else best
+    if best[0] is None:  # cannot happen for a concave maximum; the orthant lies in R
+        a = np.full(n, 1.0 / math.sqrt(n))
+        return a, float(a @ Mn @ a), float(a @ Qn @ a)
+    return best
 
 
 def restricted_eigenvalue(M, Qm) -> RestrictedEigenvalue:
@@ -356,7 +373,7 @@ def restricted_eigenvalue(M, Qm) -> RestrictedEigenvalue:
     g, mu, lo, hi = float(g[0]), float(mu[0]), float(lo[0]), float(hi[0])
     if g < w[0] / sM:
         g, mu = float(w[0] / sM), 0.0
-    a, val, q = _certificate(Mn, Qn, mu, lo, hi, n)
+    a, val, q = _certificate(Mn, Qn, mu, lo, hi, n, g)
     err = 32 * n * _EPS * sM * (1.0 + n * mu)
     return RestrictedEigenvalue(g * sM, mu * sM / sQ, a, val * sM, q * sQ, err, float(w[0]),
                                 {"mu_normalized": mu, "bracket": (lo, hi)})
@@ -410,7 +427,14 @@ def sharper_bound(separation_: float, B: float) -> float:
     """The sharper form 2 T(B, delta / sqrt(4 - delta^2)) = p0 - p(1 - delta^2/2, B) (links 3-4).
     Owen's T of scipy is accurate here (a single positive integral, no difference)."""
     d, B = _check_sep(separation_), v.bias(B)
-    return float(2.0 * special.owens_t(B, _owens_a(d)))
+    a = _owens_a(d)
+    if a < 1e-4:
+        # scipy's T loses digits for tiny a (1e-8 relative at a = 1e-9, h = 6); the series of
+        # int_0^a e^{-c x^2}/(1 + x^2) dx, c = h^2/2, is exact to a^7 c^3 there.
+        c = B * B / 2
+        series = a - (1 + c) * a**3 / 3 + (1 + c + c * c / 2) * a**5 / 5
+        return math.exp(-c) * series / math.pi
+    return float(2.0 * special.owens_t(B, a))
 
 
 def sharper_bound_mp(separation_: float, B: float, dps: int = 30):
@@ -418,47 +442,78 @@ def sharper_bound_mp(separation_: float, B: float, dps: int = 30):
     d, B = _check_sep(separation_), v.bias(B)
     with mp.workdps(dps):
         a, h = mp.mpf(d) / mp.sqrt(4 - mp.mpf(d) ** 2), mp.mpf(B)
-        return mp.quad(lambda x: mp.exp(-h * h * (1 + x * x) / 2) / (1 + x * x), [0, a]) / mp.pi
+        # the integrand falls like exp(-h^2 x^2 / 2): panels on the scale 1/h
+        pts = [mp.mpf(0)] + [t / h for t in (0.25, 1, 3, 8) if h > 0 and t / h < a] + [a]
+        # mp.quad's tolerance is absolute: factor exp(-h^2/2) out of the integrand
+        inner = mp.quad(lambda x: mp.exp(-h * h * x * x / 2) / (1 + x * x), pts)
+        return mp.exp(-h * h / 2) * inner / mp.pi
+
+
+def _split_core(theta, h, one_plus_rho, B: float):
+    """Wedge form of P[Z1 >= B, Z2 < B] (see :func:`split_probability`), angle split in panels."""
+    theta, h = np.asarray(theta, float), np.asarray(h, float)
+    edges = np.linspace(0.0, 1.0, _SPLIT_PANELS + 1)
+    total = np.zeros(theta.shape)
+    for f0, f1 in zip(edges[:-1], edges[1:]):
+        lo, hi = f0 * theta, f1 * theta
+        alpha = (0.5 * (hi + lo))[..., None] + (0.5 * (hi - lo))[..., None] * _GL_NODES
+        k = B * np.sin(alpha) - B * h[..., None] * np.cos(alpha)
+        mills = math.sqrt(math.pi / 2) * special.erfcx(k / SQRT2)  # Q(k)/phi(k)
+        total += 0.5 * (hi - lo) * ((1.0 - k * mills) @ _GL_WEIGHTS)
+    out = np.exp(-B * B / one_plus_rho) / (2 * math.pi) * total
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def split_probability(rho, B: float):
     """P[Z1 >= B, Z2 < B] = p0 - p(rho, B) for 0 <= rho <= 1, without the cancellation of the
-    difference: the Gaussian measure of the wedge with apex c = (B, B h), h = sqrt((1-rho)/(1+rho)),
-    and angle arccos(rho), in polar coordinates around the apex:
-    e^{-|c|^2/2}/(2 pi) int_0^theta (1 - k R(k)) d alpha, k = c . e(alpha), R = Q/phi the Mills
-    ratio. Vectorized over rho."""
+    difference: the Gaussian measure of the wedge {U >= B, rho U + sqrt(1-rho^2) V < B} with apex
+    c = (B, B h), h = sqrt((1-rho)/(1+rho)), and angle theta = arccos(rho), in polar coordinates
+    around the apex: e^{-|c|^2/2}/(2 pi) int_0^theta (1 - k R(k)) d alpha, k = c . e(alpha),
+    e(alpha) = (sin alpha, -cos alpha), R = Q/phi the Mills ratio. Vectorized over rho."""
     B = v.bias(B)
     r = v.correlation("rho", rho)
     if np.any(r < 0):
         v.fail("rho", float(r.min()), "0 <= rho <= 1 (the wedge form covers link 4's range)")
-    theta = np.arccos(r)
-    h = np.sqrt((1.0 - r) / (1.0 + r))
-    alpha = 0.5 * theta[..., None] * (_GL_NODES + 1.0)
-    k = B * np.sin(alpha) - B * h[..., None] * np.cos(alpha)
-    mills = math.sqrt(math.pi / 2) * special.erfcx(k / SQRT2)
-    integral = 0.5 * theta * ((1.0 - k * mills) @ _GL_WEIGHTS)
-    out = np.exp(-B * B / (1.0 + r)) / (2 * math.pi) * integral
-    return float(out) if np.ndim(out) == 0 else out
+    return _split_core(np.arccos(r), np.sqrt((1.0 - r) / (1.0 + r)), 1.0 + r, B)
 
 
-def split_probability_mp(rho: float, B: float, dps: int = 30):
-    """mpmath twin by the conditioning integral int_B^inf phi(z) Phi((B - rho z)/sqrt(1-rho^2)) dz."""
+def split_probability_at_separation(separation_: float, B: float) -> float:
+    """p0 - p(1 - delta^2/2, B) from delta itself (theta = 2 arcsin(delta/2), h = delta/sqrt(4 -
+    delta^2), 1 + rho = (4 - delta^2)/2), so that tiny delta keeps full relative accuracy."""
+    d, B = _check_sep(separation_), v.bias(B)
+    return _split_core(2.0 * math.asin(d / 2), _owens_a(d), (4.0 - d * d) / 2.0, B)
+
+
+def split_probability_mp(rho, B: float, dps: int = 30):
+    """mpmath twin by the conditioning integral int_B^inf phi(z) Phi((B - rho z)/sqrt(1-rho^2)) dz
+    (``rho`` may be an mpf, so that rho = 1 - delta^2/2 keeps its digits)."""
     B = v.bias(B)
-    rho = float(v.correlation("rho", rho))
-    if rho < 0:
-        v.fail("rho", rho, "0 <= rho <= 1")
+    if not isinstance(rho, mp.mpf):
+        rho = float(v.correlation("rho", rho))
+    if rho < 0 or rho > 1:
+        v.fail("rho", float(rho), "0 <= rho <= 1")
     with mp.workdps(dps):
         Bm, r = mp.mpf(B), mp.mpf(rho)
         if r == 1:
             return mp.mpf(0)
-        s = mp.sqrt(1 - r * r)
-        f = lambda z: mp.npdf(z) * mp.ncdf((Bm - r * z) / s)  # noqa: E731
-        pts = [Bm]
+        s = mp.sqrt((1 - r) * (1 + r))
+        # phi(B) factored out (mp.quad's tolerance is absolute): exp(-(z^2 - B^2)/2)
+        f = lambda z: mp.exp(-(z - Bm) * (z + Bm) / 2) * mp.ncdf((Bm - r * z) / s)  # noqa: E731
+        # phi(z) falls on the scale 1/B beyond B, the Phi factor steps at B / rho over s / rho
+        pts = [Bm] + [Bm + t / max(Bm, 1) for t in (0.5, 2, 6, 15)]
         if r > 0:
             z0 = Bm / r
             pts += [z0 + k * s / r for k in (-8, -2, 0, 2, 8) if z0 + k * s / r > Bm]
         pts = sorted(set(pts)) + [Bm + 40]
-        return mp.quad(f, pts)
+        return mp.npdf(Bm) * mp.quad(f, pts)
+
+
+def split_probability_at_separation_mp(separation_: float, B: float, dps: int = 30):
+    """mpmath twin of :func:`split_probability_at_separation`."""
+    d = _check_sep(separation_)
+    with mp.workdps(dps + 10):
+        rho = 1 - mp.mpf(d) ** 2 / 2
+        return split_probability_mp(rho, B, dps + 10)
 
 
 def p0_relaxation(B: float) -> float:
@@ -466,7 +521,7 @@ def p0_relaxation(B: float) -> float:
     second (Mills) term only for B > 0."""
     B = v.bias(B)
     first = 0.5 - B / math.sqrt(2 * math.pi)
-    if B == 0:
+    if B <= 1.0:  # the Mills term phi(B)(1/B - 1/B^3) is <= 0 there (and overflows as B -> 0)
         return first
     return max(first, float(phi(B)) * (1.0 / B - 1.0 / B**3))
 
@@ -531,15 +586,16 @@ def link3_separation(X, B: float) -> Link:
     X = v.unit_rows("X", X)
     pm = p_min(X, B)
     d = separation(X)
-    return Link("link3", pm, "<=", p_separation(d, B), _link3_allowance(d, B))
+    ps = p_separation(d, B)
+    return Link("link3", pm, "<=", ps, _link3_allowance(d, B, ps))
 
 
-def _link3_allowance(d: float, B: float) -> float:
+def _link3_allowance(d: float, B: float, ps: float) -> float:
     """rho_ij (a dot product) and 1 - delta^2/2 (from ||x_i -/+ x_j||) agree to ~4 eps; p moves by
-    dp/drho = exp(-B^2/(1+rho)) / (2 pi sqrt(1 - rho^2)) per unit rho, plus 1e-12 relative."""
+    dp/drho = exp(-B^2/(1+rho)) / (2 pi sqrt(1 - rho^2)) per unit rho, plus 1e-12 relative of
+    ps = p(1 - delta^2/2, B)."""
     rho = 1.0 - d * d / 2.0
     s = math.sqrt(max(0.0, (1.0 - rho) * (1.0 + rho)))
-    ps = float(pair_probability(rho, B))
     if s == 0:
         return 1e-12 * ps
     return 1e-12 * ps + 8 * _EPS * math.exp(-B * B / (1.0 + rho)) / (2 * math.pi * s)
@@ -549,7 +605,7 @@ def link4_owens_t(separation_: float, B: float) -> Link:
     """Link 4: p0 - p(1 - delta^2/2, B) = 2 T(B, delta / sqrt(4 - delta^2)) (left by the wedge
     quadrature :func:`split_probability`, right by scipy's Owen's T)."""
     d = _check_sep(separation_)
-    left = split_probability(1.0 - d * d / 2.0, B)
+    left = split_probability_at_separation(d, B)
     right = sharper_bound(d, B)
     return Link("link4", left, "==", right, 1e-12 * max(abs(right), 1e-300))
 
@@ -594,20 +650,24 @@ def chain(X, B: float) -> Chain:
     """Every link and bound of Theorem B.1 for data X at bias B (one pair matrix, two solves)."""
     X = v.unit_rows("X", X)
     B = v.bias(B)
-    P = pair_matrix(X, B)
-    p0_ = p0(B)
+    d = separation(X)
     n = X.shape[0]
+    # one vectorized quadrature for the pair matrix and p(1 - delta^2/2, B)
+    rho = _gram(X)
+    vals = pair_probability(np.append(rho.ravel(), 1.0 - d * d / 2.0), B)
+    P, ps = vals[:-1].reshape(n, n), float(vals[-1])
+    p0_ = p0(B)
+    np.fill_diagonal(P, p0_)
     Qm = _region_from(P, p0_, REGION_RTOL)
     H = h_inf_from_pairs(X, P)
     rh, rp = restricted_eigenvalue(H, Qm), restricted_eigenvalue(P, Qm)
-    pm, d = _p_min_from(P, B), separation(X)
-    ps = p_separation(d, B)
+    pm = _p_min_from(P, B)
     sharp, closed = sharper_bound(d, B), closed_form_bound(d, B)
     allow = _region_allowance(n, p0_)
     links = (
         Link("link1", rh.value, ">=", rp.value, rh.error + rp.error),
         Link("link2", rp.value, ">=", p0_ - pm, rp.error + allow + 1e-15 * p0_),
-        Link("link3", pm, "<=", ps, _link3_allowance(d, B)),
+        Link("link3", pm, "<=", ps, _link3_allowance(d, B, ps)),
         link4_owens_t(d, B),
         link5_arcsin(d, B),
         link_p0_relaxation(B),

@@ -1,0 +1,263 @@
+"""Registered claims of the restricted-eigenvalue module (BOUNDS.md section 4: Definition 3.11,
+Theorem 3.12 = Theorem B.1, Lemma A.1).
+
+Data-set claims draw (family, n, d, B, seed) and build X in ``measure`` (``derive`` only clamps
+d: orthonormal sets need n <= d, great circles d >= 2). lambda_R is measured by the duality solve
+with its evidence: the lower limit is the dual value minus round-off, the upper limit the
+certificate's Rayleigh quotient plus round-off (and, for bounds derived through the region,
+the effect (n - 1) REGION_RTOL p0 of zeroing round-off entries of Qm).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from bounds import restricted_eigenvalue as re_
+
+from .. import restricted_eigenvalue as mc
+from ..data import FAMILIES
+from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+
+MODULE = "restricted_eigenvalue"
+THM = "Theorem 3.12 = Theorem B.1"
+DEF = "Definition 3.11"
+LEMMA = "Lemma A.1"
+
+
+def _clamp(p):
+    """Orthonormal sets need n <= d; points on a great circle need d >= 2."""
+    if p["family"] == "orthonormal":
+        p["d"] = max(p["d"], p["n"])
+    if p["family"] == "circle":
+        p["d"] = max(p["d"], 2)
+    return p
+
+
+DATA_DOMAIN = Domain({"family": Choice(*FAMILIES), "n": Int(2, 16), "d": Int(1, 32),
+                      "B": Uniform(0.0, 6.0), "seed": Seed()}, _clamp)
+ORTHO_DOMAIN = Domain({"family": Choice("orthonormal"), "n": Int(2, 16), "d": Int(2, 32),
+                       "B": Uniform(0.0, 6.0), "seed": Seed()}, _clamp)
+SEP_DOMAIN = Domain({"separation": LogUniform(1e-6, re_.SQRT2), "B": Uniform(0.0, 6.0)})
+SEP0_DOMAIN = Domain({"separation": Uniform(0.0, re_.SQRT2), "B": Uniform(0.0, 6.0)})
+P0_DOMAIN = Domain({"B": Uniform(0.0, 30.0)})
+PRIMAL_DOMAIN = Domain({"family": Choice(*FAMILIES), "n": Int(3, 16), "d": Int(1, 32),
+                        "B": Uniform(0.0, 6.0), "seed": Seed()}, _clamp)
+CHERNOFF_DOMAIN = Domain({"family": Choice("random", "orthonormal", "antipodal"), "n": Int(2, 6),
+                          "d": Int(3, 8), "B": Uniform(0.0, 1.5), "level": LogUniform(1e-2, 0.5),
+                          "symmetric": Choice(False, True), "seed": Seed()}, _clamp)
+SAMPLED_DOMAIN = Domain({"family": Choice(*FAMILIES), "n": Int(2, 12), "d": Int(1, 16),
+                         "B": Uniform(0.0, 3.0), "seed": Seed()}, _clamp)
+# Mutant domains: make refutation reachable in a few draws.
+CLUSTER_DOMAIN = Domain({"family": Choice("clusters"), "n": Int(6, 16), "d": Int(2, 2),
+                         "B": Uniform(0.0, 2.0), "seed": Seed()})
+SEP_LE1_DOMAIN = Domain({"separation": Uniform(0.0, 1.0), "B": Uniform(0.0, 6.0)})
+PATCH_DOMAIN = Domain({"k": Int(3, 4), "spacing": LogUniform(1e-3, 0.1), "B": Uniform(0.0, 4.0)})
+
+PRIMAL_STARTS, PRIMAL_ITERS = 32, 120
+CHERNOFF_DRAWS, CHERNOFF_CAP = 60, 40_000
+SAMPLED_WIDTH = 20_000
+
+
+@lru_cache(maxsize=512)
+def _chain(family: str, n: int, d: int, seed: int, B: float) -> re_.Chain:
+    return re_.chain(mc.build_data(family, n, d, seed), B)
+
+
+def _c(p) -> re_.Chain:
+    return _chain(p["family"], p["n"], p["d"], p["seed"], p["B"])
+
+
+def _detail(ch: re_.Chain, **more) -> dict:
+    return {"separation": ch.separation, "p0": ch.p0, "p_min": ch.p_min, "mu": ch.lambda_R_H.mu, **more}
+
+
+def _lr(r: re_.RestrictedEigenvalue, ch: re_.Chain, allowance: float = 0.0, **detail) -> Measurement:
+    """lambda_R with its duality evidence as confidence limits."""
+    return Measurement(r.value, r.value - r.error - allowance,
+                       max(r.certificate_value, r.value) + r.error + allowance,
+                       _detail(ch, certificate_gap=r.gap, **detail))
+
+
+def _lmin(value: float, ch: re_.Chain) -> Measurement:
+    """An unrestricted eigenvalue with its round-off (||H_inf||_2 <= 2 n p0)."""
+    err = 64 * ch.n * ch.n * np.finfo(float).eps * ch.p0
+    return Measurement(value, value - err, value + err, _detail(ch))
+
+
+# ------------------------------------------------------------------------- the chain
+link1 = register(Claim(
+    MODULE, "link1_psd", f"{THM} (link 1)",
+    "lambda_R(H_inf) >= lambda_R(P), since H_inf - P = (X X^T) o P is PSD",
+    "link", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p)), lambda p: _c(p).lambda_R_P.value,
+    DATA_DOMAIN, rtol=1e-12))
+
+link2 = register(Claim(
+    MODULE, "link2_region", f"{THM} (link 2), {DEF}",
+    "lambda_R(P) >= p0 - p_min on the region R = {a : sum_{i!=j} a_i a_j (p_ij - p_min) >= 0}",
+    "link", ">=", lambda p: _lr(_c(p).lambda_R_P, _c(p), _c(p).region_allowance),
+    lambda p: _c(p).p0 - _c(p).p_min, DATA_DOMAIN, rtol=1e-12))
+
+intermediate = register(Claim(
+    MODULE, "intermediate_bound", f"{THM} (links 1-2)",
+    "lambda_R(H_inf) >= p0 - p_min (the bound before the separation enters)",
+    "link", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
+    lambda p: _c(p).p0 - _c(p).p_min, DATA_DOMAIN, rtol=1e-12))
+
+
+def _link3(p) -> Measurement:
+    ch = _c(p)
+    lk = ch.links[2]
+    return Measurement(lk.left, lk.left - lk.allowance, lk.left + lk.allowance, _detail(ch))
+
+
+register(Claim(
+    MODULE, "link3_separation", f"{THM} (link 3)",
+    "p_min <= p(1 - delta^2/2, B): |rho_ij| <= 1 - delta^2/2 and p increases with rho",
+    "link", "<=", _link3, lambda p: _c(p).p_separation, DATA_DOMAIN, rtol=1e-12))
+
+register(Claim(
+    MODULE, "link4_owens_t", f"{THM} (link 4)",
+    "p0 - p(1 - delta^2/2, B) (wedge quadrature, no cancellation) = 2 T(B, delta/sqrt(4 - delta^2)) "
+    "(scipy's Owen's T)", "identity", "==",
+    lambda p: exact(re_.split_probability_at_separation(p["separation"], p["B"])),
+    lambda p: re_.sharper_bound(p["separation"], p["B"]), SEP_DOMAIN, rtol=1e-9))
+
+link5 = register(Claim(
+    MODULE, "link5_arcsin", f"{THM} (link 5)",
+    "2 T(B, delta/sqrt(4 - delta^2)) >= (1/pi) arcsin(delta/2) exp(-2 B^2/(4 - delta^2)) "
+    "(equality at B = 0)", "link", ">=",
+    lambda p: exact(re_.sharper_bound(p["separation"], p["B"])),
+    lambda p: re_.closed_form_bound(p["separation"], p["B"]), SEP0_DOMAIN, rtol=1e-12))
+
+register(Claim(
+    MODULE, "p0_relaxation", f"{THM} (the paper's relaxation of p0)",
+    "p0 = Q(B) >= max(1/2 - B/sqrt(2 pi), phi(B)(1/B - 1/B^3)) (second term for B > 0)",
+    "link", ">=", lambda p: exact(re_.p0(p["B"])), lambda p: re_.p0_relaxation(p["B"]),
+    P0_DOMAIN, rtol=1e-14))
+
+# ------------------------------------------------------------------------ the theorem
+theorem = register(Claim(
+    MODULE, "theorem_closed_form", THM,
+    "lambda_R(H_inf) >= max(0, (1/pi) arcsin(delta/2) exp(-2 B^2/(4 - delta^2)))",
+    "bound", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
+    lambda p: _c(p).closed_form, DATA_DOMAIN, rtol=1e-12))
+
+register(Claim(
+    MODULE, "theorem_sharper", THM,
+    "lambda_R(H_inf) >= 2 T(B, delta/sqrt(4 - delta^2)) (pair probability kept exact)",
+    "bound", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
+    lambda p: _c(p).sharper, DATA_DOMAIN, rtol=1e-9))
+
+register(Claim(
+    MODULE, "orthonormal_identity", f"{THM} (orthonormal data)",
+    "orthonormal data: H_inf = (2 p0 - p0^2) I + p0^2 J, R = R^n, lambda_R(H_inf) = 2 p0 - p0^2",
+    "identity", "==", lambda p: _lr(_c(p).lambda_R_H, _c(p)),
+    lambda p: 2 * _c(p).p0 - _c(p).p0 ** 2, ORTHO_DOMAIN, rtol=1e-9))
+
+
+def _primal(p) -> Measurement:
+    ch = _c(p)
+    X = mc.build_data(p["family"], p["n"], p["d"], p["seed"])
+    P = re_.pair_matrix(X, p["B"])
+    res = mc.primal_search(re_.h_inf_from_pairs(X, P), re_.region_matrix(X, p["B"]), p["seed"],
+                           starts=PRIMAL_STARTS, iters=PRIMAL_ITERS, cloud=1024)
+    return exact(res.value, dual=ch.lambda_R_H.value, feasible=res.feasible, separation=ch.separation)
+
+
+register(Claim(
+    MODULE, "duality_primal", f"{DEF} (strong duality, BOUNDS.md section 4)",
+    "every feasible Rayleigh quotient of a primal search (random + projected gradient on the sphere "
+    "inside R) >= the dual value max_mu lambda_min(H_inf - mu Qm) - round-off",
+    "link", ">=", _primal, lambda p: _c(p).lambda_R_H.value - _c(p).lambda_R_H.error,
+    PRIMAL_DOMAIN, rtol=1e-12, weight=0.5))
+
+
+# --------------------------------------------------------------------------- Lemma A.1
+@lru_cache(maxsize=256)
+def _chernoff_setup(family, n, d, seed, B, level, symmetric):
+    X = mc.build_data(family, n, d, seed)
+    lam = re_.lambda_min_h_inf(X, B)
+    if lam <= 0:
+        return X, lam, 2
+    return X, lam, mc.chernoff_width(lam, n, level, symmetric, CHERNOFF_CAP)
+
+
+def _setup(p):
+    return _chernoff_setup(p["family"], p["n"], p["d"], p["seed"], p["B"], p["level"], p["symmetric"])
+
+
+def _chernoff(p) -> Measurement:
+    X, lam, m = _setup(p)
+    if lam <= 0:  # separation 0: lambda = 0, the statement is empty
+        return exact(0.0, applicable=False)
+    r = mc.chernoff_check(X, p["B"], m, CHERNOFF_DRAWS, p["seed"], p["symmetric"])
+    return Measurement(r.failures / r.draws, r.lower, r.upper,
+                       {"m": m, "lambda": lam, "failures": r.failures, "draws": r.draws, "pvalue": r.pvalue})
+
+
+def _chernoff_bound(p) -> float:
+    X, lam, m = _setup(p)
+    return mc.chernoff_bound(max(lam, 0.0), p["n"], m, p["symmetric"])
+
+
+register(Claim(
+    MODULE, "chernoff_lemma_A1", LEMMA,
+    "P[lambda_min(H(0)) <= (3/4) lambda] <= n exp(-lambda m/(64 n)) (m/2 under symmetric init): "
+    "lower Clopper-Pearson limit of the failure frequency over repeated draws",
+    "bound", "<=", _chernoff, _chernoff_bound, CHERNOFF_DOMAIN, rtol=0.0, weight=0.1))
+
+
+def _sampled_pmin(p) -> Measurement:
+    """The pair attaining p_min (chosen from the exact P), counted over SAMPLED_WIDTH neurons."""
+    X = mc.build_data(p["family"], p["n"], p["d"], p["seed"])
+    lim = mc.pair_probability_limits(X, p["B"], SAMPLED_WIDTH, p["seed"])
+    P = lim.exact.copy()
+    np.fill_diagonal(P, np.inf)
+    i, j = np.unravel_index(int(np.argmin(P)), P.shape)
+    k = int(lim.counts[i, j])
+    from ..stats import clopper_pearson
+
+    lo, hi = clopper_pearson(k, lim.trials)
+    return Measurement(k / lim.trials, lo, hi, {"count": k, "trials": lim.trials})
+
+
+register(Claim(
+    MODULE, "p_min_sampled", f"{DEF} (p_ij = P[<w, x_i> >= B, <w, x_j> >= B])",
+    "the count of neurons active on both points of the p_min pair is Binomial(m, p_min): its "
+    "Clopper-Pearson interval contains the exact p_min", "identity", "==", _sampled_pmin,
+    lambda p: _c(p).p_min, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+
+# ---------------------------------------------------------------- mutants (false variants)
+mutant(link2, "mutant_link2_unrestricted",
+       "link 2 without the region: lambda_min(P) >= p0 - p_min on all of R^n (clustered data in d = 2)",
+       measure=lambda p: _lmin(_c(p).lambda_min_P, _c(p)), domain=CLUSTER_DOMAIN)
+mutant(intermediate, "mutant_intermediate_unrestricted",
+       "the intermediate bound p0 - p_min claimed for lambda_min(H_inf) on all of R^n",
+       measure=lambda p: _lmin(_c(p).lambda_min_H, _c(p)), domain=CLUSTER_DOMAIN)
+mutant(link2, "mutant_p_min_dropped", "lambda_R(P) >= p0 (p_min dropped from link 2)",
+       bound=lambda p: _c(p).p0)
+mutant(link5, "mutant_link5_arcsin_delta", "link 5 with arcsin(delta) in place of arcsin(delta/2)",
+       bound=lambda p: math.asin(p["separation"]) / math.pi
+       * math.exp(-2 * p["B"] ** 2 / (4 - p["separation"] ** 2)), domain=SEP_LE1_DOMAIN)
+
+
+@lru_cache(maxsize=64)
+def _patch_chain(k: int, spacing: float, B: float) -> re_.Chain:
+    return re_.chain(mc.lattice_patch(k, k, spacing), B)
+
+
+def _patch_lmin(p) -> Measurement:
+    ch = _patch_chain(p["k"], p["spacing"], p["B"])
+    m = _lmin(ch.lambda_min_H, ch)
+    return Measurement(m.value, m.lower, m.upper, {**m.detail, "n": ch.n, "lambda_R": ch.lambda_R_H.value})
+
+
+mutant(theorem, "mutant_closed_form_unrestricted",
+       "the closed form claimed for lambda_min(H_inf) on all of R^n (issue 4's open question): a k x k "
+       "square lattice of spacing h on S^2 has lambda_min(H_inf) ~ 0.96 (k = 3), 0.91 (k = 4) of it",
+       measure=_patch_lmin,
+       bound=lambda p: re_.closed_form_bound(_patch_chain(p["k"], p["spacing"], p["B"]).separation, p["B"]),
+       domain=PATCH_DOMAIN)

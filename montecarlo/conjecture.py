@@ -1,0 +1,221 @@
+"""The open question of issue 4: is the region needed for Theorem 3.12's closed form?
+
+Conjecture (not a claim of the paper): lambda_min(H_inf) >= (1/pi) arcsin(delta/2) exp(-2B^2/(4 - delta^2))
+on all of R^n, delta the separation of the data. :func:`search_unrestricted_conjecture` hunts for
+the smallest ratio lambda_min(H_inf) / closed form: a hypothesis search with ``target`` on the
+ratio over data families, sizes and B, then a local optimizer (scipy's Powell) over the data set
+itself (free coordinates, rows normalized onto the sphere) and B. It reports the smallest ratio
+and the data set that reached it; it asserts nothing. Data sets with separation below
+``min_separation`` are skipped (there both sides vanish and the ratio is round-off).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bounds import _validate as v
+from bounds import restricted_eigenvalue as re_
+
+from .data import FAMILIES, make_data
+
+__all__ = ["ConjectureResult", "conjecture_ratio", "lattice_patch", "arc", "search_unrestricted_conjecture"]
+
+STRUCTURED = ("patch_square", "patch_triangular", "arc")
+
+
+def lattice_patch(k1: int, k2: int, spacing: float, d: int = 3, kind: str = "square") -> np.ndarray:
+    """k1 x k2 points of a square or triangular planar lattice of the given spacing, centred at
+    the north pole of S^{d-1} (d >= 3) by the exponential map: geodesic distances to the pole are
+    exact, neighbouring points are ``spacing`` apart up to O(spacing^3)."""
+    k1, k2, d = v.positive_int("k1", k1), v.positive_int("k2", k2), v.check_int_range("d", d, 3)
+    spacing = v.positive("spacing", spacing)
+    if spacing * max(k1, k2) > 1.0:
+        v.fail("spacing", spacing, f"spacing * max(k1, k2) <= 1 (a small patch), k1={k1}, k2={k2}")
+    i, j = np.meshgrid(np.arange(k1, dtype=float), np.arange(k2, dtype=float), indexing="ij")
+    if kind == "square":
+        P = np.stack([i.ravel(), j.ravel()], 1)
+    elif kind == "triangular":
+        P = np.stack([(i + 0.5 * j).ravel(), (j * math.sqrt(3) / 2).ravel()], 1)
+    else:
+        v.fail("kind", kind, "'square' or 'triangular'")
+    P = (P - P.mean(0)) * spacing
+    r = np.linalg.norm(P, axis=1, keepdims=True)
+    u = np.divide(P, r, out=np.zeros_like(P), where=r > 0)
+    X = np.zeros((P.shape[0], d))
+    X[:, :2] = np.sin(r) * u
+    X[:, 2] = np.cos(r[:, 0])
+    return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+
+def arc(n: int, spacing: float, d: int = 2) -> np.ndarray:
+    """n equally spaced points (angle ``spacing``) on a great circle of S^{d-1}."""
+    n, d = v.positive_int("n", n), v.check_int_range("d", d, 2)
+    spacing = v.positive("spacing", spacing)
+    if spacing * (n - 1) >= math.pi:
+        v.fail("spacing", spacing, f"spacing * (n - 1) < pi (n = {n})")
+    a = np.arange(n) * spacing
+    X = np.zeros((n, d))
+    X[:, 0], X[:, 1] = np.cos(a), np.sin(a)
+    return X
+
+
+@dataclass(frozen=True)
+class ConjectureResult:
+    """Smallest ratio found and its data set (a report, not a verdict)."""
+
+    ratio: float
+    X: np.ndarray
+    B: float
+    separation: float
+    lambda_min: float
+    lambda_R: float
+    closed_form: float
+    origin: str  # where the starting point came from
+    evaluations: int
+    hypothesis_ratio: float  # best ratio before the local optimizer
+    history: list = field(default_factory=list)
+
+    @property
+    def refutes(self) -> bool:
+        return self.ratio < 1.0
+
+    def describe(self) -> str:
+        n, d = self.X.shape
+        G = np.clip(self.X @ self.X.T, -1, 1)
+        off = G[~np.eye(n, dtype=bool)]
+        return (f"ratio {self.ratio:.6g} at n={n}, d={d}, B={self.B:.6g}, separation={self.separation:.6g}: "
+                f"lambda_min(H_inf)={self.lambda_min:.6g}, lambda_R(H_inf)={self.lambda_R:.6g}, "
+                f"closed form={self.closed_form:.6g}; rho range [{off.min():.4f}, {off.max():.4f}] "
+                f"(start: {self.origin}; {self.evaluations} evaluations; "
+                f"hypothesis phase best {self.hypothesis_ratio:.6g})")
+
+
+def conjecture_ratio(X, B: float, min_separation: float = 1e-3) -> float:
+    """lambda_min(H_inf) / closed form; +inf when the separation is below ``min_separation``."""
+    X = v.unit_rows("X", X)
+    d = re_.separation(X)
+    if d < min_separation:
+        return math.inf
+    c = re_.closed_form_bound(d, B)
+    if c <= 0:
+        return math.inf
+    return re_.lambda_min_h_inf(X, B) / c
+
+
+def _hypothesis_phase(seed, examples, n_range, d_range, B_max, families, min_separation):
+    from hypothesis import HealthCheck, Phase, given, settings, target
+    from hypothesis import seed as hseed
+    from hypothesis import strategies as st
+
+    found: list[tuple[float, np.ndarray, float, str]] = []
+
+    def data(draw_family, n, d, s, B):
+        if draw_family == "free":
+            return None
+        dd = max(d, n) if draw_family == "orthonormal" else max(d, 2) if draw_family == "circle" else d
+        return make_data(draw_family, n, dd, s)
+
+    structured = st.tuples(st.integers(1, 4), st.integers(2, 4), st.floats(1e-3, 0.2))
+    free = st.integers(2, n_range[1]).flatmap(lambda n: st.integers(d_range[0], d_range[1]).flatmap(
+        lambda d: st.lists(st.floats(-1, 1, allow_nan=False), min_size=n * d, max_size=n * d).map(
+            lambda xs: (n, d, xs))))
+
+    @hseed(seed)
+    @settings(max_examples=examples, database=None, deadline=None, derandomize=False,
+              phases=[Phase.generate, Phase.target], suppress_health_check=list(HealthCheck))
+    @given(fam=st.sampled_from(tuple(families) + ("free",) + STRUCTURED), n=st.integers(*n_range),
+           d=st.integers(*d_range), s=st.integers(0, 2**32 - 1), B=st.floats(0.0, B_max),
+           raw=free, lat=structured)
+    def run(fam, n, d, s, B, raw, lat):
+        if fam in ("patch_square", "patch_triangular"):
+            k1, k2, h = lat
+            if k1 * k2 > n_range[1] or k1 * k2 < 2:
+                return
+            X = lattice_patch(k1, k2, h, max(3, d), fam.split("_")[1])
+        elif fam == "arc":
+            X = arc(n, lat[2], d)
+        elif fam == "free":
+            nn, dd, xs = raw
+            Y = np.asarray(xs, float).reshape(nn, dd)
+            norms = np.linalg.norm(Y, axis=1, keepdims=True)
+            if np.any(norms < 1e-6):
+                return
+            X = Y / norms
+        else:
+            X = data(fam, n, d, s, B)
+        r = conjecture_ratio(X, B, min_separation)
+        if math.isfinite(r):
+            target(-math.log(r), label="-log ratio")
+            found.append((r, X, B, f"hypothesis/{fam}"))
+
+    run()
+    found.sort(key=lambda t: t[0])
+    return found
+
+
+def _local(X0, B0, B_max, iters, min_separation, seed):
+    from scipy import optimize
+
+    n, d = X0.shape
+    rng = np.random.default_rng(seed)
+    count = [0]
+
+    def unpack(z):
+        Y = z[:-1].reshape(n, d)
+        nrm = np.linalg.norm(Y, axis=1, keepdims=True)
+        B = B_max / (1.0 + math.exp(-float(np.clip(z[-1], -50, 50))))
+        return Y / np.maximum(nrm, 1e-300), B, nrm
+
+    def obj(z):
+        count[0] += 1
+        X, B, nrm = unpack(z)
+        if np.any(nrm < 1e-8):
+            return 50.0
+        r = conjecture_ratio(X, B, min_separation)
+        return math.log(r) if math.isfinite(r) else 50.0
+
+    pB = min(max(B0, 1e-6), B_max * (1 - 1e-6)) / B_max
+    z0 = np.concatenate([(X0 + 1e-9 * rng.standard_normal(X0.shape)).ravel(), [math.log(pB / (1 - pB))]])
+    res = optimize.minimize(obj, z0, method="Powell", options={"maxfev": iters, "xtol": 1e-6, "ftol": 1e-10})
+    X, B, _ = unpack(res.x)
+    return X, B, count[0]
+
+
+def search_unrestricted_conjecture(seed: int = 0, examples: int = 300, n_range=(2, 16), d_range=(2, 4),
+                                   B_max: float = 6.0, families=FAMILIES, local_starts: int = 4,
+                                   local_iters: int = 3000, min_separation: float = 1e-3) -> ConjectureResult:
+    """Smallest lambda_min(H_inf) / closed form found (hypothesis phase + Powell from the best
+    ``local_starts`` distinct starting points). Deterministic given ``seed``."""
+    examples = v.positive_int("examples", examples)
+    if isinstance(local_starts, bool) or not isinstance(local_starts, int) or local_starts < 0:
+        v.fail("local_starts", local_starts, "an integer >= 0")
+    B_max = v.positive("B_max", B_max)
+    found = _hypothesis_phase(seed, examples, n_range, d_range, B_max, families, min_separation)
+    if not found:
+        v.fail("examples", examples, "enough examples to find a data set with separation >= min_separation")
+    evals = len(found)
+    hyp_best = found[0][0]
+    best = found[0]
+    history = [("hypothesis", hyp_best)]
+    starts, seen = [], set()
+    for r, X, B, origin in found:
+        key = (X.shape, round(r, 6))
+        if key not in seen:
+            seen.add(key)
+            starts.append((r, X, B, origin))
+        if len(starts) >= local_starts:
+            break
+    for k, (r, X, B, origin) in enumerate(starts):
+        Xo, Bo, c = _local(X, B, B_max, local_iters, min_separation, seed + k)
+        evals += c
+        ro = conjecture_ratio(Xo, Bo, min_separation)
+        history.append((f"local from {origin}", ro))
+        if ro < best[0]:
+            best = (ro, Xo, Bo, f"{origin} + Powell")
+    r, X, B, origin = best
+    d = re_.separation(X)
+    return ConjectureResult(float(r), X, float(B), d, re_.lambda_min_h_inf(X, B), re_.lambda_R_h_inf(X, B),
+                            re_.closed_form_bound(d, B), origin, evals, float(hyp_best), history)
