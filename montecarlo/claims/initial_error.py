@@ -1,0 +1,201 @@
+"""Registered claims of the initial-error module (Lemma 3.5 = Lemma A.10, BOUNDS.md section 2).
+
+"With probability >= 1 - delta" claims measure the order-statistic limits of the
+(1 - delta)-quantile of the sampled quantity (refuted when the lower limit exceeds the
+bound: the exact binomial exceedance test in quantile form). With DRAWS = 2000 and
+delta >= 0.05 there are N delta/2 >= 50 expected exceedances, far above ln(1/alpha) ~ 16,
+so the lower limit always exists and is informative.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bounds import initial_error as ie
+
+from .. import initial_error as mc
+from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..stats import quantile_limits
+
+MODULE = "initial_error"
+REF = "Lemma 3.5 = Lemma A.10"
+
+DRAWS = 2000  # initializations per quantile check
+E1_DRAWS = 500  # initializations per estimate of P[not E1]
+LABELS = Choice("random", "signs", "ones", "alternating")
+FAMILIES = Choice("random", "clusters", "orthonormal")
+
+
+def _derive(p):
+    """m drawn log-uniformly then rounded; orthonormal data need n <= d (d is raised)."""
+    p["m"] = max(1, int(round(p["m"])))
+    if p["family"] == "orthonormal":
+        p["d"] = max(p["d"], p["n"])
+    p.setdefault("draws", DRAWS)
+    return p
+
+
+MC_DOMAIN = Domain({"n": Int(1, 16), "d": Int(1, 16), "m": LogUniform(1, 2048), "B": Uniform(0.0, 4.0),
+                    "delta": Uniform(0.05, 0.5), "labels": LABELS, "family": FAMILIES, "seed": Seed()},
+                   _derive)
+
+
+def _small_delta(p):
+    """Tiny delta and small m, where the Bernstein range term 2 tau L / (3 sqrt m) matters:
+    enough draws for N delta >= 20 expected exceedances."""
+    p = _derive(p)
+    p["draws"] = int(math.ceil(20 / p["delta"]))
+    return p
+
+
+SMALL_DELTA_DOMAIN = Domain({"n": Int(1, 2), "d": Int(1, 4), "m": LogUniform(1, 16), "B": Uniform(2.5, 3.5),
+                             "delta": LogUniform(1e-4, 3e-4), "labels": LABELS, "family": FAMILIES,
+                             "seed": Seed()}, _small_delta)
+
+
+def _labels_only(p):
+    p["m"] = max(1, int(round(p["m"])))
+    return p
+
+
+EXACT_DOMAIN = Domain({"n": Int(1, 1000), "m": LogUniform(1, 1e6), "B": Uniform(0.0, 12.0),
+                       "delta": LogUniform(1e-6, 0.999), "labels": LABELS, "seed": Seed()}, _labels_only)
+V_DOMAIN = Domain({"B": Uniform(0.0, 12.0)})
+
+
+# ------------------------------------------------------------------------ measurements
+def _problem(p):
+    return mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+
+
+def _labels(p) -> np.ndarray:
+    """The labels of the parameters (the same as :func:`_problem`'s, without the data)."""
+    return mc.problem(p["n"], 1, "random", p["labels"], p["seed"])[1]
+
+
+def _draw_seed(p):
+    return np.random.SeedSequence(p["seed"]).spawn(3)[2]
+
+
+def _quantile(values, q: float, **detail) -> Measurement:
+    lo, hi = quantile_limits(values, q)
+    qv = float(np.quantile(values, q, method="inverted_cdf"))
+    return Measurement(qv, lo, hi, {"quantile_level": q, **detail})
+
+
+def _error_quantile(p) -> Measurement:
+    """(1 - delta)-quantile of sampled ||f(0) - y||^2, with order-statistic limits."""
+    X, y = _problem(p)
+    e = mc.error_values(X, y, p["m"], p["B"], p["draws"], _draw_seed(p))
+    return _quantile(e, 1 - p["delta"], draws=p["draws"], mean=float(e.mean()))
+
+
+def _norm_quantile_zero_labels(p) -> Measurement:
+    """(1 - delta)-quantile of ||f(0)||^2 (labels y = 0)."""
+    X, _ = _problem(p)
+    e = mc.error_values(X, np.zeros(p["n"]), p["m"], p["B"], p["draws"], _draw_seed(p))
+    return _quantile(e, 1 - p["delta"], draws=p["draws"], mean=float(e.mean()))
+
+
+def _bernstein_quantile(truncated: bool):
+    def measure(p) -> Measurement:
+        """(1 - delta/2)-quantile of max_i |f_i(0)| (z truncated at tau when asked)."""
+        X, _ = _problem(p)
+        t = ie.tau(p["m"], p["n"], p["delta"])
+        s = mc.sample(X, np.zeros(p["n"]), p["m"], p["B"], p["draws"], _draw_seed(p),
+                      tau=t if truncated else None)
+        vals = s.fmax_trunc if truncated else s.fmax
+        return _quantile(vals, 1 - p["delta"] / 2, draws=p["draws"])
+    return measure
+
+
+def _e1_failure(tau_fn):
+    def measure(p) -> Measurement:
+        """P[max_{i,r} |<w_r, x_i>| > tau] with Clopper-Pearson limits."""
+        X, _ = _problem(p)
+        est = mc.e1_failure(X, p["m"], tau_fn(p), E1_DRAWS, _draw_seed(p))
+        return Measurement(est.value, est.lower, est.upper, {"draws": est.samples, "hits": est.hits})
+    return measure
+
+
+def _tau(p) -> float:
+    return ie.tau(p["m"], p["n"], p["delta"])
+
+
+def _tight(p) -> float:
+    y = _labels(p)
+    return ie.E0_tight(y, p["m"], p["n"], p["delta"], p["B"])
+
+
+def _paper(p) -> float:
+    y = _labels(p)
+    return ie.E0_paper(y, p["m"], p["n"], p["delta"], p["B"])
+
+
+def _tight_no_tau_term(p) -> float:
+    y = _labels(p)
+    b = math.sqrt(2 * ie.v(p["B"]) * ie.L(p["n"], p["delta"]))
+    return math.fsum((np.abs(y) + b) ** 2)
+
+
+# ------------------------------------------------------------------------------ claims
+tight = register(Claim(
+    MODULE, "lemma_A10_tight", REF,
+    "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_tight = sum_i (|y_i| + sqrt(2 v(B) L) "
+    "+ 2 tau L / (3 sqrt m))^2: lower order-statistic limit of the (1 - delta)-quantile <= E0_tight",
+    "bound", "<=", _error_quantile, _tight, MC_DOMAIN, rtol=0.0, weight=0.15))
+
+register(Claim(
+    MODULE, "lemma_A10_paper", REF,
+    "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_paper = 2 ||y||^2 + 4 n e^{-B^2/2} L "
+    "+ (32/9) n log(2mn/delta) L^2 / m (quantile form)",
+    "bound", "<=", _error_quantile, _paper, MC_DOMAIN, rtol=0.0, weight=0.15))
+
+not_e1 = register(Claim(
+    MODULE, "not_E1", f"{REF} (event E1)",
+    "P[max_{i,r} |<w_r, x_i>| > tau] <= delta/2, tau = sqrt(2 log(2mn/delta)): Clopper-Pearson "
+    "lower limit <= delta/2", "link", "<=", _e1_failure(_tau), lambda p: p["delta"] / 2,
+    MC_DOMAIN, rtol=0.0, weight=0.05))
+
+bernstein = register(Claim(
+    MODULE, "bernstein_per_input", f"{REF} (Bernstein step)",
+    "With probability >= 1 - delta/2, |f_i(0)| <= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i "
+    "(quantile form on max_i |f_i(0)|)", "link", "<=", _bernstein_quantile(False),
+    lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.15))
+
+register(Claim(
+    MODULE, "bernstein_truncated", f"{REF} (Bernstein step, truncated terms)",
+    "The proof's exact statement: with z_{i,r} clipped to [-tau, tau], |sum_r z_{i,r}| / sqrt(m) "
+    "<= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i with probability >= 1 - delta/2",
+    "link", "<=", _bernstein_quantile(True),
+    lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.05))
+
+register(Claim(
+    MODULE, "tight_le_paper", f"{REF} (chain)",
+    "E0_tight <= E0_paper for all n <= 1000, m <= 1e6, B <= 12, 1e-6 <= delta < 1, |y_i| <= 1",
+    "link", "<=", lambda p: exact(_tight(p)), _paper, EXACT_DOMAIN, rtol=1e-12))
+
+v_bound = register(Claim(
+    MODULE, "v_bound", f"{REF} (variance)",
+    "v(B) = E[(Z - B)_+^2] <= exp(-B^2/2) / 2 (equality at B = 0)",
+    "link", "<=", lambda p: exact(ie.v(p["B"])), lambda p: ie.v_bound(p["B"]), V_DOMAIN, rtol=1e-12))
+
+# ---------------------------------------------------------------- mutants (false variants)
+mutant(tight, "mutant_quarter_mean",
+       "with y = 0, E ||f(0)||^2 = n v(B), so ||f(0)||^2 <= n v(B) / 4 fails with probability "
+       "far above delta", measure=_norm_quantile_zero_labels, bound=lambda p: p["n"] * ie.v(p["B"]) / 4)
+mutant(tight, "mutant_no_tau_term",
+       "E0_tight without the Bernstein range term 2 tau L / (3 sqrt m): false for small m and "
+       "delta, where f_i(0) is a few rare large terms (on MC_DOMAIN, delta >= 0.05, falsify "
+       "finds no counterexample: there the term is slack)",
+       bound=_tight_no_tau_term, domain=SMALL_DELTA_DOMAIN)
+mutant(v_bound, "mutant_v_exp_B2", "exp(-B^2) in place of exp(-B^2/2): v(B) ~ 2 phi(B) / B^3 is larger for B >= 3",
+       bound=lambda p: math.exp(-p["B"] ** 2) / 2)
+mutant(not_e1, "mutant_tau_no_union",
+       "tau = sqrt(2 log(2/delta)) (the union bound over the m n pairs dropped)",
+       measure=_e1_failure(lambda p: math.sqrt(2 * math.log(2 / p["delta"]))))
+mutant(bernstein, "mutant_bernstein_no_L",
+       "the Bernstein bound without the log factor L: sqrt(2 v) + 2 tau / (3 sqrt m)",
+       bound=lambda p: math.sqrt(2 * ie.v(p["B"])) + 2 * _tau(p) / (3 * math.sqrt(p["m"])))
