@@ -302,7 +302,8 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
     out = {k: np.empty((Bs.size, T)) for k in ("mean_fraction", "max_fraction", "movement", "residual")}
     stopped = []
     for j, B in enumerate(Bs):  # one run per B (a handful), not a loop over samples
-        run = training_counts(X, y, m, float(B), eta_frac, steps, seed + 7919 * (j + 1), symmetric)
+        init_seed = seed + 7919 * (j + 1) + (104729 if symmetric else 0)
+        run = training_counts(X, y, m, float(B), eta_frac, steps, init_seed, symmetric)
         frac = run.counts / m
         cols = {"mean_fraction": frac.mean(axis=1), "max_fraction": frac.max(axis=1),
                 "movement": run.movement, "residual": run.trajectory.residual}
@@ -358,10 +359,11 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
         ax.set_xlabel("gradient-descent step t")
         ax.set_title(f"{'symmetric' if sym else 'standard'} init, m = {kw['m']}, n = 16")
     axes[0].set_ylabel("active fraction |S_on(i,t)| / m")
-    axes[0].legend(fontsize=8, loc="lower left")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(Bs), fontsize=8, frameon=False)
     fig.suptitle("Active fraction along training (thick: mean over inputs, thin: max; "
                  "dashed e^{-B^2/2}, dotted Q(B))", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     f1 = "activated_fraction.png"
     fig.savefig(os.path.join(out_dir, f1), dpi=110)
     plt.close(fig)
