@@ -198,4 +198,5 @@ mutant(not_e1, "mutant_tau_no_union",
        measure=_e1_failure(lambda p: math.sqrt(2 * math.log(2 / p["delta"]))))
 mutant(bernstein, "mutant_bernstein_no_L",
        "the Bernstein bound without the log factor L: sqrt(2 v) + 2 tau / (3 sqrt m)",
-       bound=lambda p: math.sqrt(2 * ie.v(p["B"])) + 2 * _tau(p) / (3 * math.sqrt(p["m"])))
+       bound=lambda p: math.sqrt(2 * ie.v(p["B"])) + 2 * _tau(p) / (3 * math.sqrt(p["m"])),
+       domain=Domain({**MC_DOMAIN.specs, "m": LogUniform(16, 512), "B": Uniform(0.0, 1.0)}, _derive))
