@@ -19,7 +19,7 @@ from montecarlo.registry import Claim
 from . import plots, render
 from .sweep import ClaimResult, claim_seed, examples_for, record, sweep_claim
 
-__all__ = ["Report", "run", "call_hooks", "provenance", "RESERVE"]
+__all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "RESERVE"]
 
 RESERVE = 0.25  # seconds of a time budget kept for each claim not yet swept
 
@@ -49,12 +49,16 @@ def _select(module: str | None, keys: Sequence[str] | None) -> list[Claim]:
     return [c for c in registry.claims(module) if c.key in chosen]
 
 
-def call_hooks(modules: Sequence[str], out: Path, seed: int, quick: bool) -> tuple[dict, list[str]]:
+def call_hooks(modules: Sequence[str], out: Path, seed: int, quick: bool,
+               seconds: dict | None = None) -> tuple[dict, list[str]]:
     """Call ``report_figures(out_dir, seed, quick)`` of ``montecarlo.<module>`` (or of
-    ``montecarlo.claims.<module>``) where it exists; returns figures per module and errors."""
+    ``montecarlo.claims.<module>``) where it exists; returns figures per module and errors
+    (and fills ``seconds`` with each module's hook time)."""
+    seconds = {} if seconds is None else seconds
     figures: dict[str, list[tuple[str, str]]] = {}
     errors: list[str] = []
     for mod in modules:
+        t0 = time.monotonic()
         for name in (f"montecarlo.{mod}", f"montecarlo.claims.{mod}"):
             try:
                 pymod = importlib.import_module(name)
@@ -74,6 +78,7 @@ def call_hooks(modules: Sequence[str], out: Path, seed: int, quick: bool) -> tup
                 figures.setdefault(mod, []).extend(g for g in got if g[0] not in missing)
             except Exception as exc:  # a broken plot must not stop the report
                 errors.append(f"{name}.report_figures: {type(exc).__name__}: {exc}")
+        seconds[mod] = round(time.monotonic() - t0, 2)
     return figures, errors
 
 
@@ -104,18 +109,10 @@ def provenance(seed: int, mode: str, base: int, module: str | None) -> dict:
     }
 
 
-def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default",
-        module: str | None = None, keys: Sequence[str] | None = None, seed: int = 0,
-        progress: bool = True, budget: float | None = None, hooks: bool = True) -> Report:
-    """Sweep the selected claims and write results.json, provenance.json, figures,
-    index.html and REPORT.md into ``out``. ``budget`` (seconds) caps the sweep: each claim
-    may run until the budget minus a small reserve (:data:`RESERVE`) for each claim still to
-    come, then stops early (after at least one point); truncated claims are marked in their
-    record and listed in the provenance."""
+def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = True,
+              budget: float | None = None) -> list[ClaimResult]:
+    """Sweep each claim in turn (progress bar over claims); ``budget`` as in :func:`run`."""
     t0 = time.monotonic()
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    selected = _select(module, keys)
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -136,11 +133,26 @@ def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default
     finally:
         if bar is not None:
             bar.close()
+    return results
+
+
+def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default",
+        module: str | None = None, keys: Sequence[str] | None = None, seed: int = 0,
+        progress: bool = True, budget: float | None = None, hooks: bool = True) -> Report:
+    """Sweep the selected claims (``module``'s, or the registered ``keys``, default all) and
+    write results.json, provenance.json, figures, index.html and REPORT.md into ``out``.
+    ``budget`` (seconds) caps the sweep: each claim may run until the budget minus a small
+    reserve (:data:`RESERVE`) for each claim still to come, then stops early (after at least
+    one point); truncated claims are marked in their record and listed in the provenance."""
+    t0 = time.monotonic()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    selected = _select(module, keys)
+    results = sweep_all(selected, base, seed, progress, budget)
+    phases = {"sweep": round(time.monotonic() - t0, 1)}
     records = [record(r) for r in results]
-    (out / "results.json").write_text(json.dumps(records, indent=1, sort_keys=False, allow_nan=False) + "\n")
-    modules = [m for m in registry.MODULES if any(r.claim.module == m for r in results)]
-    if module is not None and module not in modules:
-        modules.append(module)
+    (out / "results.json").write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")
+    modules = [m for m in registry.MODULES if any(r.claim.module == m for r in results) or m == module]
     figures: dict[str, list[tuple[str, str]]] = {}
     over = plots.overview_figure(results, out)
     if over:
@@ -148,18 +160,19 @@ def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default
     for m in modules:
         fig = plots.module_figure(m, results, out)
         figures[m] = [fig] if fig else []
+    phases["figures"] = round(time.monotonic() - t0 - phases["sweep"], 1)
     errors: list[str] = []
+    hook_seconds: dict[str, float] = {}
     if hooks:
-        extra, errors = call_hooks(modules, out, seed, mode == "quick")
+        extra, errors = call_hooks(modules, out, seed, mode == "quick", hook_seconds)
         for m, figs in extra.items():
             figures.setdefault(m, []).extend(figs)
     prov = provenance(seed, mode, base, module)
-    prov["truncated"] = [r.claim.key for r in results if r.truncated]
-    prov["budget_seconds"] = budget
-    prov["slowest"] = [(r.claim.key, round(r.seconds, 2))
-                       for r in sorted(results, key=lambda r: -r.seconds)[:5]]
-    prov["hook_errors"] = errors
-    prov["wall_seconds"] = round(time.monotonic() - t0, 1)
+    slowest = sorted(results, key=lambda r: -r.seconds)[:5]
+    prov.update(truncated=[r.claim.key for r in results if r.truncated], budget_seconds=budget,
+                slowest=[(r.claim.key, round(r.seconds, 2)) for r in slowest],
+                hook_errors=errors, seconds={**phases, "hooks": hook_seconds},
+                wall_seconds=round(time.monotonic() - t0, 1))
     rep = Report(out, results, records, figures, errors, prov)
     (out / "provenance.json").write_text(json.dumps(prov, indent=1) + "\n")
     render.write(rep, modules)

@@ -65,7 +65,7 @@ def _limits(ax, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, ref: float) -> No
     band = band[np.isfinite(band)]
     if band.size:
         a, b = max(min(a, band.min()), a - 1.5 * span), min(max(b, band.max()), b + 1.5 * span)
-    pad = 0.1 * (b - a)
+    pad = 0.1 * (b - a) if b > a else span
     a, b = a - pad, b + pad
     ax.set_ylim(*((10 ** a, 10 ** b) if log else (a, b)))
 

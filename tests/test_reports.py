@@ -17,7 +17,7 @@ from montecarlo import registry
 from montecarlo.registry import Claim, Domain, LogUniform, Measurement, Seed, Uniform, exact
 from reports import run
 from reports.__main__ import main
-from reports.sweep import _params, claim_seed, jsonable
+from reports.sweep import _params, claim_seed, jsonable, record, sweep_claim
 
 MOD = "flip_probability"  # Claim.module must be one of registry.MODULES
 TOY = [f"{MOD}.test_report_{k}" for k in ("holds", "mc", "identity", "lower", "na", "raises", "mutant",
@@ -154,8 +154,10 @@ def test_deterministic(report, toy, tmp_path):
     rep, _ = report
     again = run(tmp_path / "a", base=6, keys=toy, seed=7, progress=False, hooks=False)
     assert (again.out / "results.json").read_bytes() == (rep.out / "results.json").read_bytes()
-    other = run(tmp_path / "b", base=6, keys=toy, seed=8, progress=False, hooks=False)
-    assert (other.out / "results.json").read_bytes() != (rep.out / "results.json").read_bytes()
+    claim = registry.get(f"{MOD}.test_report_mc")
+    sweeps = [sweep_claim(claim, 6, claim_seed(s, claim.key)) for s in (7, 7, 8)]
+    assert record(sweeps[0]) == record(sweeps[1]) == next(r for r in rep.records if r["key"] == claim.key)
+    assert [e.params for e in sweeps[0].points] != [e.params for e in sweeps[2].points]  # another seed
 
 
 def test_cli_module_and_hooks(toy, tmp_path, monkeypatch):
