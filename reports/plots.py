@@ -174,4 +174,5 @@ def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str
     plt.close(fig)
     return "overview.png", ("Tightness overview: how close each claim came to violation in the sweep "
                             "(green: holds, blue: identity, orange: the point estimate is past the bound "
-                            "but its confidence limit is not, red: violated). Bars near 1 are tight.")
+                            "but its confidence limit is not, red: violated). Bars near 1 are tight; "
+                            "exact values past the bound within round-off count as 1.")

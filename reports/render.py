@@ -50,6 +50,8 @@ def _ratio_text(rec: dict) -> tuple[str, str]:
     if r is None:
         return "–", ""
     shown = fmt(r) + (" (0 vs 0)" if rec["measured"] == 0 and rec["bound"] == 0 else "")
+    if isinstance(r, str):  # a zero bound: show both numbers
+        shown = f"{fmt(r)} ({fmt(rec['measured'])} vs {fmt(rec['bound'])})"
     if rec["lower"] == rec["upper"] or lim is None:
         return shown, ""
     return shown, f"{rec['limit']} {fmt(lim)}"

@@ -88,11 +88,14 @@ def _applicable(ev: Evidence) -> bool:
 
 def closeness(ev: Evidence, claim: Claim) -> float:
     """How close a point came to refuting ``claim`` (1 = on the verge): the registry's
-    severity for inequalities; for an exact identity the deviation |measured - bound| in units
+    severity for inequalities (capped at 1 for exact values past the bound only within the
+    round-off allowance); for an exact identity the deviation |measured - bound| in units
     of the claim's round-off allowance; for a Monte Carlo identity (an interval) the distance
     from the point value to the bound in units of the half-interval on the bound's side."""
     m, b = ev.measurement, ev.bound
     if ev.sense != "==":
+        if ev.severity > 1 and not ev.refuted and m.lower == m.upper:
+            return 1.0  # past the bound only within the round-off allowance
         return ev.severity
     if m.lower == m.upper:
         gap, half = abs(m.value - b), claim.rtol * abs(b) + claim.atol
