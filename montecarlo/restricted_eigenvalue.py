@@ -152,7 +152,7 @@ class ChernoffResult:
     """Repeated draws against P[lambda_min(H(0)) <= 3/4 lambda] <= delta_bound."""
 
     lam: float  # lambda_min(H_inf)
-    threshold: float  # (3/4) lambda
+    threshold: float  # factor * lambda, factor = 3/4 in Lemma A.1
     failures: int
     draws: int
     delta_bound: float  # min(1, n exp(-lambda m_eff / (64 n)))
@@ -181,14 +181,18 @@ def chernoff_width(lam: float, n: int, level: float, symmetric: bool = False, ca
     return m + (m % 2)
 
 
-def chernoff_check(X, B: float, m: int, draws: int, seed: int, symmetric: bool = False) -> ChernoffResult:
-    """Count draws with lambda_min(H(0)) <= (3/4) lambda_min(H_inf); exact binomial test."""
+def chernoff_check(X, B: float, m: int, draws: int, seed: int, symmetric: bool = False,
+                   factor: float = 0.75) -> ChernoffResult:
+    """Count draws with lambda_min(H(0)) <= factor * lambda_min(H_inf) (Lemma A.1: factor 3/4);
+    exact binomial test against n exp(-lambda m / (64 n)). Another ``factor`` tests a variant
+    (factor >= 1 is false for large m: the machinery must refute it)."""
     X = v.unit_rows("X", X)
+    factor = v.positive("factor", factor)
     n = X.shape[0]
     lam = re_.lambda_min_h_inf(X, B)
     H0 = empirical_ntk_draws(X, B, m, draws, seed, symmetric)
     lmin = np.linalg.eigvalsh(H0)[:, 0]
-    thr = 0.75 * lam
+    thr = factor * lam
     k = int(np.count_nonzero(lmin <= thr))
     dlt = chernoff_bound(lam, n, m, symmetric)
     pv = 1.0 if dlt >= 1.0 else stats.binomial_exceedance_pvalue(k, draws, dlt)

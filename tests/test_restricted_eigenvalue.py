@@ -1,0 +1,350 @@
+"""Restricted-eigenvalue module: the chain of Theorem B.1 on drawn data sets, the duality solve
+against its certificate and an independent primal search, float vs mpmath, the Monte Carlo
+estimators, the open-question search, validation.
+
+The registered claims and mutants are exercised by tests/test_registry.py.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bounds import ntk
+from bounds import restricted_eigenvalue as re_
+from montecarlo import restricted_eigenvalue as mc
+from montecarlo import stats
+from montecarlo.conjecture import arc, conjecture_ratio, lattice_patch, search_unrestricted_conjecture
+from montecarlo.data import FAMILIES, make_data
+from montecarlo.network import empirical_ntk, initialize
+
+EPS = np.finfo(float).eps
+
+
+@st.composite
+def data_sets(draw, n_max=16):
+    fam = draw(st.sampled_from(FAMILIES))
+    n = draw(st.integers(2, n_max))
+    d = draw(st.integers(1, 32))
+    if fam == "orthonormal":
+        d = max(d, n)
+    if fam == "circle":
+        d = max(d, 2)
+    seed = draw(st.integers(0, 2**32 - 1))
+    return fam, make_data(fam, n, d, seed)
+
+
+B_S = st.floats(0.0, 6.0)
+
+
+def _norm2(M):
+    return float(np.linalg.norm(M, 2))
+
+
+# ------------------------------------------------------------------------ the chain
+@settings(max_examples=40)
+@given(data=data_sets(), B=B_S)
+def test_chain_links_and_theorem_hold(data, B):
+    fam, X = data
+    ch = re_.chain(X, B)
+    for link in ch.links:
+        assert link.holds, (fam, B, link)
+    allow = ch.region_allowance + ch.lambda_R_H.error
+    top = max(ch.lambda_R_H.certificate_value, ch.lambda_R_H.value) + allow
+    assert top >= ch.sharper * (1 - 1e-9) >= ch.closed_form * (1 - 2e-9) >= 0
+    # the restricted value is never below the unrestricted one
+    assert ch.lambda_R_H.value >= ch.lambda_min_H - ch.lambda_R_H.error
+    assert ch.lambda_R_P.value >= ch.lambda_min_P - ch.lambda_R_P.error
+    # the chain's H_inf is the foundation's
+    P = re_.pair_matrix(X, B)
+    assert np.allclose(re_.h_inf_from_pairs(X, P), ntk.h_inf(X, B), rtol=1e-13, atol=0)
+
+
+@settings(max_examples=40)
+@given(data=data_sets(), B=B_S)
+def test_certificate_reaches_the_dual_value(data, B):
+    _, X = data
+    P = re_.pair_matrix(X, B)
+    Qm = re_.region_matrix(X, B)
+    for M in (re_.h_inf_from_pairs(X, P), P):
+        r = re_.restricted_eigenvalue(M, Qm)
+        s = _norm2(M)
+        assert abs(np.linalg.norm(r.certificate) - 1) < 1e-12
+        assert r.certificate @ Qm @ r.certificate >= -1e-14 * max(float(np.abs(Qm).max()), 1e-300)
+        assert re_.in_region(r.certificate, Qm, tol=1e-13)
+        assert abs(r.certificate_value - r.value) <= 1e-10 * s, (r.value, r.certificate_value, s)
+        assert math.isclose(re_.lambda_R(M, Qm), r.value, rel_tol=0, abs_tol=1e-13 * s)
+
+
+@settings(max_examples=12)
+@given(data=data_sets(n_max=10), B=st.floats(0.0, 4.0), seed=st.integers(0, 2**31))
+def test_primal_search_never_below_the_dual(data, B, seed):
+    _, X = data
+    P = re_.pair_matrix(X, B)
+    H = re_.h_inf_from_pairs(X, P)
+    Qm = re_.region_matrix(X, B)
+    r = re_.restricted_eigenvalue(H, Qm)
+    pr = mc.primal_search(H, Qm, seed, starts=16, iters=60, cloud=512)
+    assert re_.in_region(pr.a, Qm)
+    assert pr.value >= r.value - r.error - 1e-13 * _norm2(H)
+    assert pr.value <= _norm2(H) + 1e-12  # a Rayleigh quotient
+
+
+def test_duality_on_generic_problems_against_a_dense_sphere_grid():
+    """n = 3, random symmetric M (indefinite too) and random nonnegative zero-diagonal Qm: the
+    dual value equals the minimum over a fine grid of the sphere inside R (from above, within the
+    grid's resolution) and the certificate attains it."""
+    rng = np.random.default_rng(5)
+    th, ph = np.meshgrid(np.linspace(0, np.pi, 601), np.linspace(0, 2 * np.pi, 1201), indexing="ij")
+    A = np.stack([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)], -1).reshape(-1, 3)
+    for _ in range(6):
+        G = rng.standard_normal((3, 3))
+        M = G + G.T
+        Qm = np.abs(rng.standard_normal((3, 3)))
+        Qm = Qm + Qm.T
+        np.fill_diagonal(Qm, 0.0)
+        r = re_.restricted_eigenvalue(M, Qm)
+        q = np.einsum("ki,ij,kj->k", A, Qm, A)
+        f = np.einsum("ki,ij,kj->k", A, M, A)
+        grid_min = f[q >= 0].min()
+        assert grid_min >= r.value - 1e-12
+        assert grid_min - r.value < 1e-3 * _norm2(M)
+        assert abs(r.certificate_value - r.value) < 1e-12 * _norm2(M)
+        pr = mc.primal_search(M, Qm, 1)
+        assert r.value - 1e-12 <= pr.value < r.value + 1e-3 * _norm2(M)
+
+
+def test_lambda_R_vectorized_over_a_batch():
+    Ms, Qs, single = [], [], []
+    for s in range(30):
+        X = make_data(FAMILIES[s % 5], 7, 7, s)
+        B = 0.2 * s
+        P = re_.pair_matrix(X, B)
+        Ms.append(re_.h_inf_from_pairs(X, P))
+        Qs.append(re_.region_matrix(X, B))
+        single.append(re_.restricted_eigenvalue(Ms[-1], Qs[-1]).value)
+    batch = re_.lambda_R(np.stack(Ms), np.stack(Qs))
+    assert batch.shape == (30,)
+    scale = np.array([_norm2(M) for M in Ms])
+    assert np.all(np.abs(batch - np.array(single)) <= 1e-13 * scale)
+    assert np.any([not np.any(Q) for Q in Qs]) and np.any([np.any(Q) for Q in Qs])  # both paths
+    two = re_.lambda_R(np.stack(Ms).reshape(5, 6, 7, 7), np.stack(Qs).reshape(5, 6, 7, 7))
+    assert two.shape == (5, 6) and np.allclose(two.ravel(), batch, rtol=0, atol=1e-15)
+
+
+# ------------------------------------------------------------------- special data sets
+@settings(max_examples=20)
+@given(n=st.integers(2, 16), extra=st.integers(0, 8), B=B_S, seed=st.integers(0, 2**32 - 1))
+def test_orthonormal_identity(n, extra, B, seed):
+    X = make_data("orthonormal", n, n + extra, seed)
+    p0 = re_.p0(B)
+    Qm = re_.region_matrix(X, B)
+    assert not np.any(Qm)  # R = R^n: the round-off entries (~1e-16 p0) are zeroed
+    H = ntk.h_inf(X, B)
+    expect = (2 * p0 - p0**2) * np.eye(n) + p0**2 * np.ones((n, n))
+    assert np.allclose(H, expect, rtol=1e-12, atol=1e-15 * p0)
+    lam = re_.lambda_R(H, Qm)
+    assert math.isclose(lam, 2 * p0 - p0**2, rel_tol=1e-12)
+    assert math.isclose(re_.separation(X), math.sqrt(2), rel_tol=1e-12)
+
+
+def test_n_equals_1_and_2():
+    x = np.array([[0.6, 0.8]])
+    for B in (0.0, 1.5):
+        p0 = re_.p0(B)
+        assert re_.separation(x) == re_.SQRT2
+        assert re_.p_min(x, B) == pytest.approx(p0**2, rel=1e-12)  # the convention p(0, B)
+        assert re_.region_matrix(x, B).shape == (1, 1) and not np.any(re_.region_matrix(x, B))
+        assert re_.lambda_R_h_inf(x, B) == pytest.approx(2 * p0, rel=1e-14)
+        ch = re_.chain(x, B)
+        assert all(link.holds for link in ch.links)
+    X = np.array([[1.0, 0.0], [0.6, 0.8]])
+    for B in (0.0, 0.7, 3.0):
+        p0, p12 = re_.p0(B), float(ntk.pair_probability(0.6, B))
+        assert not np.any(re_.region_matrix(X, B))  # one pair: p_12 = p_min
+        assert re_.lambda_R_h_inf(X, B) == pytest.approx(2 * p0 - 1.6 * p12, rel=1e-12)
+        assert re_.lambda_R(re_.pair_matrix(X, B), re_.region_matrix(X, B)) == pytest.approx(p0 - p12, rel=1e-12)
+        assert re_.separation(X) == pytest.approx(math.sqrt(0.8), rel=1e-14)
+
+
+def test_separation_zero_gives_bound_zero_not_an_error():
+    x, y = np.array([0.6, 0.8, 0.0]), np.array([0.0, 0.6, 0.8])
+    for X in (np.stack([x, x, y]), np.stack([x, -x, y])):
+        assert re_.separation(X) == 0.0
+        for B in (0.0, 2.0):
+            ch = re_.chain(X, B)
+            assert ch.closed_form == 0.0 and ch.sharper == 0.0
+            assert all(link.holds for link in ch.links)
+            # Remark 3.13: the restricted eigenvalue stays positive, lambda_min need not
+            assert ch.lambda_R_H.value >= ch.p0 - ch.p_min > 0
+    dup = np.stack([x, x, y])
+    assert abs(re_.chain(dup, 1.0).lambda_min_H) < 1e-14  # H_inf singular with a duplicate
+    assert re_.closed_form_bound(0.0, 3.0) == 0.0 and re_.sharper_bound(0.0, 3.0) == 0.0
+
+
+def test_region_contains_the_orthant_and_is_a_symmetric_cone():
+    rng = np.random.default_rng(3)
+    X = make_data("clusters", 9, 3, 2)
+    Qm = re_.region_matrix(X, 0.5)
+    A = np.abs(rng.standard_normal((200, 9)))
+    assert np.all(re_.in_region(A, Qm))
+    G = rng.standard_normal((500, 9))
+    inside = re_.in_region(G, Qm)
+    assert 0 < inside.sum() < 500
+    assert np.array_equal(inside, re_.in_region(-3.0 * G, Qm))
+    assert re_.in_region(A[0], Qm) is True
+
+
+# --------------------------------------------------------------------- float vs mpmath
+@settings(max_examples=25)
+@given(sep=st.floats(1e-6, re_.SQRT2), B=st.floats(0.0, 8.0))
+def test_scalar_bounds_match_mpmath(sep, B):
+    assert re_.closed_form_bound(sep, B) == pytest.approx(float(re_.closed_form_bound_mp(sep, B)), rel=1e-13)
+    assert re_.sharper_bound(sep, B) == pytest.approx(float(re_.sharper_bound_mp(sep, B)), rel=1e-10)
+    sp = re_.split_probability_at_separation(sep, B)
+    assert sp == pytest.approx(float(re_.split_probability_at_separation_mp(sep, B)), rel=1e-12)
+    assert re_.p0_relaxation(B) == pytest.approx(float(re_.p0_relaxation_mp(B)), rel=1e-13, abs=1e-300)
+    assert re_.p0(B) == pytest.approx(float(re_.p0_mp(B)), rel=1e-13)
+
+
+def test_wedge_form_against_the_cancelling_difference_where_it_is_accurate():
+    rho = np.linspace(0.0, 0.99, 23)
+    for B in (0.0, 0.5, 2.0, 4.0):
+        diff = re_.p0(B) - ntk.pair_probability(rho, B)  # loses at most a few digits here
+        assert np.allclose(re_.split_probability(rho, B), diff, rtol=1e-10, atol=0)
+    assert re_.split_probability(1.0, 2.0) == 0.0
+    with mp.workdps(30):
+        ref = re_.split_probability_mp(0.3, 1.0)
+    assert re_.split_probability(0.3, 1.0) == pytest.approx(float(ref), rel=1e-13)
+
+
+# ------------------------------------------------------------------------ Monte Carlo
+def test_pair_probabilities_by_sampling_match_the_exact_values():
+    for fam, B, sym in (("random", 0.5, False), ("clusters", 1.0, True), ("antipodal", 0.0, False)):
+        X = make_data(fam, 6, 4, 11)
+        lim = mc.pair_probability_limits(X, B, 40_000, seed=3, symmetric=sym)
+        assert lim.trials == (20_000 if sym else 40_000)
+        assert np.all(lim.inside), (fam, lim.lower, lim.exact, lim.upper)
+        assert np.all(lim.upper - lim.lower < 0.05)  # informative, not vacuous
+
+
+def test_empirical_ntk_entrywise_limits_contain_h_inf():
+    X = make_data("circle", 5, 3, 4)
+    for sym in (False, True):
+        H0, lo, hi, Hinf = mc.ntk_entry_limits(X, 0.8, 30_000, seed=9, symmetric=sym)
+        net = initialize(30_000, 3, 0.8, 9, sym)
+        assert np.allclose(H0, empirical_ntk(X, net))
+        assert np.all((lo <= Hinf) & (Hinf <= hi))
+        assert np.all((lo <= H0 + 1e-12) & (H0 <= hi + 1e-12))
+
+
+def test_batched_draws_are_binomial_counts():
+    """Summed over draws, (H0_ij m / (rho_ij + 1)) ~ Binomial(draws * m, p_ij): CP limits hold."""
+    X = make_data("random", 4, 3, 1)
+    B, m, draws = 0.6, 500, 200
+    rho = np.clip(X @ X.T, -1, 1)
+    P = re_.pair_matrix(X, B)
+    for sym in (False, True):
+        H0 = mc.empirical_ntk_draws(X, B, m, draws, seed=2, symmetric=sym)
+        distinct = m // 2 if sym else m
+        counts = np.rint(H0 * distinct / (rho + 1)).sum(0).astype(int)
+        assert np.allclose(H0 * distinct / (rho + 1), np.rint(H0 * distinct / (rho + 1)), atol=1e-9)
+        for i in range(4):
+            for j in range(i, 4):
+                lo, hi = stats.clopper_pearson(int(counts[i, j]), draws * distinct, alpha=stats.ALPHA / 10)
+                assert lo <= P[i, j] <= hi
+
+
+def test_chernoff_lemma_A1_holds_and_the_test_can_fail():
+    X = make_data("random", 4, 5, 6)
+    lam = re_.lambda_min_h_inf(X, 0.5)
+    m = mc.chernoff_width(lam, 4, 0.05)
+    r = mc.chernoff_check(X, 0.5, m, draws=80, seed=1)
+    assert r.delta_bound == pytest.approx(0.05, rel=0.05) and not r.refuted and r.failures == 0
+    assert np.all(r.lambda_min_draws > 0.75 * lam)
+    # the same machinery refutes a false statement: P[lambda_min(H(0)) <= 1.25 lambda] <= bound
+    bad = mc.chernoff_check(X, 0.5, m, draws=80, seed=1, factor=1.25)
+    assert bad.refuted and bad.failures == 80
+
+
+def test_lambda_R_of_the_empirical_kernel_approaches_the_limit():
+    X = make_data("clusters", 6, 3, 0)
+    rows = mc.lambda_R_convergence(X, 0.5, (200, 20_000), seed=4, reps=3)
+    assert all(r["within_norm"] for r in rows)  # |lambda_R(H0) - lambda_R(H_inf)| <= ||H0 - H_inf||
+    assert rows[-1]["max_abs_diff"] < rows[0]["max_abs_diff"]
+    assert rows[-1]["max_abs_diff"] < 0.1 * rows[-1]["lambda_R_Hinf"]
+
+
+# ---------------------------------------------------------------------- open question
+def test_unrestricted_conjecture_fails_on_a_lattice_patch():
+    """The closed form does not bound lambda_min(H_inf) without the region (issue 4's open
+    question): a 3 x 3 square lattice on S^2 gets ratio ~0.9645 at every B; mpmath agrees."""
+    X = lattice_patch(3, 3, 0.02)
+    assert re_.separation(X) == pytest.approx(0.02, rel=1e-3)
+    r = conjecture_ratio(X, 0.0)
+    assert 0.96 < r < 0.97
+    with mp.workdps(30):
+        lam_mp = min(mp.eigsy(ntk.h_inf_mp(X, 0.0), eigvals_only=True))
+    assert float(lam_mp) < re_.closed_form_bound(re_.separation(X), 0.0)
+    ch = re_.chain(X, 0.0)
+    assert ch.lambda_R_H.value > 5 * ch.closed_form  # the theorem itself holds there
+    assert conjecture_ratio(arc(8, 0.01), 0.0) > 1.0  # equally spaced arcs stay above 1
+
+
+def test_conjecture_search_reports_a_reproducible_ratio():
+    a = search_unrestricted_conjecture(seed=3, examples=25, local_starts=1, local_iters=60)
+    b = search_unrestricted_conjecture(seed=3, examples=25, local_starts=1, local_iters=60)
+    assert a.ratio == b.ratio and np.array_equal(a.X, b.X)
+    assert a.ratio <= a.hypothesis_ratio
+    assert a.ratio == pytest.approx(conjecture_ratio(a.X, a.B), rel=1e-12)
+    assert "ratio" in a.describe() and a.evaluations >= 25
+
+
+def test_report_figures(tmp_path):
+    out = mc.report_figures(tmp_path, seed=0, quick=True)
+    assert out and all((tmp_path / f).stat().st_size > 1000 for f, _ in out)
+
+
+# ------------------------------------------------------------------------- validation
+@pytest.mark.parametrize("fn", [re_.separation, lambda X: re_.pair_matrix(X, 1.0), lambda X: re_.p_min(X, 1.0),
+                                lambda X: re_.region_matrix(X, 1.0), lambda X: re_.chain(X, 1.0),
+                                lambda X: re_.lambda_R_h_inf(X, 1.0), lambda X: re_.lambda_min_h_inf(X, 1.0)])
+def test_bad_data_raise(fn):
+    with pytest.raises(ValueError, match="unit-norm"):
+        fn(np.array([[1.0, 0.0], [1.0, 1.0]]))
+    with pytest.raises(ValueError, match="finite"):
+        fn(np.array([[1.0, 0.0], [np.nan, 1.0]]))
+    with pytest.raises(ValueError, match="n >= 1"):
+        fn(np.zeros((0, 3)))
+
+
+def test_bad_parameters_raise():
+    X = make_data("random", 4, 3, 0)
+    with pytest.raises(ValueError, match="B"):
+        re_.chain(X, -0.1)
+    with pytest.raises(ValueError, match="separation"):
+        re_.closed_form_bound(1.5, 1.0)
+    with pytest.raises(ValueError, match="separation"):
+        re_.sharper_bound(-1e-3, 1.0)
+    with pytest.raises(ValueError, match="rho"):
+        re_.split_probability(-0.2, 1.0)
+    M = np.eye(3)
+    with pytest.raises(ValueError, match="symmetric"):
+        re_.lambda_R(np.triu(np.ones((3, 3))), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="finite"):
+        re_.lambda_R(np.full((3, 3), np.nan), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="diag"):
+        re_.lambda_R(M, np.eye(3))
+    with pytest.raises(ValueError, match="shape"):
+        re_.lambda_R(M, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="a.shape"):
+        re_.in_region(np.ones(4), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="m"):
+        mc.empirical_ntk_draws(X, 1.0, 7, 2, 0, symmetric=True)
+    with pytest.raises(ValueError, match="spacing"):
+        lattice_patch(3, 3, 0.5)
