@@ -41,8 +41,9 @@ _LOG_2PI_HALF = 0.5 * math.log(2 * math.pi)
 LOG_DROP = 46.0  # e^-46 ~ 1e-20: integrand below this fraction of its peak is neglected
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
 # Panels graded geometrically towards the mode: sharp features (the Q step when rho -> 1)
-# sit next to the mode, the slow tail far from it.
-_GRADING = (0.0, 1 / 1024, 1 / 256, 1 / 64, 1 / 16, 1 / 4, 1.0)
+# sit next to the mode, the slow tail far from it. The 1/65536 panel resolves the Q step for
+# 1 - rho < 1e-9 (without it: relative error 2e-10 at B = 8.68, rho = 1 - 4.8e-11).
+_GRADING = (0.0, 1 / 65536, 1 / 1024, 1 / 256, 1 / 64, 1 / 16, 1 / 4, 1.0)
 
 
 def Q(t):

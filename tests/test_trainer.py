@@ -180,8 +180,9 @@ def test_loss_increases_only_where_the_activation_pattern_changes(family, n, d, 
     assert np.all(traj.grad_ratio <= 1 + 1e-12)
 
 
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 8), d=st.integers(1, 5), m=st.integers(1, 60).map(lambda k: 2 * k),
-       B=st.floats(0.0, 2.0), eta=st.floats(0.01, 2.0), symmetric=st.booleans())
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 8), d=st.integers(1, 5),
+       m=st.integers(1, 60).map(lambda k: 2 * k), B=st.floats(0.0, 2.0), eta=st.floats(0.01, 2.0),
+       symmetric=st.booleans())
 @settings(max_examples=25)
 def test_grad_ratio_lemma_A7_every_step(seed, n, d, m, B, eta, symmetric):
     X = make_data("random", n, d, seed)
