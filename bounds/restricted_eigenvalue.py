@@ -614,7 +614,7 @@ def link5_arcsin(separation_: float, B: float) -> Link:
     """Link 5: 2 T(B, delta/sqrt(4 - delta^2)) >= (1/pi) arcsin(delta/2) exp(-2B^2/(4 - delta^2))
     (T(h, a) >= exp(-h^2 (1 + a^2)/2) arctan(a) / (2 pi); equality at B = 0)."""
     left, right = sharper_bound(separation_, B), closed_form_bound(separation_, B)
-    return Link("link5", left, ">=", right, 1e-13 * right)
+    return Link("link5", left, ">=", right, 1e-13 * right + 1e-300)  # ties as delta -> 0
 
 
 def link_p0_relaxation(B: float) -> Link:

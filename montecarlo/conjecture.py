@@ -21,9 +21,10 @@ from bounds import restricted_eigenvalue as re_
 
 from .data import FAMILIES, make_data
 
-__all__ = ["ConjectureResult", "conjecture_ratio", "lattice_patch", "arc", "search_unrestricted_conjecture"]
+__all__ = ["ConjectureResult", "conjecture_ratio", "lattice_patch", "grid_patch", "arc",
+           "search_unrestricted_conjecture"]
 
-STRUCTURED = ("patch_square", "patch_triangular", "arc")
+STRUCTURED = ("patch_square", "patch_triangular", "grid", "arc")
 
 
 def lattice_patch(k1: int, k2: int, spacing: float, d: int = 3, kind: str = "square") -> np.ndarray:
@@ -47,6 +48,28 @@ def lattice_patch(k1: int, k2: int, spacing: float, d: int = 3, kind: str = "squ
     X = np.zeros((P.shape[0], d))
     X[:, :2] = np.sin(r) * u
     X[:, 2] = np.cos(r[:, 0])
+    return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+
+def grid_patch(shape, spacing: float, d: int | None = None) -> np.ndarray:
+    """The points of a k-dimensional rectangular grid (sides ``shape``, given spacing) centred at
+    the pole of S^{d-1}, d >= k + 1 (default k + 1), by the exponential map. shape = (2,) * k is
+    a small hypercube: 8 points in S^3 already beat the closed form without the region."""
+    shape = tuple(v.positive_int("shape[i]", s) for s in shape)
+    k = len(shape)
+    if k < 1:
+        v.fail("shape", shape, "at least one side")
+    d = k + 1 if d is None else v.check_int_range("d", d, k + 1)
+    spacing = v.positive("spacing", spacing)
+    if spacing * max(shape) * math.sqrt(k) > 1.0:
+        v.fail("spacing", spacing, f"spacing * max(shape) * sqrt(k) <= 1 (a small patch), shape={shape}")
+    axes = [np.arange(m, dtype=float) - (m - 1) / 2 for m in shape]
+    P = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, k) * spacing
+    r = np.linalg.norm(P, axis=1, keepdims=True)
+    u = np.divide(P, r, out=np.zeros_like(P), where=r > 0)
+    X = np.zeros((P.shape[0], d))
+    X[:, :k] = np.sin(r) * u
+    X[:, k] = np.cos(r[:, 0])
     return X / np.linalg.norm(X, axis=1, keepdims=True)
 
 
@@ -118,7 +141,8 @@ def _hypothesis_phase(seed, examples, n_range, d_range, B_max, families, min_sep
         dd = max(d, n) if draw_family == "orthonormal" else max(d, 2) if draw_family == "circle" else d
         return make_data(draw_family, n, dd, s)
 
-    structured = st.tuples(st.integers(1, 4), st.integers(2, 4), st.floats(1e-3, 0.2))
+    structured = st.tuples(st.integers(1, 4), st.integers(2, 4), st.floats(1e-3, 0.2),
+                           st.lists(st.integers(2, 3), min_size=1, max_size=6))
     free = st.integers(2, n_range[1]).flatmap(lambda n: st.integers(d_range[0], d_range[1]).flatmap(
         lambda d: st.lists(st.floats(-1, 1, allow_nan=False), min_size=n * d, max_size=n * d).map(
             lambda xs: (n, d, xs))))
@@ -131,10 +155,15 @@ def _hypothesis_phase(seed, examples, n_range, d_range, B_max, families, min_sep
            raw=free, lat=structured)
     def run(fam, n, d, s, B, raw, lat):
         if fam in ("patch_square", "patch_triangular"):
-            k1, k2, h = lat
+            k1, k2, h, _ = lat
             if k1 * k2 > n_range[1] or k1 * k2 < 2:
                 return
             X = lattice_patch(k1, k2, h, max(3, d), fam.split("_")[1])
+        elif fam == "grid":
+            shape, h = lat[3], min(lat[2], 0.05)
+            if math.prod(shape) > n_range[1] or math.prod(shape) < 2:
+                return
+            X = grid_patch(shape, h)
         elif fam == "arc":
             X = arc(n, lat[2], d)
         elif fam == "free":

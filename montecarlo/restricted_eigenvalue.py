@@ -28,7 +28,7 @@ from bounds import _validate as v
 from bounds import restricted_eigenvalue as re_
 
 from . import stats
-from .conjecture import ConjectureResult, arc, lattice_patch, search_unrestricted_conjecture
+from .conjecture import ConjectureResult, arc, grid_patch, lattice_patch, search_unrestricted_conjecture
 from .data import FAMILIES, make_data
 from .network import empirical_ntk, initialize
 
@@ -48,6 +48,7 @@ __all__ = [
     "ConjectureResult",
     "search_unrestricted_conjecture",
     "lattice_patch",
+    "grid_patch",
     "arc",
     "report_figures",
 ]
