@@ -19,7 +19,7 @@ from bounds import ntk
 from bounds import restricted_eigenvalue as re_
 from montecarlo import restricted_eigenvalue as mc
 from montecarlo import stats
-from montecarlo.conjecture import arc, conjecture_ratio, lattice_patch, search_unrestricted_conjecture
+from montecarlo.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch, search_unrestricted_conjecture
 from montecarlo.data import FAMILIES, make_data
 from montecarlo.network import empirical_ntk, initialize
 
@@ -294,6 +294,8 @@ def test_unrestricted_conjecture_fails_on_a_lattice_patch():
     ch = re_.chain(X, 0.0)
     assert ch.lambda_R_H.value > 5 * ch.closed_form  # the theorem itself holds there
     assert conjecture_ratio(arc(8, 0.01), 0.0) > 1.0  # equally spaced arcs stay above 1
+    assert 0.97 < conjecture_ratio(grid_patch((2, 2, 2), 0.01), 1.0) < 0.98  # 8 points on S^3 suffice
+    assert np.allclose(grid_patch((3, 3), 0.02), lattice_patch(3, 3, 0.02), atol=1e-15)
 
 
 def test_conjecture_search_reports_a_reproducible_ratio():
@@ -348,3 +350,5 @@ def test_bad_parameters_raise():
         mc.empirical_ntk_draws(X, 1.0, 7, 2, 0, symmetric=True)
     with pytest.raises(ValueError, match="spacing"):
         lattice_patch(3, 3, 0.5)
+    with pytest.raises(ValueError, match="d="):
+        grid_patch((2, 2, 2), 0.01, d=3)
