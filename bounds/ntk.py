@@ -203,9 +203,14 @@ def pair_probability_mp(rho, B, dps: int = 30):
         with mp.workdps(work):
             Bm, r = mp.mpf(B), mp.mpf(rho)
             h = mp.sqrt((1 - r) / (1 + r))
-            g = lambda x: mp.exp(-Bm * Bm * (1 + x * x) / 2) / (1 + x * x)  # noqa: E731
-            pts = [mp.mpf(0)] + ([mp.mpf(1)] if h > 1 else []) + [h]
-            T = mp.quad(g, pts) / (2 * mp.pi)
+            # mp.quad's stopping test is absolute (error <= 10^-work): integrate with
+            # exp(-B^2/2) factored out, or T ~ Q(B)/2 is resolved only to 10^-work absolute,
+            # which is garbage relative to p once B is large (p(0, 20) came out 1e6 too big).
+            g = lambda x: mp.exp(-Bm * Bm * x * x / 2) / (1 + x * x)  # noqa: E731
+            # the integrand falls on the scale 1/B: panels there, then 1 and h
+            inner = [t / Bm for t in (0.25, 1, 3, 8)] if Bm > 0 else []
+            pts = sorted(set([mp.mpf(0)] + [x for x in inner + [mp.mpf(1)] if x < h] + [h]))
+            T = mp.exp(-Bm * Bm / 2) * mp.quad(g, pts) / (2 * mp.pi)
             q = mp.erfc(Bm / mp.sqrt(2)) / 2
             p = q - 2 * T
             lost = float(mp.log10(q / p)) if p > 0 else float("inf")

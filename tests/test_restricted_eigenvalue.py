@@ -212,6 +212,19 @@ def test_scalar_bounds_match_mpmath(sep, B):
     assert re_.p0(B) == pytest.approx(float(re_.p0_mp(B)), rel=1e-13)
 
 
+def test_pair_probability_mp_reference_is_accurate_at_large_B():
+    """bounds.ntk.pair_probability_mp (the reference of P and p_min): its Owen's T quadrature must
+    be relative, not absolute, at large B (before exp(-B^2/2) was factored out of the integrand,
+    p(0, 20) came out 1e6 too large and p(0.9, 12) only 1e-14 accurate at dps = 30).
+    (Placed here because tests/test_ntk.py belongs to the lead.)"""
+    with mp.workdps(40):
+        for B in (12.0, 20.0):
+            ref = ntk.Q_mp(B, 40) ** 2  # rho = 0: independence
+            assert abs(ntk.pair_probability_mp(0.0, B) / ref - 1) < 1e-25
+        hi = ntk.pair_probability_mp(0.9, 12.0, dps=60)
+        assert abs(ntk.pair_probability_mp(0.9, 12.0) / hi - 1) < 1e-25
+
+
 def test_wedge_form_against_the_cancelling_difference_where_it_is_accurate():
     rho = np.linspace(0.0, 0.99, 23)
     for B in (0.0, 0.5, 2.0, 4.0):
