@@ -254,7 +254,7 @@ def training_bound(m: int, B: float, R: float, c: float = C_PAPER) -> float:
     """Lemma A.19: |S_on(i, t)| <= (1 + 2 c R) m e^{-B^2/2}, for 0 < R <= 1/B."""
     m, B = v.positive_int("m", m), v.bias(B)
     R = v.radius(B, R)
-    return (1.0 + 2.0 * float(c) * R) * m * math.exp(-B * B / 2)
+    return (1.0 + 2.0 * v.positive("c", c) * R) * m * math.exp(-B * B / 2)
 
 
 def training_failure_probability(n: int, m: int, B: float, R: float, symmetric: bool = False) -> float:

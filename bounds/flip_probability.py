@@ -79,7 +79,7 @@ def exact_mp(B: float, R: float, dps: int = 50):
 def lemma_bound(B: float, R: float, c: float = C_PAPER) -> float:
     """Lemma A.4: p_flip <= c R exp(-B^2/2), for 0 < R <= 1/B (any R > 0 when B = 0)."""
     B, R = _BR(B, R, True)
-    return float(c) * R * math.exp(-B * B / 2)
+    return v.positive("c", c) * R * math.exp(-B * B / 2)
 
 
 def lemma_bound_mp(B: float, R: float, dps: int = 50):

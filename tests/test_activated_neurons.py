@@ -245,6 +245,7 @@ BAD = [
     (lambda: an.union_failure_probability(0, 10, 1.0), "n=0"),
     (lambda: an.frobenius_identity([3, 11], 10), "integers in [0, m = 10]"),
     (lambda: an.training_bound(10, 2.0, 0.6), "R <= 1/B"),
+    (lambda: an.training_bound(10, 1.0, 0.5, c=float("nan")), "c=nan"),
     (lambda: an.training_failure_probability(2, 10, 1.0, 0.0), "R=0.0"),
     (lambda: mc.counts_at_init(9, 1.0, 10, 0, symmetric=True), "even"),
     (lambda: mc.counts_at_init(10, 1.0, 0, 0), "draws=0"),

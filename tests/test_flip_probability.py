@@ -167,6 +167,8 @@ BAD = [
     (lambda: fp.exact(float("nan"), 0.1), "B=nan"),
     (lambda: fp.exact(1.0, float("inf")), "R=inf"),
     (lambda: fp.lemma_bound(2.0, 0.6), "R <= 1/B"),
+    (lambda: fp.lemma_bound(1.0, 0.5, c=float("nan")), "c=nan"),
+    (lambda: fp.flip_q(1.0, 0.5, c=-1.0), "c > 0"),
     (lambda: fp.corollary_tail(0, 1.0, 0.1), "m=0"),
     (lambda: fp.binomial_tail(7, 1.0, 0.1, symmetric=True), "even"),
     (lambda: mc.geometric(1.0, 0.1, 0, 100, 0), "d=0"),
