@@ -54,6 +54,13 @@ JAC_BUDGET = 1 << 21  # floats of the stacked Jacobian per chunk in init_draws
 R_SLACK = 1e-9  # relative round-off allowance on the realized movement
 
 
+def _rng(seed) -> np.random.Generator:
+    """A generator from an explicit seed; None (fresh OS entropy) is refused: runs must reproduce."""
+    if seed is None:
+        v.fail("seed", seed, "an int, SeedSequence or Generator (every run must reproduce)")
+    return np.random.default_rng(seed)
+
+
 def _m(m, symmetric: bool) -> int:
     return v.even_int("m", m) if symmetric else v.positive_int("m", m)
 
@@ -65,7 +72,7 @@ def counts_at_init(m: int, B: float, draws: int, seed, symmetric: bool = False) 
     m = _m(m, symmetric)
     B = v.bias(B)
     draws = v.positive_int("draws", draws)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     width = m // 2 if symmetric else m
     out = np.empty(draws, dtype=np.int64)
     per = max(1, CHUNK * 8 // width)
@@ -111,7 +118,7 @@ def init_draws(X, m: int, B: float, draws: int, seed, symmetric: bool = False) -
     B = v.bias(B)
     draws = v.positive_int("draws", draws)
     n, d = X.shape
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     per = max(1, JAC_BUDGET // (m * (d + 1) * n))
     counts = np.empty((draws, n), dtype=np.int64)
     frob = np.empty(draws)
@@ -202,6 +209,8 @@ class TrainingCounts:
 def problem(n: int, d: int, family: str, labels: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(X, y) from a data family and a label pattern, both derived from ``seed``."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        v.fail("seed", seed, "a nonnegative integer (labels use seed + 1; every run must reproduce)")
     if family == "orthonormal":
         d = max(d, n)
     if family == "circle":

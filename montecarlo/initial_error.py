@@ -218,6 +218,8 @@ def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tupl
 # ------------------------------------------------------------------- tightness / reports
 def problem(n: int, d: int, family: str, labels: str, seed) -> tuple[np.ndarray, np.ndarray]:
     """The data set (X, y) of a claim's parameters (orthonormal needs n <= d)."""
+    if seed is None:
+        _v.fail("seed", seed, "an int or SeedSequence (every run must reproduce)")
     sd, sl = np.random.SeedSequence(seed).generate_state(2)
     return make_data(family, n, d, int(sd)), make_labels(labels, n, int(sl))
 

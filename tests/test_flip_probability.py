@@ -176,6 +176,9 @@ BAD = [
     (lambda: mc.importance(1.0, -0.1, 3, 100, 0), "R=-0.1"),
     (lambda: mc.flip_set_sizes(9, 1.0, 0.1, 10, 0, symmetric=True), "even"),
     (lambda: mc.flip_set_sizes(10, 1.0, 0.1, 0, 0), "draws=0"),
+    (lambda: mc.geometric(1.0, 0.1, 3, 100, None), "seed=None"),
+    (lambda: mc.importance(1.0, 0.1, 3, 100, None), "seed=None"),
+    (lambda: mc.flip_set_sizes(10, 1.0, 0.1, 5, None), "seed=None"),
 ]
 
 

@@ -212,6 +212,7 @@ def test_tightness_row_and_table_shape():
     (lambda: mc.sample(np.array([[2.0, 0.0]]), [0.0], 3, 0.0, 10, 0), "unit-norm"),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 0, 0), "draws="),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 10, None), "seed="),
+    (lambda: mc.problem(2, 2, "random", "signs", None), "seed="),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 10, 0, tau=-1.0), "tau="),
     (lambda: mc.sample(np.eye(2), [0.0], 3, 0.0, 10, 0), "len"),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 10, 0).fmax_trunc, "tau="),
