@@ -169,7 +169,9 @@ def flip_membership(g0: np.ndarray, B: float, R, factor: float = 2.0) -> np.ndar
     v.finite("R", R)
     if np.any(R < 0):
         v.fail("R", R, "R >= 0")
-    u = np.asarray(g0, dtype=float) - B
+    g0 = np.asarray(g0, dtype=float)
+    v.finite("g0", g0)
+    u = g0 - B
     return (u >= -factor * R) & (u < factor * R)
 
 

@@ -257,6 +257,7 @@ BAD = [
     (lambda: mc.training_counts(X_OK, np.zeros(2), 10, 1.0, -0.5, 5, 0), "eta_frac=-0.5"),
     (lambda: mc.training_bound_run(X_OK, np.zeros(2), 10, 2.0, 0.9, 0.5, 5, 0), "R <= 1/B"),
     (lambda: mc.flip_membership(np.zeros((2, 3)), 1.0, -0.1), "R >= 0"),
+    (lambda: mc.flip_membership(np.array([0.5, np.nan]), 1.0, 0.1), "g0=nan"),
     (lambda: mc.active_fraction_curves([], m=10), "Bs="),
 ]
 
