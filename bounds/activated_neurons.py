@@ -26,8 +26,8 @@ import numpy as np
 from scipy import stats
 
 from . import _validate as v
-from .flip_probability import C_PAPER, flip_q
-from .ntk import Q, Q_mp
+from .flip_probability import C_PAPER, flip_q, log_binomial_sf
+from .ntk import Q, Q_mp, logQ
 
 __all__ = [
     "BERNSTEIN_RATE",
@@ -125,23 +125,6 @@ def count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
     return float(stats.binom.sf(math.ceil(k) - 1, m, on_probability(B)))
 
 
-def _log_sf_terms(j: int, N: int, p: float) -> float:
-    """log P[Binomial(N, p) >= j] as a log-sum-exp of log-pmf terms, for the far tail
-    where the survival function underflows. Past the mode the term ratio
-    r(k) = (N - k) p / ((k + 1)(1 - p)) decreases, so after K terms the rest is at most
-    r(j)^K / (1 - r(j)) of the first: K is chosen to make that < e^-45."""
-    r = (N - j) / (j + 1) * p / (1 - p) if p < 1 else math.inf
-    K = N - j + 1
-    if 0 < r < 1:
-        K = min(K, int(math.ceil((45 - math.log1p(-r)) / -math.log(r))) + 2)
-    elif r == 0:
-        K = 1
-    ks = np.arange(j, j + K)
-    lp = stats.binom.logpmf(ks, N, p)
-    top = float(lp.max())
-    return top + math.log(float(np.exp(lp - top).sum()))
-
-
 def log_count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
     """log P[|S_on(i, 0)| >= k]; finite far beyond the double-precision range of
     :func:`count_sf` (m up to 1e6 at B = 0 gives tails like 2^-1e6)."""
@@ -153,11 +136,7 @@ def log_count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
         return 0.0
     if j > N:
         return -math.inf
-    p = on_probability(B)
-    sf = float(stats.binom.sf(j - 1, N, p))
-    if sf > 1e-280:
-        return math.log(sf)
-    return _log_sf_terms(j, N, p)
+    return log_binomial_sf(j, N, float(logQ(B)))
 
 
 def count_sf_mp(k: float, m: int, B: float, symmetric: bool = False, dps: int = 50):

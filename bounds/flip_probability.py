@@ -27,10 +27,13 @@ __all__ = [
     "prior_bound",
     "prior_bound_mp",
     "flip_q",
+    "corollary_exponent",
     "corollary_tail",
     "corollary_tail_mp",
     "corollary_union_tail",
     "binomial_tail",
+    "log_binomial_tail",
+    "log_binomial_sf",
     "ratio_to_rate",
 ]
 
@@ -119,10 +122,22 @@ def flip_q(B: float, R: float, c: float = C_PAPER) -> float:
     return lemma_bound(B, R, c)
 
 
-def corollary_tail(m: int, B: float, R: float) -> float:
-    """Corollary A.4.1 (Bernstein): P[|S_i| >= 2 m q] <= exp(-3 m q / 8), q = c R e^{-B^2/2}."""
-    m = v.positive_int("m", m)
-    return math.exp(-3 * m * flip_q(B, R) / 8)
+def _trials(m, symmetric: bool) -> int:
+    """Independent neurons behind |S_i|: m, or m/2 under symmetric init (BOUNDS.md section 3)."""
+    m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
+    return m // 2 if symmetric else m
+
+
+def corollary_exponent(m: int, B: float, R: float, symmetric: bool = False) -> float:
+    """3 m' q / 8 with q = c R e^{-B^2/2} (m' = m, or m/2 under symmetric init): minus the log
+    of Corollary A.4.1's failure probability."""
+    return 3 * _trials(m, symmetric) * flip_q(B, R) / 8
+
+
+def corollary_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:
+    """Corollary A.4.1 (Bernstein): P[|S_i| >= 2 m q] <= exp(-3 m q / 8), q = c R e^{-B^2/2}
+    (m/2 in place of m inside the exponent under symmetric init)."""
+    return math.exp(-corollary_exponent(m, B, R, symmetric))
 
 
 def corollary_tail_mp(m: int, B: float, R: float, dps: int = 50):
@@ -137,13 +152,61 @@ def corollary_union_tail(n: int, m: int, B: float, R: float) -> float:
     return min(1.0, n * corollary_tail(m, B, R))
 
 
+def log_binomial_sf(j: int, N: int, log_p: float) -> float:
+    """log P[Binomial(N, p) >= j] from log p, finite far past the underflow of the survival
+    function (tails like 2^-1e6).
+
+    Where ``stats.binom.sf`` is representable (> 1e-280) it is used directly; otherwise j is
+    past the mode and the tail is a log-sum-exp of log-pmf terms: the term ratio
+    r(k) = (N - k) p / ((k + 1)(1 - p)) decreases past the mode, so after K terms the rest is
+    at most r(j)^K / (1 - r(j)) of the first, and K makes that < e^-45. For p below 1e-300 the
+    first term alone, log C(N, j) + j log p, is exact to double precision (r ~ N p)."""
+    N = v.positive_int("N", N)
+    if isinstance(j, bool) or not isinstance(j, (int, np.integer)):
+        v.fail("j", j, "an integer")
+    log_p = v._scalar("log_p", log_p)
+    if log_p > 0:
+        v.fail("log_p", log_p, "log_p <= 0 (a probability)")
+    j = int(j)
+    if j <= 0:
+        return 0.0
+    if j > N:
+        return -math.inf
+    if log_p < -690.0:
+        return (math.lgamma(N + 1) - math.lgamma(j + 1) - math.lgamma(N - j + 1)
+                + j * log_p + math.log1p(-math.exp(log_p)) * (N - j))
+    p = math.exp(log_p)
+    sf = float(stats.binom.sf(j - 1, N, p))
+    if sf > 1e-280:
+        return math.log(sf)
+    r = (N - j) / (j + 1) * p / (1 - p) if p < 1 else math.inf
+    K = N - j + 1
+    if 0 < r < 1:
+        K = min(K, int(math.ceil((45 - math.log1p(-r)) / -math.log(r))) + 2)
+    elif r == 0:
+        K = 1
+    lp = stats.binom.logpmf(np.arange(j, j + K), N, p)
+    top = float(lp.max())
+    return top + math.log(float(np.exp(lp - top).sum()))
+
+
+def _flip_set_threshold(m: int, B: float, R: float, symmetric: bool) -> tuple[int, int]:
+    """(j, N): |S_i| >= 2 m q  <=>  X >= j for X ~ Binomial(N, p_flip) (|S_i| = 2 X when
+    symmetric, so X >= ceil(m q) with N = m/2)."""
+    N = _trials(m, symmetric)
+    thr = 2 * N * flip_q(B, R)  # = 2 m q, or m q = 2 (m/2) q when symmetric
+    return math.ceil(thr), N
+
+
 def binomial_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:
     """The exact P[|S_i| >= 2 m q] with |S_i| ~ Binomial(m, p_flip) (standard init) or
     2 Binomial(m/2, p_flip) (symmetric init), via the binomial survival function."""
-    m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
-    p = exact(B, R)
-    thr = 2 * m * flip_q(B, R)
-    if symmetric:
-        return float(stats.binom.sf(math.ceil(thr / 2) - 1, m // 2, p))
-    return float(stats.binom.sf(math.ceil(thr) - 1, m, p))
+    j, N = _flip_set_threshold(m, B, R, symmetric)
+    return float(stats.binom.sf(j - 1, N, exact(B, R)))
 
+
+def log_binomial_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:
+    """log of :func:`binomial_tail`, finite where the tail underflows (m up to 1e5 at B = 0);
+    -inf when 2 m q > m (the event is impossible)."""
+    j, N = _flip_set_threshold(m, B, R, symmetric)
+    return log_binomial_sf(j, N, log_exact(B, R))

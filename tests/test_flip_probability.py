@@ -138,8 +138,50 @@ def test_binomial_tail_under_corollary():
             assert fp.binomial_tail(m, B, R) <= fp.corollary_tail(m, B, R)
             assert fp.binomial_tail(m, B, R, symmetric=True) <= math.exp(
                 -3 * (m // 2) * fp.flip_q(B, R) / 8)
-    assert fp.corollary_union_tail(5, 10, 0.0, 0.01) == pytest.approx(
-        min(1.0, 5 * fp.corollary_tail(10, 0.0, 0.01)))
+            assert fp.corollary_tail(m, B, R, symmetric=True) == pytest.approx(
+                math.exp(-3 * (m // 2) * fp.C_PAPER * R * math.exp(-B * B / 2) / 8), rel=1e-12)
+    q = fp.C_PAPER * 0.01  # B = 0
+    assert fp.corollary_union_tail(5, 10, 0.0, 0.01) == pytest.approx(min(1.0, 5 * math.exp(-30 * q / 8)))
+
+
+def _log_tail_mp(j: int, N: int, p) -> float:
+    """log P[Binomial(N, p) >= j] by summing the terms in mpmath until they are negligible."""
+    with mp.workdps(40):
+        p = mp.mpf(p)
+        term = mp.binomial(N, j) * p**j * (1 - p) ** (N - j)
+        total = term
+        for k in range(j, N):
+            term *= (N - k) * p / ((k + 1) * (1 - p))
+            total += term
+            if term < total * mp.mpf(10) ** -30 and (k + 1) > N * p:
+                break
+        return float(mp.log(total))
+
+
+@settings(max_examples=25)
+@given(B=st.floats(0.0, 6.0), frac=st.floats(1e-4, 1.0), m=st.integers(1, 20_000), symmetric=st.booleans())
+def test_log_binomial_tail_matches_mpmath(B, frac, m, symmetric):
+    m += m % 2 if symmetric else 0
+    p = claims._radius_possible({"B": B, "R_frac": frac, "m": m, "symmetric": symmetric})
+    R, N = p["R"], m // 2 if symmetric else m
+    j = math.ceil(2 * N * fp.flip_q(B, R))
+    assert 1 <= j <= N  # the capped domain keeps the event possible
+    got = fp.log_binomial_tail(m, B, R, symmetric)
+    ref = _log_tail_mp(j, N, fp.exact_mp(B, R))
+    assert abs(got - ref) <= 1e-9 * max(1.0, abs(ref))
+    direct = fp.binomial_tail(m, B, R, symmetric)
+    if direct > 1e-280:
+        assert _rel(math.exp(got), direct) <= 1e-9
+
+
+def test_log_binomial_sf_edges():
+    assert fp.log_binomial_sf(0, 10, math.log(0.3)) == 0.0
+    assert fp.log_binomial_sf(11, 10, math.log(0.3)) == -math.inf
+    assert fp.log_binomial_sf(10, 10, math.log(0.3)) == pytest.approx(10 * math.log(0.3), rel=1e-14)
+    # p = e^-800 (below the double range): the first term C(N, j) p^j
+    assert fp.log_binomial_sf(3, 50, -800.0) == pytest.approx(math.log(19600) - 2400.0, rel=1e-14)
+    # past the survival function's underflow: P[Binomial(1000, 1/2) >= 1000] = 2^-1000
+    assert fp.log_binomial_sf(1000, 1000, math.log(0.5)) == pytest.approx(-1000 * math.log(2), rel=1e-13)
 
 
 def test_prior_ratio_is_not_uniformly_above_one():
@@ -154,11 +196,16 @@ def test_report_hook_writes_figures(tmp_path):
 
 
 def test_domains_respect_the_condition():
-    for dom in (claims.LEMMA_DOMAIN, claims.IS_DOMAIN):
+    for dom in (claims.LEMMA_DOMAIN, claims.IS_DOMAIN, claims.COR_DOMAIN):
         rng = np.random.default_rng(0)
         for _ in range(200):
             p = dom.build(dom.sample_raw(rng))
             assert p["B"] == 0 or p["R"] <= 1 / p["B"] * (1 + 1e-12)
+    rng = np.random.default_rng(1)
+    for raw in claims.COR_DOMAIN.corners_raw() + [claims.COR_DOMAIN.sample_raw(rng) for _ in range(200)]:
+        p = claims.COR_DOMAIN.build(raw)
+        assert 2 * fp.flip_q(p["B"], p["R"]) < 1  # the corollary's event stays possible
+        assert math.isfinite(fp.log_binomial_tail(p["m"], p["B"], p["R"], p["symmetric"]))
 
 
 BAD = [
@@ -171,6 +218,11 @@ BAD = [
     (lambda: fp.flip_q(1.0, 0.5, c=-1.0), "c > 0"),
     (lambda: fp.corollary_tail(0, 1.0, 0.1), "m=0"),
     (lambda: fp.binomial_tail(7, 1.0, 0.1, symmetric=True), "even"),
+    (lambda: fp.log_binomial_tail(7, 1.0, 0.1, symmetric=True), "even"),
+    (lambda: fp.corollary_tail(7, 1.0, 0.1, symmetric=True), "even"),
+    (lambda: fp.log_binomial_sf(2, 5, 0.1), "log_p <= 0"),
+    (lambda: fp.log_binomial_sf(2.5, 5, -1.0), "j=2.5"),
+    (lambda: fp.log_binomial_sf(2, 5, float("nan")), "log_p=nan"),
     (lambda: mc.geometric(1.0, 0.1, 0, 100, 0), "d=0"),
     (lambda: mc.geometric(1.0, 0.1, 3, 100, 0, alpha=1.5), "0 < alpha < 1"),
     (lambda: mc.importance(1.0, -0.1, 3, 100, 0), "R=-0.1"),
