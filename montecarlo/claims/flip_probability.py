@@ -51,9 +51,23 @@ def _radius_possible(p):
 
 COR_DOMAIN = Domain({"B": Uniform(0.0, 6.0), "R_frac": LogUniform(1e-4, 1.0),
                      "m": Int(1, 100_000), "symmetric": Choice(False, True)}, _radius_possible)
-COR_MC_DOMAIN = Domain({"B": Uniform(0.0, 4.0), "R_frac": LogUniform(1e-3, 1.0),
+
+
+def _radius_from_exponent(p):
+    """R from the drawn exponent 3 m' q / 8 (m' = m, or m/2 when symmetric), capped as in
+    :func:`_radius_possible`: the bound exp(-3 m' q / 8) stays above e^-20 instead of
+    underflowing to 0, where 400 draws could only show 0 exceedances against 0."""
+    p["m"] = p["m"] + (p["m"] % 2)
+    mm = p["m"] // 2 if p["symmetric"] else p["m"]
+    R = 8 * p["exponent"] / (3 * mm * fp.C_PAPER * math.exp(-p["B"] ** 2 / 2))
+    cap = min(1.0 / max(p["B"], 0.1), (1 - 1e-9) * math.exp(p["B"] ** 2 / 2) / (2 * fp.C_PAPER))
+    p["R"] = min(R, cap)
+    return p
+
+
+COR_MC_DOMAIN = Domain({"B": Uniform(0.0, 4.0), "exponent": LogUniform(1e-3, 20.0),
                         "m": Int(2, 2000), "symmetric": Choice(False, True), "seed": Seed()},
-                       lambda p: _radius({**p, "m": p["m"] + (p["m"] % 2)}))
+                       _radius_from_exponent)
 
 MC_SAMPLES = 20_000
 IS_SAMPLES = 20_000
