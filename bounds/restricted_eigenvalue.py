@@ -512,7 +512,8 @@ def split_probability_at_separation_mp(separation_: float, B: float, dps: int = 
     """mpmath twin of :func:`split_probability_at_separation`."""
     d = _check_sep(separation_)
     with mp.workdps(dps + 10):
-        rho = 1 - mp.mpf(d) ** 2 / 2
+        # the double nearest sqrt 2 exceeds it: clamp rho = 1 - delta^2/2 (>= 0 on the domain)
+        rho = max(mp.mpf(0), 1 - mp.mpf(d) ** 2 / 2)
         return split_probability_mp(rho, B, dps + 10)
 
 

@@ -225,6 +225,15 @@ def test_pair_probability_mp_reference_is_accurate_at_large_B():
         assert abs(ntk.pair_probability_mp(0.9, 12.0) / hi - 1) < 1e-25
 
 
+def test_mp_twins_at_the_largest_separation():
+    """delta = sqrt 2 (orthonormal data): float(sqrt 2)^2 > 2, so 1 - delta^2/2 is -2e-16 in
+    mpmath; the twin must clamp it, not raise."""
+    for B in (0.0, 2.0):
+        ref = re_.split_probability_at_separation_mp(re_.SQRT2, B)
+        assert re_.split_probability_at_separation(re_.SQRT2, B) == pytest.approx(float(ref), rel=1e-13)
+        assert float(ref) == pytest.approx(float(ntk.Q_mp(B) - ntk.Q_mp(B) ** 2), rel=1e-13)
+
+
 def test_wedge_form_against_the_cancelling_difference_where_it_is_accurate():
     rho = np.linspace(0.0, 0.99, 23)
     for B in (0.0, 0.5, 2.0, 4.0):
