@@ -234,6 +234,15 @@ def test_mp_twins_at_the_largest_separation():
         assert float(ref) == pytest.approx(float(ntk.Q_mp(B) - ntk.Q_mp(B) ** 2), rel=1e-13)
 
 
+def test_wedge_form_at_large_B():
+    """The wedge integrand peaks at alpha = 0 on the scale 1/(B^2 h): equal panels were 1e-10 off
+    at B = 20 and returned 0 at B = 30 (e^{-|c|^2/2} underflowed before the product)."""
+    for B in (20.0, 30.0):
+        for sep in (0.02, 1.0, re_.SQRT2):
+            ref = float(re_.split_probability_at_separation_mp(sep, B))
+            assert re_.split_probability_at_separation(sep, B) == pytest.approx(ref, rel=1e-12)
+
+
 def test_wedge_form_against_the_cancelling_difference_where_it_is_accurate():
     rho = np.linspace(0.0, 0.99, 23)
     for B in (0.0, 0.5, 2.0, 4.0):
