@@ -184,6 +184,12 @@ class TrainingCounts:
     gap[t, i] = counts[t, i] - counts[0, i] - flip_sizes[t, i] (<= 0 by the lemma);
     outside = #{(t, i, r) : 1_{r,i}(t) != 1_{r,i}(0), r not in S_i(movement[t])} (0 by the
     lemma); changed[i] = #{r : the activation on x_i changed at some step}.
+
+    Margins (informative where the counts above are 0 against 0):
+    flip_margin = max over changed (t, i, r) of |<w_r(0), x_i> - B| / movement[t] (<= 2 by the
+    lemma, 0 when nothing changed); allowance_used = max over t >= 1 and i of
+    (counts[t, i] - counts[0, i]) / max(flip_sizes[t, i], 1/2) (<= 1 by the lemma: for integer
+    counts it is the inclusion gap <= 0, and 1 means the whole flip set switched on).
     """
 
     m: int
@@ -196,6 +202,8 @@ class TrainingCounts:
     gap: np.ndarray
     outside: int
     changed: np.ndarray
+    flip_margin: float
+    allowance_used: float
     pattern_counts: np.ndarray  # activation patterns recorded by the callback, summed over r
     trajectory: Trajectory = field(repr=False)
 
@@ -247,10 +255,15 @@ def training_counts(X, y, m: int, B: float, eta_frac: float, steps: int, seed,
     counts = traj.active.astype(np.int64)
     flip_sizes = inS.sum(axis=2)
     gap = counts - counts[0] - flip_sizes
+    reach = np.abs(g0 - B)[None] / R_eff[:, None, None]  # (T + 1, n, m)
+    margin = float(reach[changed_t].max()) if changed_t.any() else 0.0
+    used = (counts - counts[0])[1:] / np.maximum(flip_sizes[1:], 0.5)
+    allowance = float(used.max()) if used.size else 0.0
     return TrainingCounts(
         m=m, B=B, symmetric=symmetric, eta=eta, counts=counts, movement=move,
         flip_sizes=flip_sizes, gap=gap, outside=int(np.count_nonzero(changed_t & ~inS)),
-        changed=changed_t.any(axis=0).sum(axis=1), pattern_counts=act.sum(axis=2),
+        changed=changed_t.any(axis=0).sum(axis=1), flip_margin=margin, allowance_used=allowance,
+        pattern_counts=act.sum(axis=2),
         trajectory=traj,
     )
 

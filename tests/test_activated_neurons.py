@@ -162,6 +162,7 @@ def test_inclusion_on_real_training_runs(n, d, m, B, eta_frac, steps, family, la
     if symmetric:
         assert np.all(r.counts[0] % 2 == 0)
     assert r.max_gap <= 0 and r.outside == 0
+    assert 0 < r.flip_margin <= 2 and r.allowance_used <= 1  # the margins the claims measure
     assert np.all(np.diff(r.movement) >= 0)
     # the run is informative: neurons did change, and the flip set is not everything
     assert r.changed.max() > 0
@@ -170,6 +171,7 @@ def test_inclusion_on_real_training_runs(n, d, m, B, eta_frac, steps, family, la
     # the check can fail: a flip set of half the width misses neurons that changed
     narrow = mc.training_counts(X, y, m, B, eta_frac, steps, 22, symmetric, factor=0.5)
     assert narrow.outside > 0
+    assert narrow.flip_margin == r.flip_margin > 0.5  # the margin sees the same exceptions
 
 
 def test_changed_neurons_lie_in_the_final_flip_set_direct():
