@@ -213,14 +213,17 @@ def union_failure_probability(n: int, m: int, B: float, symmetric: bool = False)
     return min(1.0, n * failure_probability(m, B, symmetric))
 
 
-def frobenius_identity(counts, m: int) -> float:
-    """||Z(0)||_F^2 = (2/m) sum_i |S_on(i, 0)| for unit inputs and a_r^2 = 1 (section 3)."""
+def frobenius_identity(counts, m: int):
+    """||Z(0)||_F^2 = (2/m) sum_i |S_on(i, 0)| for unit inputs and a_r^2 = 1 (section 3).
+
+    ``counts`` of shape (n,) gives a float; shape (draws, n) gives one value per draw."""
     m = v.positive_int("m", m)
     c = np.asarray(counts, dtype=float)
     v.finite("counts", c)
     if np.any(c < 0) or np.any(c > m) or np.any(c != np.round(c)):
         v.fail("counts", c, f"integers in [0, m = {m}]")
-    return 2.0 * float(c.sum()) / m
+    out = 2.0 * c.sum(axis=-1) / m if c.ndim > 1 else 2.0 * float(c.sum()) / m
+    return out
 
 
 def frobenius_bound(n: int, B: float) -> float:

@@ -84,6 +84,8 @@ def test_bernstein_and_union_and_training_bounds():
                 assert an.exact_tail(m, B, sym) <= an.failure_probability(m, B, sym)
     assert an.union_failure_probability(4, 10, 3.0) == pytest.approx(min(1.0, 4 * an.failure_probability(10, 3.0)))
     assert an.frobenius_bound(5, 2.0) == pytest.approx(10 * math.exp(-2))
+    assert an.frobenius_identity([3, 4], 10) == pytest.approx(1.4)
+    assert np.allclose(an.frobenius_identity(np.array([[3, 4], [0, 10]]), 10), [1.4, 2.0])
     assert an.training_bound(100, 2.0, 0.25) == pytest.approx((1 + 2 * fp.C_PAPER * 0.25) * 100 * math.exp(-2))
     # symmetric: m/2 inside both exponents
     n, m, B, R = 3, 400, 1.0, 0.3
