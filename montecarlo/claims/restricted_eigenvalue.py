@@ -61,6 +61,12 @@ CHERNOFF_DRAWS, CHERNOFF_CAP = 60, 40_000
 SAMPLED_WIDTH = 20_000
 
 
+def _net_seed(seed: int) -> int:
+    """The weights' seed, derived from the data seed: the same seed would make the first n
+    Gaussian rows of W the (unnormalized) data points themselves, not independent of X."""
+    return int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0])
+
+
 @lru_cache(maxsize=512)
 def _chain(family: str, n: int, d: int, seed: int, B: float) -> re_.Chain:
     return re_.chain(mc.build_data(family, n, d, seed), B)
@@ -194,7 +200,7 @@ def _chernoff(p) -> Measurement:
     X, lam, m = _setup(p)
     if lam <= 0:  # separation 0: lambda = 0, the statement is empty
         return exact(0.0, applicable=False)
-    r = mc.chernoff_check(X, p["B"], m, CHERNOFF_DRAWS, p["seed"], p["symmetric"])
+    r = mc.chernoff_check(X, p["B"], m, CHERNOFF_DRAWS, _net_seed(p["seed"]), p["symmetric"])
     return Measurement(r.failures / r.draws, r.lower, r.upper,
                        {"m": m, "lambda": lam, "failures": r.failures, "draws": r.draws, "pvalue": r.pvalue})
 
@@ -214,7 +220,7 @@ register(Claim(
 def _sampled_pmin(p) -> Measurement:
     """The pair attaining p_min (chosen from the exact P), counted over SAMPLED_WIDTH neurons."""
     X = mc.build_data(p["family"], p["n"], p["d"], p["seed"])
-    lim = mc.pair_probability_limits(X, p["B"], SAMPLED_WIDTH, p["seed"])
+    lim = mc.pair_probability_limits(X, p["B"], SAMPLED_WIDTH, _net_seed(p["seed"]))
     P = lim.exact.copy()
     np.fill_diagonal(P, np.inf)
     i, j = np.unravel_index(int(np.argmin(P)), P.shape)
