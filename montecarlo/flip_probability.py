@@ -116,8 +116,7 @@ def importance(B: float, R: float, d: int, samples: int, seed, alpha: float = st
         vals[s:s + k] = np.where(_flips(g, x, B, R), weight, 0.0)
     p = float(vals.mean())
     hits = int(np.count_nonzero(vals))
-    lo, _ = stats.bounded_mean_limits(vals, 0.0, wmax, alpha)
-    _, hi = stats.bounded_mean_limits(vals, 0.0, wmax, alpha)
+    lo, hi = stats.bounded_mean_limits(vals, 0.0, wmax, alpha)  # each limit one-sided at alpha
     rse = float(vals.std(ddof=1) / (math.sqrt(samples) * p)) if p > 0 else math.inf
     return Estimate(p, lo, hi, samples, hits, rse, alpha)
 
