@@ -167,14 +167,22 @@ def count_sf_mp(k: float, m: int, B: float, symmetric: bool = False, dps: int = 
         return +total
 
 
+def _positive_threshold(m: int, B: float) -> float:
+    """m e^{-B^2/2} for the tail functions. It is positive, so "count >= it" means count >= 1
+    at least; past B ~ 38.6 it underflows to 0.0, which would turn the tail into P[count >= 0] = 1:
+    1 (any number in (0, 1] has the same ceiling) stands in for it then."""
+    thr = threshold(m, B)
+    return thr if thr > 0 else 1.0
+
+
 def exact_tail(m: int, B: float, symmetric: bool = False) -> float:
     """The exact P[|S_on(i, 0)| >= m e^{-B^2/2}] (left side of Lemma A.18)."""
-    return count_sf(threshold(m, B), m, B, symmetric)
+    return count_sf(_positive_threshold(m, B), m, B, symmetric)
 
 
 def log_exact_tail(m: int, B: float, symmetric: bool = False) -> float:
-    """log of :func:`exact_tail`, finite on the whole domain (m up to 1e6, B up to 12)."""
-    return log_count_sf(threshold(m, B), m, B, symmetric)
+    """log of :func:`exact_tail`, finite for every B (m up to 1e6)."""
+    return log_count_sf(_positive_threshold(m, B), m, B, symmetric)
 
 
 def exact_tail_mp(m: int, B: float, symmetric: bool = False, dps: int = 50):

@@ -195,7 +195,7 @@ def _flip_set_threshold(m: int, B: float, R: float, symmetric: bool) -> tuple[in
     symmetric, so X >= ceil(m q) with N = m/2)."""
     N = _trials(m, symmetric)
     thr = 2 * N * flip_q(B, R)  # = 2 m q, or m q = 2 (m/2) q when symmetric
-    return math.ceil(thr), N
+    return max(1, math.ceil(thr)), N  # thr > 0: at least 1 even where it underflows (B > ~38)
 
 
 def binomial_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:

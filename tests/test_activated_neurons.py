@@ -54,6 +54,15 @@ def test_log_tail_far_beyond_underflow(m, B):
     assert _rel(an.log_exact_tail(m, B), mp.log(an.exact_tail_mp(m, B))) <= 1e-12
 
 
+@pytest.mark.parametrize("B", [38.0, 40.0, 45.0])
+def test_tail_past_the_threshold_underflow(B):
+    """m e^{-B^2/2} underflows to 0 past B ~ 38.6; the tail is still P[count >= 1], not 1."""
+    for sym in (False, True):
+        ref = mp.log(an.exact_tail_mp(10, B, sym, dps=60))
+        assert abs(an.log_exact_tail(10, B, sym) - ref) <= 1e-12 * abs(ref)
+        assert an.exact_tail(10, B, sym) <= 1e-300
+
+
 def test_B_zero_closed_form_and_tightness():
     """At B = 0 the threshold is m: P[count >= m] = 2^-m exactly, so -log tail / exponent =
     16 ln 2 / 3 ~ 3.697, the worst case of Lemma A.18 found by the registry sweep."""

@@ -174,6 +174,15 @@ def test_log_binomial_tail_matches_mpmath(B, frac, m, symmetric):
         assert _rel(math.exp(got), direct) <= 1e-9
 
 
+def test_log_binomial_tail_past_the_threshold_underflow():
+    """2 m q underflows to 0 at B = 40: the event is still |S_i| >= 1, log P ~ log(m p)."""
+    B, R, m = 40.0, 1e-3, 10
+    assert 2 * m * fp.flip_q(B, R) == 0.0
+    got = fp.log_binomial_tail(m, B, R)
+    assert got == pytest.approx(math.log(m) + fp.log_exact(B, R), rel=1e-12)
+    assert fp.binomial_tail(m, B, R) == 0.0 <= fp.corollary_tail(m, B, R)
+
+
 def test_log_binomial_sf_edges():
     assert fp.log_binomial_sf(0, 10, math.log(0.3)) == 0.0
     assert fp.log_binomial_sf(11, 10, math.log(0.3)) == -math.inf

@@ -80,9 +80,12 @@ def _cp(k: int, N: int, **detail) -> Measurement:
 # ------------------------------------------------------------------ measurements
 def _neg_log_tail(p, thr=None, strict: bool = False) -> Measurement:
     """-log P[|S_on(i,0)| >= thr] (or > thr when ``strict``), exact; thr = m e^{-B^2/2}."""
-    thr = an.threshold(p["m"], p["B"]) if thr is None else thr
-    k = math.floor(thr) + 1 if strict else thr
-    lt = an.log_count_sf(k, p["m"], p["B"], p["symmetric"])
+    if thr is None:
+        thr = an.threshold(p["m"], p["B"])
+        lt = an.log_exact_tail(p["m"], p["B"], p["symmetric"])
+    else:
+        k = math.floor(thr) + 1 if strict else thr
+        lt = an.log_count_sf(k, p["m"], p["B"], p["symmetric"])
     return exact(-lt, threshold=thr, log_tail=lt)
 
 
