@@ -140,10 +140,11 @@ def corollary_tail(m: int, B: float, R: float, symmetric: bool = False) -> float
     return math.exp(-corollary_exponent(m, B, R, symmetric))
 
 
-def corollary_tail_mp(m: int, B: float, R: float, dps: int = 50):
-    m = v.positive_int("m", m)
+def corollary_tail_mp(m: int, B: float, R: float, symmetric: bool = False, dps: int = 50):
+    """mpmath twin of :func:`corollary_tail`."""
+    mm = _trials(m, symmetric)
     with mp.workdps(dps):
-        return mp.exp(-3 * m * lemma_bound_mp(B, R, dps) / 8)
+        return mp.exp(-3 * mm * lemma_bound_mp(B, R, dps) / 8)
 
 
 def corollary_union_tail(n: int, m: int, B: float, R: float) -> float:

@@ -39,6 +39,7 @@ def test_float_matches_mpmath(B, frac):
     assert _rel(fp.prior_bound(B, R), fp.prior_bound_mp(B, R)) <= 1e-10
     m = 1000
     assert _rel(fp.corollary_tail(m, B, R), fp.corollary_tail_mp(m, B, R)) <= 1e-10
+    assert _rel(fp.corollary_tail(m, B, R, True), fp.corollary_tail_mp(m, B, R, True)) <= 1e-10
 
 
 @pytest.mark.parametrize("B", [12.0, 8.0, 0.0])
