@@ -286,6 +286,7 @@ class NonlinearEstimate:
     enumerated: bool
     rad_lin: float
     per_sigma_excess: float  # max over sigma of best - R_F ||Z sigma|| / n
+    per_sigma_ratio: float  # max over sigma of best / (R_F ||Z sigma|| / n + (1/n) sum_i 2 R |S_i| / sqrt m)
     flip_sizes: np.ndarray
     on_event: bool
     max_norm: float  # largest ||Delta||_F used (<= R_F)
@@ -324,6 +325,10 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
     R_F = v.positive("R_F", R_F)
     iters = rr._nonneg_int("iters", iters)
     batch = v.positive_int("batch", batch)
+    f0 = forward(X, net0)
+    if np.any(f0 != 0):
+        # theta0's objective is taken as 0 and |f(theta)| bounded by the movement alone
+        v.fail("f(X; net0)", f0, "= 0 (a symmetric initialization, Definition 3.7)")
     n, d, m = X.shape[0], net0.d, net0.m
     W, b, a = net0.W, net0.b, net0.a
     S_all, enumerated = sign_vectors(n, draws, seed)
@@ -361,6 +366,10 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
         max_norm = max(max_norm, float(np.sqrt((dW**2).sum(axis=(1, 2)) + (db**2).sum(axis=1)).max()))
         max_neuron = max(max_neuron, float(max(np.linalg.norm(dW, axis=2).max(), np.abs(db).max())))
     mean = float(best_all.mean())
+    # the per-sigma inequality divided by its right side (0/0 only when f = 0 on the whole class)
+    den = lin + float(np.mean(2 * R * flips / math.sqrt(m)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(den > 0, best_all / den, np.where(best_all > 0, np.inf, 0.0))
     if enumerated:
         lo = up = mean
     else:
@@ -370,7 +379,7 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
         else:
             lo = up = 0.0
     return NonlinearEstimate(mean, lo, up, enumerated, rademacher_linear_exact(X, net0, R_F),
-                             float((best_all - lin).max()), flips,
+                             float((best_all - lin).max()), float(ratio.max()), flips,
                              bool(flips.max() <= 2 * m * q), max_norm, max_neuron)
 
 

@@ -19,7 +19,7 @@ from bounds.flip_probability import C_PAPER
 from bounds.ntk import h_inf
 from montecarlo import rademacher_radius as mc
 from montecarlo.data import FAMILIES, LABELS
-from montecarlo.network import empirical_ntk, jacobian
+from montecarlo.network import empirical_ntk, init_standard, jacobian
 from montecarlo.trainer import train
 
 
@@ -224,6 +224,7 @@ def test_nonlinear_lower_estimate_is_feasible_and_below_deterministic_bound(P, R
     e = mc.nonlinear_lower(P.X, P.net0, P.B, R, RF, draws=64, seed=2, iters=12)
     assert e.max_norm <= RF * (1 + 1e-9) and e.max_neuron <= R * (1 + 1e-9)
     assert e.per_sigma_excess <= float(np.mean(2 * R * e.flip_sizes / math.sqrt(P.m))) + 1e-12
+    assert 0 <= e.per_sigma_ratio <= 1 + 1e-9
     assert 0 <= e.lower <= e.value <= e.upper
     if e.on_event:
         assert e.lower <= rr.nonlinear_bound(e.rad_lin, P.m, P.B, R) * (1 + 1e-9)
@@ -287,6 +288,7 @@ def _ladder_data(seed, n, d):
     (lambda: mc.problem(3, 2, 4, 0.0, eta_frac=1.5), "eta_frac="),
     (lambda: mc.rademacher_linear(np.eye(2), mc.problem(2, 2, 4, 0.0).net0, 0.0, 1.0, 1, 0), "draws="),
     (lambda: mc.width_ladder(widths=(15,), draws=2), "even"),
+    (lambda: mc.nonlinear_lower(np.eye(2), init_standard(8, 2, 0.0, 1), 0.0, 0.5, 1.0), "symmetric"),
 ])
 def test_validation(call, match):
     with pytest.raises(ValueError, match=match):
