@@ -56,6 +56,13 @@ __all__ = [
 CHUNK_ELEMS = 1 << 21  # draws * n * neurons per block of the batched activation counts
 
 
+def _rng(seed) -> np.random.Generator:
+    """A seeded generator; ``None`` (fresh OS entropy, a run that cannot be replayed) is refused."""
+    if seed is None:
+        v.fail("seed", seed, "an int, a sequence of ints or a numpy Generator (every run must reproduce)")
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
 def build_data(family: str, n: int, d: int, seed: int) -> np.ndarray:
     """The data set of a claim's parameters (orthonormal needs n <= d, circle d >= 2: the claim
     domains clamp d before calling)."""
@@ -130,7 +137,7 @@ def empirical_ntk_draws(X, B: float, m: int, draws: int, seed: int,
     draws = v.positive_int("draws", draws)
     n, d = X.shape
     distinct = m // 2 if symmetric else m
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     counts = np.zeros((draws, n, n))
     per = max(1, CHUNK_ELEMS // (n * max(d, 1)))
     kblk = max(1, min(draws, per // max(1, min(distinct, per))))
@@ -169,13 +176,15 @@ class ChernoffResult:
 
 def chernoff_bound(lam: float, n: int, m: int, symmetric: bool = False) -> float:
     """Lemma A.1: n exp(-lambda m / (64 n)) (m/2 in the exponent under symmetric init), capped at 1."""
+    lam, n = v.nonneg("lambda", lam), v.positive_int("n", n)
+    m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
     m_eff = m / 2 if symmetric else m
     return min(1.0, n * math.exp(-lam * m_eff / (64 * n)))
 
 
 def chernoff_width(lam: float, n: int, level: float, symmetric: bool = False, cap: int = 200_000) -> int:
     """The even width m at which Lemma A.1's bound equals ``level`` (capped at ``cap``)."""
-    lam = v.positive("lambda", lam)
+    lam, n = v.positive("lambda", lam), v.positive_int("n", n)
     level = v.probability("level", level)
     m = 64 * n / lam * math.log(n / level) * (2 if symmetric else 1)
     m = int(min(cap, max(2, math.ceil(m))))
@@ -210,6 +219,8 @@ def lambda_R_convergence(X, B: float, widths, seed: int, reps: int = 3) -> list[
     X = v.unit_rows("X", X)
     B = v.bias(B)
     reps = v.positive_int("reps", reps)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        v.fail("seed", seed, "an int (each width uses seed + 7919 j)")
     P = re_.pair_matrix(X, B)
     H = re_.h_inf_from_pairs(X, P)
     Qm = re_.region_matrix(X, B)
@@ -273,6 +284,7 @@ def primal_search(M, Qm, seed: int, starts: int = 48, iters: int = 150, cloud: i
     starts = v.positive_int("starts", starts)
     iters = v.positive_int("iters", iters)
     cloud = v.positive_int("cloud", cloud)
+    rng = _rng(seed)
     n = M.shape[0]
     ev = np.linalg.eigvalsh(M)
     sM = max(abs(ev[0]), abs(ev[-1]))
@@ -281,7 +293,6 @@ def primal_search(M, Qm, seed: int, starts: int = 48, iters: int = 150, cloud: i
     sQ = float(np.abs(Qm).max())
     Mn = M / sM
     Qn = Qm / sQ if sQ > 0 else np.zeros_like(Qm)
-    rng = np.random.default_rng(seed)
     C = rng.standard_normal((cloud, n))
     C[: cloud // 2] = np.abs(C[: cloud // 2])
     C /= np.linalg.norm(C, axis=1, keepdims=True)

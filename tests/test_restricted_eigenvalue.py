@@ -379,6 +379,20 @@ def test_bad_parameters_raise():
         re_.in_region(np.ones(4), np.zeros((3, 3)))
     with pytest.raises(ValueError, match="m"):
         mc.empirical_ntk_draws(X, 1.0, 7, 2, 0, symmetric=True)
+    with pytest.raises(ValueError, match="seed"):
+        mc.empirical_ntk_draws(X, 1.0, 8, 2, None)  # unseeded: not reproducible
+    with pytest.raises(ValueError, match="seed"):
+        mc.primal_search(np.eye(3), np.zeros((3, 3)), None)
+    with pytest.raises(ValueError, match="seed"):
+        mc.lambda_R_convergence(X, 1.0, (8,), None)
+    with pytest.raises(ValueError, match="n="):
+        mc.chernoff_bound(1.0, 0, 10)
+    with pytest.raises(ValueError, match="lambda="):
+        mc.chernoff_bound(float("nan"), 2, 10)
+    with pytest.raises(ValueError, match="even"):
+        mc.chernoff_bound(1.0, 2, 7, symmetric=True)
+    with pytest.raises(ValueError, match="n="):
+        mc.chernoff_width(1.0, 0, 0.1)
     with pytest.raises(ValueError, match="spacing"):
         lattice_patch(3, 3, 0.5)
     with pytest.raises(ValueError, match="d="):
