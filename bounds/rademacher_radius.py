@@ -135,6 +135,7 @@ def kernel_distance(H, y) -> float:
     try:
         c = linalg.cho_factor(H, lower=True, check_finite=False)
     except linalg.LinAlgError:
+        _eig_psd("H", H)  # an indefinite H is an error, not a singular one
         return math.inf
     if not np.all(np.diag(c[0]) > 0):
         return math.inf
