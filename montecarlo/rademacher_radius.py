@@ -64,8 +64,26 @@ __all__ = [
 FLOOR = 1e-10  # round-off floor on ||f(s) - y|| for the hypothesis of Lemma A.8
 
 
+def _rng(seed) -> np.random.Generator:
+    """A seeded generator; ``None`` (fresh OS entropy, a run that cannot be replayed) is refused."""
+    if seed is None:
+        v.fail("seed", seed, "an int, a sequence of ints or a numpy Generator (every run must reproduce)")
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def _bias_of(net0: Network, B) -> float:
+    """B, checked against the biases of net0 (the event thresholds and R <= 1/B use it)."""
+    B = v.bias(B)
+    if not np.all(net0.b == B):
+        v.fail("B", B, f"equal to every initial bias b_r of net0 (found {float(np.min(net0.b)):.6g} to "
+                       f"{float(np.max(net0.b)):.6g})")
+    return B
+
+
 def seeds(seed: int) -> tuple[int, int, int]:
     """Independent (data, labels, initialization) seeds derived from one seed."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        v.fail("seed", seed, "an int")
     s = np.random.SeedSequence(int(seed)).generate_state(3)
     return int(s[0]), int(s[1]), int(s[2])
 
@@ -123,6 +141,8 @@ def gradient_check(traj: Trajectory, n: int) -> dict:
     ``ratio_outer`` = max_t max_r m^{-1/2} sum_i |f_i - y_i| 1_{r,i} / (sqrt(n/m) ||f(t) - y||).
     Each is <= 1 by the lemma (0/0 counts as 0)."""
     n = v.positive_int("n", n)
+    if n != traj.active.shape[1]:
+        v.fail("n", n, f"the run's number of inputs {traj.active.shape[1]}")
     m = traj.net0.m
     bound = np.array([rr.gradient_bound(n, m, e) for e in traj.residual])
     grad = np.maximum(traj.max_grad_w, traj.max_grad_b)
@@ -164,7 +184,7 @@ class MovementCheck:
 def movement_check(traj: Trajectory, lam: float, floor: float = FLOOR) -> MovementCheck:
     """Check the hypothesis of Lemma A.8 step by step (with a round-off floor on the error)
     and measure every neuron's movement where it holds, against D (:func:`bounds.rademacher_radius.movement_radius`)."""
-    lam = float(lam)
+    lam = float(v.finite("lam", lam))  # lam <= 0 is allowed: then the lemma is not applicable
     floor = v.nonneg("floor", floor)
     T = traj.steps
     n = traj.active.shape[1]
@@ -208,7 +228,7 @@ def sign_vectors(n: int, draws: int, seed) -> tuple[np.ndarray, bool]:
     if n <= 20 and 2**n <= draws:
         idx = np.arange(2**n)[:, None] >> np.arange(n)[None, :]
         return np.where(idx & 1, 1.0, -1.0), True
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     return rng.choice(np.array([-1.0, 1.0]), size=(draws, n)), False
 
 
@@ -241,10 +261,10 @@ def rademacher_linear(X, net0: Network, B: float, R_F: float, draws: int, seed,
                       alpha: float = stats.ALPHA) -> RademacherEstimate:
     """Empirical Rademacher complexity of F_lin = {x -> <grad f(x; theta0), Delta>, ||Delta|| <= R_F}
     by sampling ``draws`` sign vectors (draws >= 2)."""
-    B, R_F = v.bias(B), v.positive("R_F", R_F)
+    B, R_F = _bias_of(net0, B), v.positive("R_F", R_F)
     draws = v.check_int_range("draws", draws, 2)
+    rng = _rng(seed)
     Z, G, n, act = _linear_parts(X, net0)
-    rng = np.random.default_rng(seed)
     S = rng.choice(np.array([-1.0, 1.0]), size=(draws, n))
     sup = R_F * np.sqrt(np.maximum(np.einsum("ki,ij,kj->k", S, G, S), 0.0)) / n
     op = math.sqrt(max(float(np.linalg.eigvalsh(G)[-1]), 0.0))
@@ -320,9 +340,11 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
     normalized gradient ascent on softplus-smoothed ReLUs (temperature annealed from R to
     R/100, so neurons just off can be switched on), and keep the best true objective seen."""
     X = v.unit_rows("X", X)
-    B = v.bias(B)
+    B = _bias_of(net0, B)
     R = v.radius(B, R)
     R_F = v.positive("R_F", R_F)
+    if seed is None:
+        _rng(seed)
     iters = rr._nonneg_int("iters", iters)
     batch = v.positive_int("batch", batch)
     f0 = forward(X, net0)

@@ -263,6 +263,11 @@ def _ladder_data(seed, n, d):
 
 
 # ------------------------------------------------------------------ validation
+def _run3():
+    P = mc.problem(3, 3, 8, 0.5, seed=1)
+    return train(P.X, P.y, P.net0, P.eta, 3)
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda: rr.gradient_bound(0, 4, 1.0), "n="),
     (lambda: rr.gradient_bound(2, 4, -1.0), "error="),
@@ -289,6 +294,15 @@ def _ladder_data(seed, n, d):
     (lambda: mc.rademacher_linear(np.eye(2), mc.problem(2, 2, 4, 0.0).net0, 0.0, 1.0, 1, 0), "draws="),
     (lambda: mc.width_ladder(widths=(15,), draws=2), "even"),
     (lambda: mc.nonlinear_lower(np.eye(2), init_standard(8, 2, 0.0, 1), 0.0, 0.5, 1.0), "symmetric"),
+    (lambda: rr.kernel_distance(np.diag([1.0, -1.0]), [1.0, 0.0]), "semi-definite"),
+    (lambda: mc.sign_vectors(30, 8, None), "seed="),
+    (lambda: mc.rademacher_linear(np.eye(2), mc.problem(2, 2, 4, 0.0).net0, 0.0, 1.0, 8, None), "seed="),
+    (lambda: mc.nonlinear_lower(np.eye(2), mc.problem(2, 2, 4, 0.0).net0, 0.0, 0.5, 1.0, seed=None), "seed="),
+    (lambda: mc.rademacher_linear(np.eye(2), mc.problem(2, 2, 4, 0.0).net0, 1.0, 1.0, 8, 0), "bias"),
+    (lambda: mc.nonlinear_lower(np.eye(2), mc.problem(2, 2, 4, 0.0).net0, 1.0, 0.5, 1.0), "bias"),
+    (lambda: mc.seeds(None), "seed="),
+    (lambda: mc.movement_check(_run3(), math.nan), "lam="),
+    (lambda: mc.gradient_check(_run3(), 5), "n="),
 ])
 def test_validation(call, match):
     with pytest.raises(ValueError, match=match):
