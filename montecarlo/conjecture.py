@@ -119,6 +119,7 @@ class ConjectureResult:
 def conjecture_ratio(X, B: float, min_separation: float = 1e-3) -> float:
     """lambda_min(H_inf) / closed form; +inf when the separation is below ``min_separation``."""
     X = v.unit_rows("X", X)
+    min_separation = v.nonneg("min_separation", min_separation)
     d = re_.separation(X)
     if d < min_separation:
         return math.inf
