@@ -21,7 +21,6 @@ from montecarlo import restricted_eigenvalue as mc
 from montecarlo import stats
 from montecarlo.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch, search_unrestricted_conjecture
 from montecarlo.data import FAMILIES, make_data
-from montecarlo.network import empirical_ntk, initialize
 
 EPS = np.finfo(float).eps
 
@@ -268,8 +267,12 @@ def test_empirical_ntk_entrywise_limits_contain_h_inf():
     X = make_data("circle", 5, 3, 4)
     for sym in (False, True):
         H0, lo, hi, Hinf = mc.ntk_entry_limits(X, 0.8, 30_000, seed=9, symmetric=sym)
-        net = initialize(30_000, 3, 0.8, 9, sym)
-        assert np.allclose(H0, empirical_ntk(X, net))
+        # H(0) (network.empirical_ntk) against the pair counts of the same draw, another route
+        lim = mc.pair_probability_limits(X, 0.8, 30_000, seed=9, symmetric=sym)
+        scale = np.clip(X @ X.T, -1, 1) + 1.0
+        np.fill_diagonal(scale, 2.0)
+        assert np.allclose(H0, scale * lim.counts / lim.trials, rtol=1e-12, atol=0)
+        assert np.allclose(Hinf, ntk.h_inf(X, 0.8), rtol=1e-13, atol=0)
         assert np.all((lo <= Hinf) & (Hinf <= hi))
         assert np.all((lo <= H0 + 1e-12) & (H0 <= hi + 1e-12))
 
