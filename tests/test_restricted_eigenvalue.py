@@ -236,10 +236,13 @@ def test_mp_twins_at_the_largest_separation():
 def test_wedge_form_at_large_B():
     """The wedge integrand peaks at alpha = 0 on the scale 1/(B^2 h): equal panels were 1e-10 off
     at B = 20 and returned 0 at B = 30 (e^{-|c|^2/2} underflowed before the product)."""
-    for B in (20.0, 30.0):
-        for sep in (0.02, 1.0, re_.SQRT2):
-            ref = float(re_.split_probability_at_separation_mp(sep, B))
-            assert re_.split_probability_at_separation(sep, B) == pytest.approx(ref, rel=1e-12)
+    with mp.workdps(40):
+        for B in (20.0, 30.0):  # delta = sqrt 2: rho = 0, p0 - p = Q(B) - Q(B)^2 (independence)
+            ref = float(ntk.Q_mp(B, 40) - ntk.Q_mp(B, 40) ** 2)
+            assert re_.split_probability_at_separation(re_.SQRT2, B) == pytest.approx(ref, rel=1e-12)
+        # link 4: = 2 T(B, delta / sqrt(4 - delta^2)) (mpmath Owen's T, cheaper than the wedge twin)
+        ref = float(re_.sharper_bound_mp(1.0, 30.0))
+        assert re_.split_probability_at_separation(1.0, 30.0) == pytest.approx(ref, rel=1e-12)
 
 
 def test_wedge_form_against_the_cancelling_difference_where_it_is_accurate():
