@@ -198,11 +198,11 @@ def _setup(p):
     return _chernoff_setup(p["family"], p["n"], p["d"], p["seed"], p["B"], p["level"], p["symmetric"])
 
 
-def _chernoff(p) -> Measurement:
+def _chernoff(p, factor: float = 0.75) -> Measurement:
     X, lam, m = _setup(p)
     if lam <= 0:  # separation 0: lambda = 0, the statement is empty
         return exact(0.0, applicable=False)
-    r = mc.chernoff_check(X, p["B"], m, CHERNOFF_DRAWS, _net_seed(p["seed"]), p["symmetric"])
+    r = mc.chernoff_check(X, p["B"], m, CHERNOFF_DRAWS, _net_seed(p["seed"]), p["symmetric"], factor)
     return Measurement(r.failures / r.draws, r.lower, r.upper,
                        {"m": m, "lambda": lam, "failures": r.failures, "draws": r.draws, "pvalue": r.pvalue})
 
@@ -212,7 +212,7 @@ def _chernoff_bound(p) -> float:
     return mc.chernoff_bound(max(lam, 0.0), p["n"], m, p["symmetric"])
 
 
-register(Claim(
+chernoff = register(Claim(
     MODULE, "chernoff_lemma_A1", LEMMA,
     "P[lambda_min(H(0)) <= (3/4) lambda] <= n exp(-lambda m/(64 n)) (m/2 under symmetric init): "
     "lower Clopper-Pearson limit of the failure frequency over repeated draws",
@@ -240,6 +240,10 @@ register(Claim(
     lambda p: _c(p).p_min, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 # ---------------------------------------------------------------- mutants (false variants)
+mutant(chernoff, "mutant_chernoff_factor_5_4",
+       "Lemma A.1 with threshold (5/4) lambda: lambda_min(H(0)) concentrates at lambda (and E lambda_min(H(0)) "
+       "<= lambda by concavity), so at the widths where n exp(-lambda m/(64 n)) <= 1/2 it falls below (5/4) "
+       "lambda in nearly every draw", measure=lambda p: _chernoff(p, 1.25), weight=0.2)
 mutant(link2, "mutant_link2_unrestricted",
        "link 2 without the region: lambda_min(P) >= p0 - p_min on all of R^n (clustered data in d = 2)",
        measure=lambda p: _lmin(_c(p).lambda_min_P, _c(p)), domain=CLUSTER_DOMAIN)
