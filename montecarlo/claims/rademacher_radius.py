@@ -225,7 +225,7 @@ def _nl_bound(p) -> float:
     return rr.nonlinear_bound(mc.rademacher_linear_exact(P.X, P.net0, p["R_F"]), P.m, P.B, p["R"])
 
 
-register(Claim(
+nonlinear = register(Claim(
     MODULE, "nonlinear_rademacher", f"{C6} (nonlinear class)",
     "Networks with ||w_r - w_r(0)||, |b_r - B| <= R <= 1/B and ||theta - theta0|| <= R_F, on the "
     "Corollary A.4.1 event: a lower estimate of Rad_S(F) (per-sigma gradient ascent over the ball) "
@@ -258,5 +258,14 @@ mutant(movement, "mutant_movement_D_over_100", "movement radius D/100 in place o
        bound=lambda p: _D(p) / 100, weight=0.2)
 mutant(sparsity, "mutant_rademacher_exp_B2", "sparsity factor exp(-B^2) in place of exp(-B^2/2)",
        bound=lambda p: p["R_F"] * math.sqrt(2 * math.exp(-p["B"] ** 2) / p["n"]), weight=0.2)
+NL_MUTANT_DOMAIN = Domain({"n": Int(2, 4), "d": Int(1, 4), "B": Uniform(0.5, 3.0), "family": Choice(*FAMILIES),
+                           "seed": Seed(), "m": EvenInt(16, 64), "R_frac": LogUniform(0.5, 1.0),
+                           "RF_frac": Uniform(0.5, 1.0)}, _radii)
+mutant(nonlinear, "mutant_nonlinear_no_correction",
+       "the nonlinear class bounded by the linear one alone, Rad_S(F) <= Rad_S(F_lin) (neurons within 2R of "
+       "the threshold switch and add to the supremum)",
+       bound=lambda p: mc.rademacher_linear_exact(_problem(_setup_key(p)).X, _problem(_setup_key(p)).net0,
+                                                  p["R_F"]),
+       domain=NL_MUTANT_DOMAIN, weight=0.2)
 mutant(lin_bound, "mutant_linearized_half", "half the distance bound, sqrt(y^T H(0)^{-1} y)/2",
        bound=lambda p: _lin_bound(p) / 2, weight=0.2)
