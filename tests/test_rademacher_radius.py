@@ -142,6 +142,17 @@ def test_simulated_linearized_dynamics_match_closed_form_and_bound(P, K):
     assert sim <= rr.kernel_distance(P.H0, P.y) * (1 + 1e-9)
 
 
+def test_linearized_closed_form_on_an_exactly_rank_deficient_kernel():
+    """d = 1 data (x_i = +-1) with alternating labels: Z y = 0 exactly, so nothing moves; the
+    null space of H(0) comes out of eigh with eigenvalues ~1e-17, which the closed form must not
+    count as positive (it gave 7.2e-6 at K = 3000; found by falsify)."""
+    P = mc.problem(8, 1, 508, 1.37939, "random", "alternating", 3094895434, 0.0920251)
+    Z = jacobian(P.X, P.net0)
+    assert not np.any(Z @ P.y)  # y in the null space of Z, exactly
+    assert mc.linearized_run(P.X, P.y, P.net0, P.eta, 3000) == 0.0
+    assert rr.linearized_distance(P.H0, P.y, P.eta, 3000) < 1e-12
+
+
 def test_bound_fails_beyond_inverse_top_eigenvalue():
     """BOUNDS.md 5(a): eta > 1/lambda_max(H(0)), K = 1, y on the top eigenvector:
     distance / sqrt(y^T H^{-1} y) = eta lambda_max > 1."""
