@@ -220,13 +220,13 @@ def problem(n: int, d: int, family: str, labels: str, seed: int) -> tuple[np.nda
     """(X, y) from a data family and a label pattern, both derived from ``seed``."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        v.fail("seed", seed, "a nonnegative integer (labels use seed + 1; every run must reproduce)")
+        v.fail("seed", seed, "a nonnegative integer (every run must reproduce)")
     if family == "orthonormal":
         d = max(d, n)
     if family == "circle":
         d = max(d, 2)
     X = make_data(family, n, d, seed)
-    y = make_labels(labels, n, seed + 1)
+    y = make_labels(labels, n, [seed, 1])  # independent stream (SeedSequence entropy [seed, 1])
     return X, y
 
 
@@ -326,7 +326,7 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
     out = {k: np.empty((Bs.size, T)) for k in ("mean_fraction", "max_fraction", "movement", "residual")}
     stopped = []
     for j, B in enumerate(Bs):  # one run per B (a handful), not a loop over samples
-        init_seed = seed + 7919 * (j + 1) + (104729 if symmetric else 0)
+        init_seed = [seed, 2, j, int(symmetric)]  # streams independent of data and labels
         run = training_counts(X, y, m, float(B), eta_frac, steps, init_seed, symmetric)
         frac = run.counts / m
         cols = {"mean_fraction": frac.mean(axis=1), "max_fraction": frac.max(axis=1),

@@ -112,7 +112,7 @@ def _X(p):
 def _frobenius_exceedance(p, mean: bool = False) -> Measurement:
     """Exceedance frequency of ||Z(0)||_F^2 over 2 n e^{-B^2/2} (or over its mean 2 n Q(B))."""
     X = _X(p)
-    draws = mc.init_draws(X, p["m"], p["B"], NET_DRAWS, p["seed"] + 1, p["symmetric"])
+    draws = mc.init_draws(X, p["m"], p["B"], NET_DRAWS, [p["seed"], 11], p["symmetric"])
     n = X.shape[0]
     thr = 2 * n * (an.on_probability(p["B"]) if mean else math.exp(-p["B"] ** 2 / 2))
     k = int(np.count_nonzero(draws.frobenius_sq > thr))
@@ -122,7 +122,7 @@ def _frobenius_exceedance(p, mean: bool = False) -> Measurement:
 def _frobenius_identity_gap(p) -> Measurement:
     """max over draws of | ||Z||_F^2 (Jacobian) - (2/m) sum_i |S_on(i,0)| | / max(1, (2/m) sum_i ...)."""
     X = _X(p)
-    draws = mc.init_draws(X, p["m"], p["B"], 20, p["seed"] + 2, p["symmetric"])
+    draws = mc.init_draws(X, p["m"], p["B"], 20, [p["seed"], 12], p["symmetric"])
     ident = an.frobenius_identity(draws.counts, draws.m)  # one value per draw
     gap = np.abs(draws.frobenius_sq - ident) / np.maximum(1.0, ident)
     return exact(float(gap.max()), max_frobenius_sq=float(draws.frobenius_sq.max()))
@@ -135,7 +135,7 @@ def _union_fail(p) -> float:
 
 def _run(p, factor: float = 2.0) -> mc.TrainingCounts:
     X, y = mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
-    return mc.training_counts(X, y, p["m"], p["B"], p["eta_frac"], p["steps"], p["seed"] + 1,
+    return mc.training_counts(X, y, p["m"], p["B"], p["eta_frac"], p["steps"], [p["seed"], 13],
                               p["symmetric"], factor=factor)
 
 
@@ -165,7 +165,7 @@ def _training_bound(p, bound=None) -> Measurement:
     ``applicable=False`` (it trivially holds)."""
     X, y = mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
     runs = [mc.training_bound_run(X, y, p["m"], p["B"], p["R"], p["eta_frac"], p["steps"],
-                                  p["seed"] + 1 + j, p["symmetric"], bound)
+                                  [p["seed"], 14, j], p["symmetric"], bound)
             for j in range(BOUND_RUNS)]  # a handful of training runs per example
     k = sum(r.failed for r in runs)
     held = sum(r.applicable for r in runs)
