@@ -39,13 +39,17 @@ def claim_seed(seed: int, key: str) -> int:
 
 
 MUTANT_FLOOR = 20  # as in tests/test_registry.py; a mutant's sweep stops at its counterexample
+MUTANT_BUDGET = 200  # tests/test_registry.py searches max(20, 200 * weight) examples per mutant
 
 
 def examples_for(claim: Claim, base: int) -> int:
-    """Examples planned for ``claim``: ``max(3, round(base * weight))``, at least
-    :data:`MUTANT_FLOOR` for a mutant (it usually stops after a few)."""
+    """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant the same
+    budget as the tests, ``max(MUTANT_FLOOR, MUTANT_BUDGET * weight)`` (or more with a larger
+    base), so report and tests refute with the same effort (most stop after a few)."""
     n = max(3, int(round(base * claim.weight)))
-    return max(MUTANT_FLOOR, n) if claim.kind == "mutant" else n
+    if claim.kind == "mutant":
+        return max(MUTANT_FLOOR, int(MUTANT_BUDGET * claim.weight), n)
+    return n
 
 
 @dataclass
