@@ -67,6 +67,8 @@ def falsify(
     if candidate is not None and not callable(candidate):
         v.fail("candidate", candidate, "a callable params -> float")
     examples = v.positive_int("examples", examples)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        v.fail("seed", seed, "a nonnegative integer (every search must reproduce)")
     if domain is not None:
         c = replace(c, domain=domain)
     rng = np.random.default_rng(seed)
