@@ -70,3 +70,9 @@ def test_falsify_reports_no_refutation_for_a_true_bound():
 def test_get_unknown_claim_raises():
     with pytest.raises(ValueError, match="claim="):
         registry.get("flip_probability.nope")
+
+
+@pytest.mark.parametrize("seed", [None, -1, 1.5])
+def test_falsify_refuses_unreproducible_seeds(seed):
+    with pytest.raises(ValueError, match="seed="):
+        falsify("flip_probability.lemma_A4", seed=seed)
