@@ -29,7 +29,7 @@ from bounds import _validate as v
 from bounds import activated_neurons as an
 
 from . import network as nw
-from .data import make_data, make_labels
+from .data import admissible_d, make_data, make_labels
 from .trainer import Trajectory, train
 
 __all__ = [
@@ -221,10 +221,7 @@ def problem(n: int, d: int, family: str, labels: str, seed: int) -> tuple[np.nda
     n, d = v.positive_int("n", n), v.positive_int("d", d)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         v.fail("seed", seed, "a nonnegative integer (every run must reproduce)")
-    if family == "orthonormal":
-        d = max(d, n)
-    if family == "circle":
-        d = max(d, 2)
+    d = admissible_d(family, n, d)
     X = make_data(family, n, d, seed)
     y = make_labels(labels, n, [seed, 1])  # independent stream (SeedSequence entropy [seed, 1])
     return X, y

@@ -17,7 +17,7 @@ import numpy as np
 
 from bounds import _validate as v
 
-__all__ = ["FAMILIES", "LABELS", "make_data", "make_labels"]
+__all__ = ["FAMILIES", "LABELS", "admissible_d", "make_data", "make_labels"]
 
 FAMILIES = ("random", "orthonormal", "clusters", "antipodal", "circle")
 LABELS = ("random", "signs", "ones", "alternating")
@@ -25,6 +25,16 @@ LABELS = ("random", "signs", "ones", "alternating")
 
 def _normalize(A: np.ndarray) -> np.ndarray:
     return A / np.linalg.norm(A, axis=1, keepdims=True)
+
+
+def admissible_d(family: str, n: int, d: int) -> int:
+    """The smallest dimension >= d in which ``family`` is defined for n points: orthonormal
+    sets need d >= n, points on a great circle d >= 2 (parameter domains raise d with this)."""
+    if family == "orthonormal":
+        return max(d, n)
+    if family == "circle":
+        return max(d, 2)
+    return d
 
 
 def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 from bounds import initial_error as ie
 
 from .. import initial_error as mc
+from ..data import admissible_d
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
 from ..stats import quantile_limits
 
@@ -31,8 +32,7 @@ FAMILIES = Choice("random", "clusters", "orthonormal")
 def _derive(p):
     """m drawn log-uniformly then rounded; orthonormal data need n <= d (d is raised)."""
     p["m"] = max(1, int(round(p["m"])))
-    if p["family"] == "orthonormal":
-        p["d"] = max(p["d"], p["n"])
+    p["d"] = admissible_d(p["family"], p["n"], p["d"])
     p.setdefault("draws", DRAWS)
     return p
 

@@ -18,7 +18,7 @@ import numpy as np
 from bounds import rademacher_radius as rr
 
 from .. import rademacher_radius as mc
-from ..data import FAMILIES, LABELS
+from ..data import FAMILIES, LABELS, admissible_d
 from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform,
                         exact, mutant, register)
 from ..trainer import train
@@ -32,11 +32,8 @@ SIGMA_DRAWS = 20_000
 
 
 def _dims(p):
-    """Make the data family well defined: orthonormal needs d >= n, circle d >= 2."""
-    if p["family"] == "orthonormal":
-        p["d"] = max(p["d"], p["n"])
-    elif p["family"] == "circle":
-        p["d"] = max(p["d"], 2)
+    """Make the data family well defined (see :func:`montecarlo.data.admissible_d`)."""
+    p["d"] = admissible_d(p["family"], p["n"], p["d"])
     return p
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from bounds import restricted_eigenvalue as re_
 
 from .. import restricted_eigenvalue as mc
-from ..data import FAMILIES
+from ..data import FAMILIES, admissible_d
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
 
 MODULE = "restricted_eigenvalue"
@@ -29,10 +29,7 @@ LEMMA = "Lemma A.1"
 
 def _clamp(p):
     """Orthonormal sets need n <= d; points on a great circle need d >= 2."""
-    if p["family"] == "orthonormal":
-        p["d"] = max(p["d"], p["n"])
-    if p["family"] == "circle":
-        p["d"] = max(p["d"], 2)
+    p["d"] = admissible_d(p["family"], p["n"], p["d"])
     return p
 
 
