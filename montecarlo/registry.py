@@ -73,6 +73,20 @@ class Spec:
     choices: tuple = ()
     step: int = 1  # for ints: values low, low + step, ...
 
+    def __post_init__(self):
+        if self.kind not in ("float", "log", "int", "choice", "seed"):
+            raise ValueError(f"kind={self.kind!r} violates the condition kind in float/log/int/choice/seed")
+        if self.kind in ("float", "log", "int"):
+            if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low <= self.high):
+                raise ValueError(f"(low, high)=({self.low!r}, {self.high!r}) violates the condition "
+                                 "finite low <= high")
+            if self.kind == "log" and not self.low > 0:
+                raise ValueError(f"low={self.low!r} violates the condition low > 0 (log-uniform)")
+            if self.kind == "int" and self.step < 1:
+                raise ValueError(f"step={self.step!r} violates the condition step >= 1")
+        if self.kind == "choice" and not self.choices:
+            raise ValueError("choices=() violates the condition: at least one choice")
+
     def sample(self, rng: np.random.Generator):
         if self.kind == "float":
             return float(rng.uniform(self.low, self.high))

@@ -76,3 +76,10 @@ def test_get_unknown_claim_raises():
 def test_falsify_refuses_unreproducible_seeds(seed):
     with pytest.raises(ValueError, match="seed="):
         falsify("flip_probability.lemma_A4", seed=seed)
+
+
+@pytest.mark.parametrize("make", [lambda: registry.Uniform(2.0, 1.0), lambda: registry.LogUniform(0.0, 1.0),
+                                  lambda: registry.Uniform(0.0, float("nan")), lambda: registry.Choice()])
+def test_bad_parameter_specs_raise(make):
+    with pytest.raises(ValueError, match="violates the condition"):
+        make()
