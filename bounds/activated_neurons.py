@@ -25,7 +25,7 @@ import mpmath as mp
 import numpy as np
 from scipy import stats
 
-from . import _validate as v
+from . import validate as v
 from .flip_probability import C_PAPER, flip_q, log_binomial_sf
 from .ntk import Q, Q_mp, logQ
 

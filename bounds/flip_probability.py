@@ -12,7 +12,7 @@ import mpmath as mp
 import numpy as np
 from scipy import stats
 
-from . import _validate as v
+from . import validate as v
 from .ntk import Q_mp, logQ
 
 __all__ = [

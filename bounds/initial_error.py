@@ -23,7 +23,7 @@ import math
 import mpmath as mp
 import numpy as np
 
-from . import _validate as _v
+from . import validate as _v
 from .ntk import Q, Q_mp, phi
 
 __all__ = [

@@ -21,7 +21,7 @@ import mpmath as mp
 import numpy as np
 from scipy import special
 
-from . import _validate as v
+from . import validate as v
 
 __all__ = [
     "Q",

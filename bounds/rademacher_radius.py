@@ -22,7 +22,7 @@ import mpmath as mp
 import numpy as np
 from scipy import linalg
 
-from . import _validate as v
+from . import validate as v
 from .flip_probability import C_PAPER
 from .ntk import h_inf
 

@@ -26,7 +26,7 @@ import mpmath as mp
 import numpy as np
 from scipy import special
 
-from . import _validate as v
+from . import validate as v
 from .ntk import Q, Q_mp, pair_probability, phi
 
 __all__ = [

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 from bounds import activated_neurons as an
 
 from . import network as nw

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 from bounds import restricted_eigenvalue as re_
 
 from .data import FAMILIES, make_data

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 
 __all__ = ["FAMILIES", "LABELS", "admissible_d", "make_data", "make_labels"]
 

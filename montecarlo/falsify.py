@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 
 from .registry import Claim, Domain, Evidence, Params, check, get
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 
 from . import stats
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bounds import _validate as _v
+from bounds import validate as _v
 from bounds import initial_error as ie
 
 from . import stats

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 
 __all__ = [
     "CHUNK",

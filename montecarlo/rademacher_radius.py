@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 from bounds import flip_probability as fp
 from bounds import rademacher_radius as rr
 from bounds.ntk import h_inf

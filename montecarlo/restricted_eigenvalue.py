@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 from bounds import restricted_eigenvalue as re_
 
 from . import stats

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from bounds import _validate as v
+from bounds import validate as v
 
 __all__ = [
     "ALPHA",

@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from bounds import _validate as v
+from bounds import validate as v
 
 from .network import Network, _check, _paired_output, _preactivation
 

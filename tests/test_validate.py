@@ -1,4 +1,4 @@
-"""Domain checks of bounds/_validate.py (BOUNDS.md section 0; issue 2, item 7).
+"""Domain checks of bounds/validate.py (BOUNDS.md section 0; issue 2, item 7).
 
 Every validator must raise ``ValueError`` whose message names the parameter, shows the
 offending value and states the violated condition ("name=value violates the condition ...").
@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pytest
 
-from bounds import _validate as v
+from bounds import validate as v
 from bounds import ntk
 from montecarlo import network, stats
 
