@@ -29,7 +29,8 @@ from bounds import validate as v
 from bounds import activated_neurons as an
 
 from . import network as nw
-from .data import admissible_d, make_data, make_labels
+from . import seeding
+from .data import problem
 from .trainer import Trajectory, train
 
 __all__ = [
@@ -43,7 +44,6 @@ __all__ = [
     "training_counts",
     "BoundRun",
     "training_bound_run",
-    "problem",
     "active_fraction_curves",
     "fraction_summary",
     "report_figures",
@@ -52,13 +52,6 @@ __all__ = [
 CHUNK = 1 << 15  # normals per block in the 1-D sampler (times 8)
 JAC_BUDGET = 1 << 21  # floats of the stacked Jacobian per chunk in init_draws
 R_SLACK = 1e-9  # relative round-off allowance on the realized movement
-
-
-def _rng(seed) -> np.random.Generator:
-    """A generator from an explicit seed; None (fresh OS entropy) is refused: runs must reproduce."""
-    if seed is None:
-        v.fail("seed", seed, "an int, SeedSequence or Generator (every run must reproduce)")
-    return np.random.default_rng(seed)
 
 
 def _m(m, symmetric: bool) -> int:
@@ -72,7 +65,7 @@ def counts_at_init(m: int, B: float, draws: int, seed, symmetric: bool = False) 
     m = _m(m, symmetric)
     B = v.bias(B)
     draws = v.positive_int("draws", draws)
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     width = m // 2 if symmetric else m
     out = np.empty(draws, dtype=np.int64)
     per = max(1, CHUNK * 8 // width)
@@ -118,7 +111,7 @@ def init_draws(X, m: int, B: float, draws: int, seed, symmetric: bool = False) -
     B = v.bias(B)
     draws = v.positive_int("draws", draws)
     n, d = X.shape
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     per = max(1, JAC_BUDGET // (m * (d + 1) * n))
     counts = np.empty((draws, n), dtype=np.int64)
     frob = np.empty(draws)
@@ -214,17 +207,6 @@ class TrainingCounts:
     @property
     def max_fraction(self) -> float:
         return float(self.counts.max()) / self.m
-
-
-def problem(n: int, d: int, family: str, labels: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) from a data family and a label pattern, both derived from ``seed``."""
-    n, d = v.positive_int("n", n), v.positive_int("d", d)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        v.fail("seed", seed, "a nonnegative integer (every run must reproduce)")
-    d = admissible_d(family, n, d)
-    X = make_data(family, n, d, seed)
-    y = make_labels(labels, n, [seed, 1])  # independent stream (SeedSequence entropy [seed, 1])
-    return X, y
 
 
 def training_counts(X, y, m: int, B: float, eta_frac: float, steps: int, seed,

@@ -9,6 +9,12 @@ Families (each returns X of shape (n, d) with unit rows):
 - ``circle``: points on one great circle (needs d >= 2).
 Label patterns: ``random`` (uniform on [-1, 1]), ``signs`` (random +-1), ``ones``
 (all +1), ``alternating`` (+1, -1, ...).
+
+:func:`problem` is the one builder of a claim's (X, y) from (family, labels, n, d, seed):
+the data take the seed's own stream (``seeding.rng(seed)``, so a data seed means the same
+data set everywhere, :func:`make_data` included) and the labels the named sub-stream
+``spawn(seed, "labels")``; anything else drawn from the same seed (initial weights, sign
+vectors) takes its own named sub-stream, see :mod:`montecarlo.seeding`.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import numpy as np
 
 from bounds import validate as v
 
-__all__ = ["FAMILIES", "LABELS", "admissible_d", "make_data", "make_labels"]
+from .seeding import check_seed, rng as _make_rng, spawn
+
+__all__ = ["FAMILIES", "LABELS", "admissible_d", "make_data", "make_labels", "dataset", "problem"]
 
 FAMILIES = ("random", "orthonormal", "clusters", "antipodal", "circle")
 LABELS = ("random", "signs", "ones", "alternating")
@@ -37,11 +45,12 @@ def admissible_d(family: str, n: int, d: int) -> int:
     return d
 
 
-def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> np.ndarray:
-    """A data set of the named family (see module docstring)."""
+def make_data(family: str, n: int, d: int, seed, spread: float = 0.05) -> np.ndarray:
+    """A data set of the named family (see module docstring); ``seed`` as in
+    :func:`montecarlo.seeding.rng` (an int, a SeedSequence or a Generator)."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
     spread = v.nonneg("spread", spread)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     if family == "random":
         return _normalize(rng.standard_normal((n, d)))
     if family == "orthonormal":
@@ -68,10 +77,10 @@ def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> n
     raise AssertionError  # unreachable
 
 
-def make_labels(pattern: str, n: int, seed: int) -> np.ndarray:
-    """Labels y with |y_i| <= 1 of the named pattern."""
+def make_labels(pattern: str, n: int, seed) -> np.ndarray:
+    """Labels y with |y_i| <= 1 of the named pattern (``seed`` as in :func:`make_data`)."""
     n = v.positive_int("n", n)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     if pattern == "random":
         return rng.uniform(-1.0, 1.0, n)
     if pattern == "signs":
@@ -82,3 +91,20 @@ def make_labels(pattern: str, n: int, seed: int) -> np.ndarray:
         return np.where(np.arange(n) % 2 == 0, 1.0, -1.0)
     v.fail("pattern", pattern, f"one of {LABELS}")
     raise AssertionError  # unreachable
+
+
+def dataset(family: str, n: int, d: int, seed, spread: float = 0.05) -> np.ndarray:
+    """The data X of a claim's parameters: :func:`make_data` in dimension
+    :func:`admissible_d` (family, n, d) (so orthonormal sets and circles are always defined)."""
+    n, d = v.positive_int("n", n), v.positive_int("d", d)
+    return make_data(family, n, admissible_d(family, n, d), seed, spread)
+
+
+def problem(n: int, d: int, family: str, labels: str, seed: int,
+            spread: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of a claim's parameters: ``family`` data in dimension
+    :func:`admissible_d` (family, n, d) from ``rng(seed)``, ``labels`` pattern from
+    ``spawn(seed, "labels")`` (independent of the data, so the labels of a seed do not depend
+    on the family or on d)."""
+    seed = check_seed(seed)
+    return dataset(family, n, d, seed, spread), make_labels(labels, n, spawn(seed, "labels"))

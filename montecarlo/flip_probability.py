@@ -19,7 +19,7 @@ import numpy as np
 
 from bounds import validate as v
 
-from . import stats
+from . import seeding, stats
 
 __all__ = ["Estimate", "geometric", "importance", "flip_set_sizes", "benchmark", "report_figures"]
 
@@ -49,13 +49,6 @@ def _check(B, R, d, samples, alpha):
     return B, R, d, samples, alpha
 
 
-def _rng(seed) -> np.random.Generator:
-    """A generator from an explicit seed; None (fresh OS entropy) is refused: runs must reproduce."""
-    if seed is None:
-        v.fail("seed", seed, "an int, SeedSequence or Generator (every run must reproduce)")
-    return np.random.default_rng(seed)
-
-
 def _unit_x(rng: np.random.Generator, d: int) -> np.ndarray:
     x = rng.standard_normal(d)
     while not np.linalg.norm(x) > 0:
@@ -78,7 +71,7 @@ def _flips(g: np.ndarray, x: np.ndarray, B: float, R: float) -> np.ndarray:
 def geometric(B: float, R: float, d: int, samples: int, seed, alpha: float = stats.ALPHA) -> Estimate:
     """Plain Monte Carlo of p_flip(B, R) with exact Clopper-Pearson limits (section 1 (a))."""
     B, R, d, samples, alpha = _check(B, R, d, samples, alpha)
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     x = _unit_x(rng, d)
     hits = 0
     rows = max(1, BLOCK // d)
@@ -104,7 +97,7 @@ def importance(B: float, R: float, d: int, samples: int, seed, alpha: float = st
     mu = B if shift is None else v.nonneg("shift", shift)
     if samples < 2:
         v.fail("samples", samples, "samples >= 2")
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     x = _unit_x(rng, d)
     wmax = math.exp(mu * mu / 2 - mu * (B - 2 * R))
     vals = np.empty(samples)
@@ -131,7 +124,7 @@ def flip_set_sizes(m: int, B: float, R: float, draws: int, seed, symmetric: bool
     m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
     B, R = v.bias(B), v.positive("R", R)
     draws = v.positive_int("draws", draws)
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     width = m // 2 if symmetric else m
     out = np.empty(draws, dtype=np.int64)
     per = max(1, CHUNK * 8 // width)
@@ -158,7 +151,7 @@ def benchmark(samples: int = 2_000_000, d: int = 16, seed: int = 0, repeats: int
         return min(times)
 
     def raw_draw():
-        rng = _rng(seed)
+        rng = seeding.rng(seed)
         for s in range(0, samples * d, BLOCK):
             rng.standard_normal(min(BLOCK, samples * d - s))
 

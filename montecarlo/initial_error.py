@@ -24,8 +24,8 @@ import numpy as np
 from bounds import validate as _v
 from bounds import initial_error as ie
 
-from . import stats
-from .data import make_data, make_labels
+from . import seeding, stats
+from .data import problem
 
 __all__ = [
     "CHUNK",
@@ -38,7 +38,6 @@ __all__ = [
     "e1_failure",
     "bernstein_check",
     "mean_limits",
-    "problem",
     "tightness",
     "tightness_table",
     "report_figures",
@@ -95,9 +94,7 @@ def sample(X, y, m: int, B: float, draws: int, seed, tau: float | None = None) -
     draws = _v.positive_int("draws", draws)
     if tau is not None:
         tau = _v.positive("tau", tau)
-    if seed is None:
-        _v.fail("seed", seed, "an int, SeedSequence or Generator (every run must reproduce)")
-    rng = np.random.default_rng(seed)
+    rng = seeding.rng(seed)
     R = _factor(X)
     k = R.shape[0]
     width = max(n, k)
@@ -216,20 +213,12 @@ def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tupl
 
 
 # ------------------------------------------------------------------- tightness / reports
-def problem(n: int, d: int, family: str, labels: str, seed) -> tuple[np.ndarray, np.ndarray]:
-    """The data set (X, y) of a claim's parameters (orthonormal needs n <= d)."""
-    if seed is None:
-        _v.fail("seed", seed, "an int or SeedSequence (every run must reproduce)")
-    sd, sl = np.random.SeedSequence(seed).generate_state(2)
-    return make_data(family, n, d, int(sd)), make_labels(labels, n, int(sl))
-
-
 def tightness(n: int, m: int, B: float, delta: float, draws: int = 4000, seed: int = 0,
               d: int = 16, family: str = "random", labels: str = "signs") -> dict:
     """Empirical (1 - delta)-quantile of ||f(0) - y||^2 over its bounds (E0_tight, E0_paper)
     and the prior form (constant 1, not a bound), at one (n, m, B, delta)."""
-    X, y = problem(n, max(d, n) if family == "orthonormal" else d, family, labels, seed)
-    vals = error_values(X, y, m, B, draws, np.random.SeedSequence(seed).spawn(3)[2])
+    X, y = problem(n, d, family, labels, seed)
+    vals = error_values(X, y, m, B, draws, seeding.spawn(seed, "weights"))
     out = {"n": n, "m": m, "B": B, "delta": delta, "draws": draws}
     for name, b in (("E0_tight", ie.E0_tight(y, m, n, delta, B)),
                     ("E0_paper", ie.E0_paper(y, m, n, delta, B)),

@@ -13,6 +13,8 @@ import numpy as np
 
 from bounds import validate as v
 
+from . import seeding
+
 __all__ = [
     "CHUNK",
     "Network",
@@ -53,18 +55,10 @@ class Network:
         return np.concatenate([self.W.ravel(), self.b])
 
 
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        v.fail("seed", seed, "an int or numpy Generator (every run must reproduce)")
-    return np.random.default_rng(seed)
-
-
 def init_standard(m: int, d: int, B: float, seed) -> Network:
     """Standard initialization: w_r ~ N(0, I_d), a_r ~ unif{-1, +1}, b_r = B."""
     m, d, B = v.positive_int("m", m), v.positive_int("d", d), v.bias(B)
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     W = rng.standard_normal((m, d))
     a = rng.choice(np.array([-1.0, 1.0]), size=m)
     return Network(W, np.full(m, B), a)

@@ -1,7 +1,7 @@
 """Monte Carlo side of the Rademacher-radius module (BOUNDS.md section 5; Lemmas 3.10, A.7,
 A.8, C.6; Theorems C.7, 3.9), symmetric initialization throughout (f(0) = 0).
 
-- :func:`problem` draws a data set, labels and a symmetric initialization from one seed and
+- :func:`setup` draws a data set, labels and a symmetric initialization from one seed and
   fixes eta = eta_frac / lambda_max(H(0)).
 - Along real gradient-descent runs (:func:`montecarlo.trainer.train`):
   :func:`gradient_check` (Lemma A.7 at every step) and :func:`movement_check` (Lemma A.8:
@@ -34,16 +34,15 @@ from bounds import flip_probability as fp
 from bounds import rademacher_radius as rr
 from bounds.ntk import h_inf
 
-from . import stats
-from .data import make_data, make_labels
+from . import seeding, stats
+from .data import make_data, problem
 from .network import Network, activation, empirical_ntk, forward, init_symmetric, jacobian
 from .trainer import Trajectory, train
 
 __all__ = [
     "FLOOR",
     "Problem",
-    "problem",
-    "seeds",
+    "setup",
     "gradient_check",
     "MovementCheck",
     "movement_check",
@@ -64,13 +63,6 @@ __all__ = [
 FLOOR = 1e-10  # round-off floor on ||f(s) - y|| for the hypothesis of Lemma A.8
 
 
-def _rng(seed) -> np.random.Generator:
-    """A seeded generator; ``None`` (fresh OS entropy, a run that cannot be replayed) is refused."""
-    if seed is None:
-        v.fail("seed", seed, "an int, a sequence of ints or a numpy Generator (every run must reproduce)")
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-
 def _bias_of(net0: Network, B) -> float:
     """B, checked against the biases of net0 (the event thresholds and R <= 1/B use it)."""
     B = v.bias(B)
@@ -78,14 +70,6 @@ def _bias_of(net0: Network, B) -> float:
         v.fail("B", B, f"equal to every initial bias b_r of net0 (found {float(np.min(net0.b)):.6g} to "
                        f"{float(np.max(net0.b)):.6g})")
     return B
-
-
-def seeds(seed: int) -> tuple[int, int, int]:
-    """Independent (data, labels, initialization) seeds derived from one seed."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        v.fail("seed", seed, "an int")
-    s = np.random.SeedSequence(int(seed)).generate_state(3)
-    return int(s[0]), int(s[1]), int(s[2])
 
 
 @dataclass(frozen=True)
@@ -113,18 +97,17 @@ class Problem:
         return self.net0.m
 
 
-def problem(n: int, d: int, m: int, B: float, family: str = "random", labels: str = "random",
-            seed: int = 0, eta_frac: float = 0.5, spread: float = 0.05) -> Problem:
-    """Draw the data (family of :func:`montecarlo.data.make_data`), labels and a symmetric
-    initialization from ``seed``; eta = eta_frac / lambda_max(H(0)), 0 < eta_frac <= 1."""
+def setup(n: int, d: int, m: int, B: float, family: str = "random", labels: str = "random",
+          seed: int = 0, eta_frac: float = 0.5, spread: float = 0.05) -> Problem:
+    """(X, y) of :func:`montecarlo.data.problem` (d raised to the family's
+    :func:`~montecarlo.data.admissible_d`) and a symmetric initialization from
+    ``spawn(seed, "weights")``; eta = eta_frac / lambda_max(H(0)), 0 < eta_frac <= 1."""
     n, d, m, B = v.positive_int("n", n), v.positive_int("d", d), v.even_int("m", m), v.bias(B)
     eta_frac = v.positive("eta_frac", eta_frac)
     if eta_frac > 1:
         v.fail("eta_frac", eta_frac, "0 < eta_frac <= 1 (eta <= 1/lambda_max(H(0)))")
-    sd, sl, si = seeds(seed)
-    X = make_data(family, n, d, sd, spread)
-    y = make_labels(labels, n, sl)
-    net0 = init_symmetric(m, d, B, si)
+    X, y = problem(n, d, family, labels, seed, spread)
+    net0 = init_symmetric(m, X.shape[1], B, seeding.spawn(seed, "weights"))
     H0 = empirical_ntk(X, net0)
     lam_max0 = float(np.linalg.eigvalsh(H0)[-1])
     eta = eta_frac / lam_max0 if lam_max0 > 0 else eta_frac
@@ -228,7 +211,7 @@ def sign_vectors(n: int, draws: int, seed) -> tuple[np.ndarray, bool]:
     if n <= 20 and 2**n <= draws:
         idx = np.arange(2**n)[:, None] >> np.arange(n)[None, :]
         return np.where(idx & 1, 1.0, -1.0), True
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     return rng.choice(np.array([-1.0, 1.0]), size=(draws, n)), False
 
 
@@ -263,7 +246,7 @@ def rademacher_linear(X, net0: Network, B: float, R_F: float, draws: int, seed,
     by sampling ``draws`` sign vectors (draws >= 2)."""
     B, R_F = _bias_of(net0, B), v.positive("R_F", R_F)
     draws = v.check_int_range("draws", draws, 2)
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     Z, G, n, act = _linear_parts(X, net0)
     S = rng.choice(np.array([-1.0, 1.0]), size=(draws, n))
     sup = R_F * np.sqrt(np.maximum(np.einsum("ki,ij,kj->k", S, G, S), 0.0)) / n
@@ -344,7 +327,7 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
     R = v.radius(B, R)
     R_F = v.positive("R_F", R_F)
     if seed is None:
-        _rng(seed)
+        seeding.rng(seed)
     iters = rr._nonneg_int("iters", iters)
     batch = v.positive_int("batch", batch)
     f0 = forward(X, net0)
@@ -437,14 +420,13 @@ def width_ladder(widths=(64, 256, 1024, 4096), draws: int = 6, B: float = 0.0, n
     widths = np.array([v.even_int("m", w) for w in widths])
     draws = v.check_int_range("draws", draws, 2)
     B = v.bias(B)
-    sd, sl, si = seeds(seed)
-    X, y = make_data(family, n, d, sd), make_labels(labels, n, sl)
+    X, y = problem(n, d, family, labels, seed)
     lead = rr.leading_distance(X, y, B)
     ex = np.empty((draws, len(widths)))
     res = np.empty_like(ex)
     for j, m in enumerate(widths):
         for k in range(draws):
-            net0 = init_symmetric(int(m), d, B, [si, int(m), k])
+            net0 = init_symmetric(int(m), X.shape[1], B, seeding.spawn(seed, f"weights/m={m}/draw={k}"))
             lmax = float(np.linalg.eigvalsh(empirical_ntk(X, net0))[-1])
             tr = train(X, y, net0, eta_frac / lmax, max_steps, tol=tol)
             ex[k, j] = tr.distance[-1] - lead
@@ -452,7 +434,7 @@ def width_ladder(widths=(64, 256, 1024, 4096), draws: int = 6, B: float = 0.0, n
     logm = np.log(np.repeat(widths[None, :], draws, axis=0)).ravel()
     loge = np.log(np.maximum(np.abs(ex), 1e-300)).ravel()
     slope = _slope(logm, loge)
-    rng = np.random.default_rng([seed, 7])
+    rng = seeding.spawn(seed, "bootstrap")
     la = np.log(np.maximum(np.abs(ex), 1e-300))
     x = np.log(widths.astype(float))
     x = x - x.mean()  # the same widths in every resample: slope = sum_j x_j sum_k e_kj / (draws sum x^2)
@@ -489,9 +471,9 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
     event = np.zeros(len(Bs), dtype=int)
     for j, B in enumerate(Bs):
         for k in range(draws):
-            sd, _, si = seeds(int(seed) + 1000 * k)
-            X = make_data("random", n, d, sd)
-            e = rademacher_linear(X, init_symmetric(m, d, B, [si, j]), B, 1.0, sigmas, [si, j, 1])
+            X = make_data("random", n, d, seeding.spawn(seed, f"data/draw={k}"))
+            net0 = init_symmetric(m, d, B, seeding.spawn(seed, f"weights/B={j}/draw={k}"))
+            e = rademacher_linear(X, net0, B, 1.0, sigmas, seeding.spawn(seed, f"signs/B={j}/draw={k}"))
             ratio[j, k], jr[j, k] = e.value / e.sparsity, e.jensen / e.sparsity
             event[j] += e.on_event
     return {"B": Bs, "ratio": ratio.mean(axis=1), "ratio_min": ratio.min(axis=1),
@@ -533,11 +515,10 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
     out.append((f1, "Excess distance over widths, with the fitted log-log slope and its 95% "
                     "bootstrap interval (draws resampled within widths)."))
 
-    sd, sl, _ = seeds(seed)
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     Bs = np.linspace(0, 12, 25 if quick else 61)
     for fam, n, d in (("random", 8, 4), ("orthonormal", 5, 5), ("circle", 8, 4)):
-        X, y = make_data(fam, n, d, sd), make_labels("random", n, sl)
+        X, y = problem(n, d, fam, "random", seed)
         g = generalization_curve(X, y, Bs)
         line = ax.plot(Bs, g["times_exp"], "-", label=f"{fam} n={n}: y^T H^-1 y e^(-B^2/2)")[0]
         ax.plot(Bs, g["times_Q"], "--", color=line.get_color(), label=f"{fam}: y^T H^-1 y Q(B)")

@@ -27,9 +27,9 @@ import numpy as np
 from bounds import validate as v
 from bounds import restricted_eigenvalue as re_
 
-from . import stats
+from . import seeding, stats
 from .conjecture import ConjectureResult, arc, grid_patch, lattice_patch, search_unrestricted_conjecture
-from .data import FAMILIES, make_data
+from .data import FAMILIES, dataset
 from .network import empirical_ntk, initialize
 
 __all__ = [
@@ -43,7 +43,6 @@ __all__ = [
     "lambda_R_convergence",
     "PrimalResult",
     "primal_search",
-    "build_data",
     "summary_table",
     "ConjectureResult",
     "search_unrestricted_conjecture",
@@ -54,19 +53,6 @@ __all__ = [
 ]
 
 CHUNK_ELEMS = 1 << 21  # draws * n * neurons per block of the batched activation counts
-
-
-def _rng(seed) -> np.random.Generator:
-    """A seeded generator; ``None`` (fresh OS entropy, a run that cannot be replayed) is refused."""
-    if seed is None:
-        v.fail("seed", seed, "an int, a sequence of ints or a numpy Generator (every run must reproduce)")
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-
-def build_data(family: str, n: int, d: int, seed: int) -> np.ndarray:
-    """The data set of a claim's parameters (orthonormal needs n <= d, circle d >= 2: the claim
-    domains clamp d before calling)."""
-    return make_data(family, n, d, seed)
 
 
 # ------------------------------------------------------------------- pair probabilities
@@ -137,7 +123,7 @@ def empirical_ntk_draws(X, B: float, m: int, draws: int, seed: int,
     draws = v.positive_int("draws", draws)
     n, d = X.shape
     distinct = m // 2 if symmetric else m
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     counts = np.zeros((draws, n, n))
     per = max(1, CHUNK_ELEMS // (n * max(d, 1)))
     kblk = max(1, min(draws, per // max(1, min(distinct, per))))
@@ -284,7 +270,7 @@ def primal_search(M, Qm, seed: int, starts: int = 48, iters: int = 150, cloud: i
     starts = v.positive_int("starts", starts)
     iters = v.positive_int("iters", iters)
     cloud = v.positive_int("cloud", cloud)
-    rng = _rng(seed)
+    rng = seeding.rng(seed)
     n = M.shape[0]
     ev = np.linalg.eigvalsh(M)
     sM = max(abs(ev[0]), abs(ev[-1]))
@@ -340,21 +326,13 @@ def primal_search(M, Qm, seed: int, starts: int = 48, iters: int = 150, cloud: i
 
 
 # ---------------------------------------------------------------------------- report
-def _family_data(family: str, n: int, d: int, seed: int) -> np.ndarray:
-    if family == "orthonormal":
-        d = max(d, n)
-    if family == "circle":
-        d = max(d, 2)
-    return make_data(family, n, d, seed)
-
-
 def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int = 8,
                   seed: int = 0) -> list[dict]:
     """lambda_min(H_inf), lambda_R(H_inf), the sharper bound and the closed form side by side,
     with the primal search's gap to the dual value (relative to ||H_inf||)."""
     rows = []
     for fam in families:
-        X = _family_data(fam, n, d, seed)
+        X = dataset(fam, n, d, seed)
         for B in Bs:
             ch = re_.chain(X, B)
             H = re_.h_inf_from_pairs(X, re_.pair_matrix(X, B))
@@ -383,7 +361,7 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
     fams = ("random", "clusters", "antipodal", "circle")
     fig, axes = plt.subplots(2, 2, figsize=(9.6, 7.2), sharex=True)
     for ax, fam in zip(axes.ravel(), fams):
-        X = _family_data(fam, 8, 4, seed)
+        X = dataset(fam, 8, 4, seed)
         sep = re_.separation(X)
         Ps = [re_.pair_matrix(X, B) for B in Bs]
         Hs = np.stack([re_.h_inf_from_pairs(X, P) for P in Ps])

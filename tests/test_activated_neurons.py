@@ -20,6 +20,7 @@ from bounds import flip_probability as fp
 from montecarlo import activated_neurons as mc
 from montecarlo import network as nw
 from montecarlo import registry
+from montecarlo.data import problem
 from montecarlo.claims import activated_neurons as claims
 from montecarlo.stats import ALPHA, bounded_mean_limits, clopper_pearson
 
@@ -121,7 +122,7 @@ def test_sampled_counts_follow_the_exact_law(m, B, symmetric):
 
 
 def test_whole_network_draws_marginals_and_jacobian():
-    X, _ = mc.problem(4, 6, "clusters", "random", 2)
+    X, _ = problem(4, 6, "clusters", "random", 2)
     m, B = 200, 0.8
     for sym in (False, True):
         d = mc.init_draws(X, m, B, 600, seed=9, symmetric=sym)
@@ -138,7 +139,7 @@ def test_whole_network_draws_marginals_and_jacobian():
 def test_stacked_blocks_are_real_initializations():
     """One chunk of init_draws rebuilt block by block: each block's own Jacobian gives the
     same ||Z||_F^2, and symmetric blocks output exactly 0."""
-    X, _ = mc.problem(3, 5, "random", "random", 4)
+    X, _ = problem(3, 5, "random", "random", 4)
     m, B, k = 10, 0.3, 7
     for sym in (False, True):
         d = mc.init_draws(X, m, B, k, seed=13, symmetric=sym)
@@ -165,7 +166,7 @@ RUNS = [  # (n, d, m, B, eta_frac, steps, family, labels, symmetric)
 
 @pytest.mark.parametrize("n,d,m,B,eta_frac,steps,family,labels,symmetric", RUNS)
 def test_inclusion_on_real_training_runs(n, d, m, B, eta_frac, steps, family, labels, symmetric):
-    X, y = mc.problem(n, d, family, labels, 21)
+    X, y = problem(n, d, family, labels, 21)
     r = mc.training_counts(X, y, m, B, eta_frac, steps, 22, symmetric)
     T = r.trajectory.steps
     assert r.counts.shape == r.gap.shape == r.flip_sizes.shape == (T + 1, n)
@@ -188,7 +189,7 @@ def test_inclusion_on_real_training_runs(n, d, m, B, eta_frac, steps, family, la
 def test_changed_neurons_lie_in_the_final_flip_set_direct():
     """Recomputed in the test from the patterns: the set of neurons whose activation changed at
     some step is inside S_i(R_real(T)), from g0 = <w_r(0), x_i> and the final movement."""
-    X, y = mc.problem(5, 6, "random", "random", 3)
+    X, y = problem(5, 6, "random", "random", 3)
     pats = []
     net0 = nw.initialize(200, 6, 1.0, 8, False)
     from montecarlo.trainer import train
@@ -203,7 +204,7 @@ def test_changed_neurons_lie_in_the_final_flip_set_direct():
 
 
 def test_training_bound_hypothesis_is_checked():
-    X, y = mc.problem(8, 8, "random", "random", 5)
+    X, y = problem(8, 8, "random", "random", 5)
     ok = mc.training_bound_run(X, y, 512, 1.0, 0.5, 0.5, 30, 6)
     assert ok.applicable and ok.movement <= 0.5 and not ok.exceeded and not ok.failed
     assert ok.max_count <= ok.bound
@@ -247,7 +248,7 @@ def test_domains_respect_the_conditions():
                 assert p["B"] == 0 or p["R"] <= 1 / p["B"]
 
 
-X_OK = mc.problem(2, 3, "random", "random", 0)[0]
+X_OK = problem(2, 3, "random", "random", 0)[0]
 BAD = [
     (lambda: an.on_probability(-1.0), "B=-1.0"),
     (lambda: an.exact_tail(0, 1.0), "m=0"),
@@ -264,7 +265,7 @@ BAD = [
     (lambda: mc.counts_at_init(10, 1.0, 0, 0), "draws=0"),
     (lambda: mc.counts_at_init(10, 1.0, 5, None), "seed=None"),
     (lambda: mc.init_draws(X_OK, 10, 1.0, 5, None), "seed=None"),
-    (lambda: mc.problem(2, 3, "random", "random", None), "seed=None"),
+    (lambda: problem(2, 3, "random", "random", None), "seed=None"),
     (lambda: mc.init_draws(2 * X_OK, 10, 1.0, 5, 0), "unit-norm rows"),
     (lambda: mc.training_counts(X_OK, np.array([0.5, 2.0]), 10, 1.0, 0.5, 5, 0), "|y_i| <= 1"),
     (lambda: mc.training_counts(X_OK, np.zeros(2), 10, 1.0, -0.5, 5, 0), "eta_frac=-0.5"),

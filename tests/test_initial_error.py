@@ -20,11 +20,12 @@ from scipy import stats as sst
 from bounds import initial_error as ie
 from montecarlo import initial_error as mc
 from montecarlo import stats
+from montecarlo import data
 from montecarlo.data import make_data, make_labels
 from montecarlo.network import forward, init_standard
 
 ALPHA = stats.ALPHA
-LABELS = st.sampled_from(["random", "signs", "ones", "alternating"])
+LABELS = st.sampled_from(data.LABELS)
 FAMILIES = st.sampled_from(["random", "clusters", "orthonormal"])
 
 
@@ -215,7 +216,7 @@ def test_tightness_row_and_table_shape():
     (lambda: mc.sample(np.array([[2.0, 0.0]]), [0.0], 3, 0.0, 10, 0), "unit-norm"),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 0, 0), "draws="),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 10, None), "seed="),
-    (lambda: mc.problem(2, 2, "random", "signs", None), "seed="),
+    (lambda: data.problem(2, 2, "random", "signs", None), "seed="),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 10, 0, tau=-1.0), "tau="),
     (lambda: mc.sample(np.eye(2), [0.0], 3, 0.0, 10, 0), "len"),
     (lambda: mc.sample(np.eye(2), [0.0, 0.0], 3, 0.0, 10, 0).fmax_trunc, "tau="),

@@ -19,7 +19,9 @@ import numpy as np
 from bounds import activated_neurons as an
 
 from .. import activated_neurons as mc
+from ..data import LABELS, problem
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..seeding import spawn
 from ..stats import ALPHA, clopper_pearson
 
 MODULE = "activated_neurons"
@@ -29,8 +31,7 @@ A19 = "Lemma 3.6 = Lemma A.19"
 INIT_DRAWS = 1000  # one-input count samples per example
 NET_DRAWS = 150  # whole-network initializations per example
 BOUND_RUNS = 6  # training runs per example of the probabilistic training bound
-FAMILIES = ("random", "clusters", "antipodal", "orthonormal")
-LABELS = ("random", "signs", "ones", "alternating")
+FAMILIES = ("random", "clusters", "antipodal", "orthonormal")  # of data.FAMILIES (circle: n/a)
 
 
 def _even(p):
@@ -105,14 +106,14 @@ def _sampled_exceedance(p, thr=None, strict: bool = False) -> Measurement:
 
 
 def _X(p):
-    X, _ = mc.problem(p["n"], p["d"], p["family"], "random", p["seed"])
+    X, _ = problem(p["n"], p["d"], p["family"], "random", p["seed"])
     return X
 
 
 def _frobenius_exceedance(p, mean: bool = False) -> Measurement:
     """Exceedance frequency of ||Z(0)||_F^2 over 2 n e^{-B^2/2} (or over its mean 2 n Q(B))."""
     X = _X(p)
-    draws = mc.init_draws(X, p["m"], p["B"], NET_DRAWS, [p["seed"], 11], p["symmetric"])
+    draws = mc.init_draws(X, p["m"], p["B"], NET_DRAWS, spawn(p["seed"], "weights/frobenius"), p["symmetric"])
     n = X.shape[0]
     thr = 2 * n * (an.on_probability(p["B"]) if mean else math.exp(-p["B"] ** 2 / 2))
     k = int(np.count_nonzero(draws.frobenius_sq > thr))
@@ -122,7 +123,7 @@ def _frobenius_exceedance(p, mean: bool = False) -> Measurement:
 def _frobenius_identity_gap(p) -> Measurement:
     """max over draws of | ||Z||_F^2 (Jacobian) - (2/m) sum_i |S_on(i,0)| | / max(1, (2/m) sum_i ...)."""
     X = _X(p)
-    draws = mc.init_draws(X, p["m"], p["B"], 20, [p["seed"], 12], p["symmetric"])
+    draws = mc.init_draws(X, p["m"], p["B"], 20, spawn(p["seed"], "weights/identity"), p["symmetric"])
     ident = an.frobenius_identity(draws.counts, draws.m)  # one value per draw
     gap = np.abs(draws.frobenius_sq - ident) / np.maximum(1.0, ident)
     return exact(float(gap.max()), max_frobenius_sq=float(draws.frobenius_sq.max()))
@@ -134,8 +135,8 @@ def _union_fail(p) -> float:
 
 
 def _run(p, factor: float = 2.0) -> mc.TrainingCounts:
-    X, y = mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
-    return mc.training_counts(X, y, p["m"], p["B"], p["eta_frac"], p["steps"], [p["seed"], 13],
+    X, y = problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+    return mc.training_counts(X, y, p["m"], p["B"], p["eta_frac"], p["steps"], spawn(p["seed"], "weights/training"),
                               p["symmetric"], factor=factor)
 
 
@@ -163,9 +164,9 @@ def _training_bound(p, bound=None) -> Measurement:
     hypothesis held (movement <= R) and max_{i,t} |S_on(i,t)| > bound. Runs whose movement
     left R are recorded, not counted; an example where no run kept the hypothesis is marked
     ``applicable=False`` (it trivially holds)."""
-    X, y = mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+    X, y = problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
     runs = [mc.training_bound_run(X, y, p["m"], p["B"], p["R"], p["eta_frac"], p["steps"],
-                                  [p["seed"], 14, j], p["symmetric"], bound)
+                                  spawn(p["seed"], f"weights/bound-run-{j}"), p["symmetric"], bound)
             for j in range(BOUND_RUNS)]  # a handful of training runs per example
     k = sum(r.failed for r in runs)
     held = sum(r.applicable for r in runs)

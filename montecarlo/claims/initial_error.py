@@ -16,8 +16,10 @@ import numpy as np
 from bounds import initial_error as ie
 
 from .. import initial_error as mc
-from ..data import admissible_d
+from .. import data
+from ..data import admissible_d, problem
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..seeding import spawn
 from ..stats import quantile_limits
 
 MODULE = "initial_error"
@@ -25,7 +27,7 @@ REF = "Lemma 3.5 = Lemma A.10"
 
 DRAWS = 2000  # initializations per quantile check
 E1_DRAWS = 500  # initializations per estimate of P[not E1]
-LABELS = Choice("random", "signs", "ones", "alternating")
+LABELS = Choice(*data.LABELS)
 FAMILIES = Choice("random", "clusters", "orthonormal")
 
 
@@ -67,16 +69,16 @@ V_DOMAIN = Domain({"B": Uniform(0.0, 12.0)})
 
 # ------------------------------------------------------------------------ measurements
 def _problem(p):
-    return mc.problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+    return problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
 
 
 def _labels(p) -> np.ndarray:
     """The labels of the parameters (the same as :func:`_problem`'s, without the data)."""
-    return mc.problem(p["n"], 1, "random", p["labels"], p["seed"])[1]
+    return problem(p["n"], 1, "random", p["labels"], p["seed"])[1]
 
 
 def _draw_seed(p):
-    return np.random.SeedSequence(p["seed"]).spawn(3)[2]
+    return spawn(p["seed"], "weights")
 
 
 def _quantile(values, q: float, **detail) -> Measurement:

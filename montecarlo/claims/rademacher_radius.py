@@ -21,6 +21,7 @@ from .. import rademacher_radius as mc
 from ..data import FAMILIES, LABELS, admissible_d
 from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform,
                         exact, mutant, register)
+from ..seeding import spawn
 from ..trainer import train
 
 MODULE = "rademacher_radius"
@@ -64,8 +65,8 @@ def _key(p) -> tuple:
 @lru_cache(maxsize=32)
 def _problem(key: tuple) -> mc.Problem:
     p = dict(key)
-    return mc.problem(p["n"], p["d"], p["m"], p["B"], p["family"], p.get("labels", "random"),
-                      p["seed"], p.get("eta_frac", 0.5))
+    return mc.setup(p["n"], p["d"], p["m"], p["B"], p["family"], p.get("labels", "random"),
+                    p["seed"], p.get("eta_frac", 0.5))
 
 
 def _setup_key(p) -> tuple:
@@ -173,7 +174,7 @@ lin_bound = register(Claim(
 def _rad(key: tuple) -> mc.RademacherEstimate:
     p = dict(key)
     P = _problem(_setup_key(p))
-    return mc.rademacher_linear(P.X, P.net0, P.B, p["R_F"], SIGMA_DRAWS, [p["seed"], 11])
+    return mc.rademacher_linear(P.X, P.net0, P.B, p["R_F"], SIGMA_DRAWS, spawn(p["seed"], "signs"))
 
 
 def _rad_measure(p, on_event: bool) -> Measurement:
@@ -204,7 +205,7 @@ sparsity = register(Claim(
 def _nonlinear(key: tuple) -> mc.NonlinearEstimate:
     p = dict(key)
     P = _problem(_setup_key(p))
-    return mc.nonlinear_lower(P.X, P.net0, P.B, p["R"], p["R_F"], draws=256, seed=[p["seed"], 13])
+    return mc.nonlinear_lower(P.X, P.net0, P.B, p["R"], p["R_F"], draws=256, seed=spawn(p["seed"], "signs/nonlinear"))
 
 
 def _nl_measure(p) -> Measurement:

@@ -18,8 +18,9 @@ import numpy as np
 from bounds import restricted_eigenvalue as re_
 
 from .. import restricted_eigenvalue as mc
-from ..data import FAMILIES, admissible_d
+from ..data import FAMILIES, admissible_d, dataset
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..seeding import derive
 
 MODULE = "restricted_eigenvalue"
 THM = "Theorem 3.12 = Theorem B.1"
@@ -60,12 +61,12 @@ SAMPLED_WIDTH = 20_000
 def _net_seed(seed: int) -> int:
     """The weights' seed, derived from the data seed: the same seed would make the first n
     Gaussian rows of W the (unnormalized) data points themselves, not independent of X."""
-    return int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0])
+    return derive(int(seed), "weights")
 
 
 @lru_cache(maxsize=512)
 def _chain(family: str, n: int, d: int, seed: int, B: float) -> re_.Chain:
-    return re_.chain(mc.build_data(family, n, d, seed), B)
+    return re_.chain(dataset(family, n, d, seed), B)
 
 
 def _c(p) -> re_.Chain:
@@ -166,7 +167,7 @@ register(Claim(
 
 def _primal(p) -> Measurement:
     ch = _c(p)
-    X = mc.build_data(p["family"], p["n"], p["d"], p["seed"])
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
     P = re_.pair_matrix(X, p["B"])
     res = mc.primal_search(re_.h_inf_from_pairs(X, P), re_.region_matrix(X, p["B"]), p["seed"],
                            starts=PRIMAL_STARTS, iters=PRIMAL_ITERS, cloud=1024)
@@ -184,7 +185,7 @@ register(Claim(
 # --------------------------------------------------------------------------- Lemma A.1
 @lru_cache(maxsize=256)
 def _chernoff_setup(family, n, d, seed, B, level, symmetric):
-    X = mc.build_data(family, n, d, seed)
+    X = dataset(family, n, d, seed)
     lam = re_.lambda_min_h_inf(X, B)
     if lam <= 0:
         return X, lam, 2
@@ -218,7 +219,7 @@ chernoff = register(Claim(
 
 def _sampled_pmin(p) -> Measurement:
     """The pair attaining p_min (chosen from the exact P), counted over SAMPLED_WIDTH neurons."""
-    X = mc.build_data(p["family"], p["n"], p["d"], p["seed"])
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
     lim = mc.pair_probability_limits(X, p["B"], SAMPLED_WIDTH, _net_seed(p["seed"]))
     P = lim.exact.copy()
     np.fill_diagonal(P, np.inf)
