@@ -13,8 +13,8 @@ BOUNDS.md section 3.
     R_real(t) = max_{s <= t} max(max_r ||w_r(s) - w_r(0)||, max_r |b_r(s) - b_r(0)|).
 (d) :func:`training_bound_run` tests the probabilistic bound with R fixed in advance; the run
     reports whether its hypothesis (movement <= R <= 1/B) held.
-(e) :func:`active_fraction_curves` returns the active fraction along training for several B
-    (the one-hidden-layer analogue of the paper's Figure 1); :func:`report_figures` plots it.
+The active fraction along training (the analogue of the paper's Figure 1) is a report
+experiment: :mod:`reports.figures.activated_neurons`.
 All randomness comes from a seed; work is vectorized over neurons, inputs and draws.
 """
 
@@ -30,7 +30,6 @@ from bounds import activated_neurons as an
 
 from . import network as nw
 from . import seeding
-from .data import problem
 from .trainer import Trajectory, train
 
 __all__ = [
@@ -44,9 +43,6 @@ __all__ = [
     "training_counts",
     "BoundRun",
     "training_bound_run",
-    "active_fraction_curves",
-    "fraction_summary",
-    "report_figures",
 ]
 
 CHUNK = 1 << 15  # normals per block in the 1-D sampler (times 8)
@@ -280,96 +276,3 @@ def training_bound_run(X, y, m: int, B: float, R: float, eta_frac: float, steps:
     move = float(run.movement[-1])
     return BoundRun(R, move, move <= R, top, bd, top > bd,
                     an.training_failure_probability(n, run.m, B, R, symmetric), run)
-
-
-# ------------------------------------------------------------------ (e) Figure 1 analogue
-def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: int = 200,
-                           eta_frac: float = 0.5, seed: int = 0, symmetric: bool = False,
-                           family: str = "random", labels: str = "random") -> dict[str, np.ndarray]:
-    """The active fraction |S_on(i, t)| / m along training, one run per B on the same data.
-
-    Returns arrays: B (k,), t (T+1,), mean_fraction and max_fraction (k, T+1) (mean and max
-    over inputs), reference e^{-B^2/2} (k,), Q (k,), movement and residual (k, T+1),
-    max_ratio (k,) = max_{i,t} fraction / e^{-B^2/2}. Runs stopping early are padded with
-    their last value (``stopped`` lists why each run ended).
-    """
-    Bs = np.atleast_1d(np.asarray(Bs, dtype=float))
-    if Bs.ndim != 1 or Bs.size == 0:
-        v.fail("Bs", Bs, "a non-empty 1-D list of biases")
-    for B in Bs:
-        v.bias(B)
-    m = _m(m, symmetric)
-    steps = v.positive_int("steps", steps)
-    X, y = problem(n, d, family, labels, seed)
-    T = steps + 1
-    out = {k: np.empty((Bs.size, T)) for k in ("mean_fraction", "max_fraction", "movement", "residual")}
-    stopped = []
-    for j, B in enumerate(Bs):  # one run per B (a handful), not a loop over samples
-        init_seed = [seed, 2, j, int(symmetric)]  # streams independent of data and labels
-        run = training_counts(X, y, m, float(B), eta_frac, steps, init_seed, symmetric)
-        frac = run.counts / m
-        cols = {"mean_fraction": frac.mean(axis=1), "max_fraction": frac.max(axis=1),
-                "movement": run.movement, "residual": run.trajectory.residual}
-        for k, col in cols.items():
-            out[k][j, : col.size] = col
-            out[k][j, col.size:] = col[-1]
-        stopped.append(run.trajectory.stopped)
-    ref = np.exp(-Bs**2 / 2)
-    return {"B": Bs, "t": np.arange(T), "reference": ref,
-            "Q": np.array([an.on_probability(B) for B in Bs]),
-            "max_ratio": out["max_fraction"].max(axis=1) / ref, "stopped": np.array(stopped), **out}
-
-
-def fraction_summary(Bs=(0.0, 1.0, 2.0, 3.0), seed: int = 0, **kw) -> list[dict]:
-    """Largest active fraction seen during training relative to e^{-B^2/2}, for standard and
-    symmetric initialization (the figure the closing note quotes)."""
-    rows = []
-    for sym in (False, True):
-        c = active_fraction_curves(Bs, seed=seed, symmetric=sym, **kw)
-        for j, B in enumerate(c["B"]):
-            rows.append({"B": float(B), "symmetric": sym, "max_ratio": float(c["max_ratio"][j]),
-                         "final_mean_ratio": float(c["mean_fraction"][j, -1] / c["reference"][j]),
-                         "Q_ratio": float(c["Q"][j] / c["reference"][j]),
-                         "movement": float(c["movement"][j, -1]),
-                         "residual_drop": float(c["residual"][j, -1] / c["residual"][j, 0])})
-    return rows
-
-
-def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
-    """Report hook: active fraction along training for several B (standard and symmetric),
-    with e^{-B^2/2} and Q(B) reference lines."""
-    import os
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    Bs = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5) if quick else (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
-    kw = dict(m=1024, steps=100) if quick else dict(m=2048, steps=250)  # default run stays ~1 min
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    notes = []
-    for ax, sym in zip(axes, (False, True)):
-        c = active_fraction_curves(Bs, seed=seed, symmetric=sym, **kw)
-        colors = plt.cm.viridis(np.linspace(0, 0.9, len(Bs)))
-        for j, B in enumerate(c["B"]):
-            ax.plot(c["t"], c["mean_fraction"][j], color=colors[j], label=f"B = {B:g}")
-            ax.plot(c["t"], c["max_fraction"][j], color=colors[j], lw=0.7, alpha=0.6)
-            ax.axhline(c["reference"][j], color=colors[j], ls="--", lw=0.8)
-            ax.axhline(c["Q"][j], color=colors[j], ls=":", lw=0.8)
-        notes.append(", ".join(f"B={B:g}: {r:.3f}" for B, r in zip(c["B"], c["max_ratio"])))
-        ax.set_yscale("log")
-        ax.set_xlabel("gradient-descent step t")
-        ax.set_title(f"{'symmetric' if sym else 'standard'} init, m = {kw['m']}, n = 16")
-    axes[0].set_ylabel("active fraction |S_on(i,t)| / m")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(Bs), fontsize=8, frameon=False)
-    fig.suptitle("Active fraction along training (thick: mean over inputs, thin: max; "
-                 "dashed e^{-B^2/2}, dotted Q(B))", fontsize=9)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    f1 = "activated_fraction.png"
-    fig.savefig(os.path.join(out_dir, f1), dpi=110)
-    plt.close(fig)
-    return [(f1, "Active fraction along gradient descent for several B (one-hidden-layer analogue "
-                 "of the paper's Figure 1). Largest fraction / e^{-B^2/2} over inputs and steps: "
-                 f"standard {notes[0]}; symmetric {notes[1]}.")]

@@ -21,7 +21,7 @@ from bounds import validate as v
 
 from . import seeding, stats
 
-__all__ = ["Estimate", "geometric", "importance", "flip_set_sizes", "benchmark", "report_figures"]
+__all__ = ["Estimate", "geometric", "importance", "flip_set_sizes", "benchmark"]
 
 CHUNK = 1 << 15
 BLOCK = 1 << 16  # normals per block: a block of w~ stays in cache for the projection
@@ -166,50 +166,3 @@ def benchmark(samples: int = 2_000_000, d: int = 16, seed: int = 0, repeats: int
         rows.append({"estimator": name, "samples_per_s": samples / dt, "normals_per_s": samples * per / dt,
                      "raw_normals_per_s": raw, "ratio_to_raw": samples * per / dt / raw})
     return rows
-
-
-def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
-    """Report hook: the prior-vs-new ratio map over (B, R) and the tightness curve."""
-    import os
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from bounds import flip_probability as fp
-
-    n = 40 if quick else 120
-    Bs = np.linspace(0.05, 12, n)
-    fr = np.logspace(-6, 0, n)  # R = fr / B
-    ratio = np.array([[fp.prior_bound(B, f / B) / fp.lemma_bound(B, f / B) for B in Bs] for f in fr])
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    im = ax.pcolormesh(Bs, fr, np.log10(ratio), shading="auto", cmap="RdBu")
-    ax.contour(Bs, fr, np.log10(ratio), levels=[0.0], colors="k", linewidths=1)
-    ax.set_yscale("log")
-    ax.set_xlabel("B")
-    ax.set_ylabel("R * B  (R <= 1/B)")
-    fig.colorbar(im, ax=ax, label="log10(prior min-form / c R exp(-B^2/2))")
-    ax.set_title("Where each bound wins (black: equal; blue: the lemma is tighter)")
-    f1 = "flip_prior_ratio.png"
-    fig.tight_layout()
-    fig.savefig(os.path.join(out_dir, f1), dpi=110)
-    plt.close(fig)
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    Bs2 = np.linspace(0, 12, 200)
-    for f in (1.0, 0.5, 0.1, 1e-3):
-        ax.plot(Bs2, [fp.ratio_to_rate(B, f / max(B, 0.1)) for B in Bs2], label=f"R = {f:g} / max(B, 0.1)")
-    ax.axhline(fp.C_TIGHT, color="k", ls="--", label=f"tight constant {fp.C_TIGHT:.4f}")
-    ax.axhline(fp.C_PAPER, color="r", ls=":", label=f"paper constant {fp.C_PAPER:.2f}")
-    ax.set_yscale("log")
-    ax.set_xlabel("B")
-    ax.set_ylabel("p_flip / (R exp(-B^2/2))")
-    ax.legend(fontsize=8)
-    ax.set_title("Tightness of Lemma A.4's constant")
-    f2 = "flip_tightness.png"
-    fig.tight_layout()
-    fig.savefig(os.path.join(out_dir, f2), dpi=110)
-    plt.close(fig)
-    return [(f1, "Prior min-form bound over the new product bound, over (B, R)."),
-            (f2, "p_flip / (R e^{-B^2/2}) against the tight and the paper's constants.")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import platform
 import sys
@@ -17,6 +16,7 @@ from montecarlo import registry
 from montecarlo.registry import Claim
 
 from . import plots, render
+from .figures import FIGURES
 from .sweep import ClaimResult, claim_seed, examples_for, record, sweep_claim
 
 __all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "RESERVE"]
@@ -51,33 +51,27 @@ def _select(module: str | None, keys: Sequence[str] | None) -> list[Claim]:
 
 def call_hooks(modules: Sequence[str], out: Path, seed: int, quick: bool,
                seconds: dict | None = None) -> tuple[dict, list[str]]:
-    """Call ``report_figures(out_dir, seed, quick)`` of ``montecarlo.<module>`` (or of
-    ``montecarlo.claims.<module>``) where it exists; returns figures per module and errors
-    (and fills ``seconds`` with each module's hook time)."""
+    """Call ``FIGURES[module](out_dir, seed, quick)`` (:data:`reports.figures.FIGURES`) for
+    every module that has one; returns figures per module and errors (a hook that raises or
+    does not write its files is listed, not fatal) and fills ``seconds`` with each module's
+    hook time."""
     seconds = {} if seconds is None else seconds
     figures: dict[str, list[tuple[str, str]]] = {}
     errors: list[str] = []
     for mod in modules:
+        hook = FIGURES.get(mod)
+        if hook is None:
+            continue
         t0 = time.monotonic()
-        for name in (f"montecarlo.{mod}", f"montecarlo.claims.{mod}"):
-            try:
-                pymod = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name:
-                    continue
-                errors.append(f"{name}: {type(exc).__name__}: {exc}")
-                continue
-            hook = getattr(pymod, "report_figures", None)
-            if hook is None:
-                continue
-            try:
-                got = [(str(f), str(c)) for f, c in hook(out, seed, quick)]
-                missing = [f for f, _ in got if not (out / f).is_file()]
-                if missing:
-                    errors.append(f"{name}.report_figures: files not written: {missing}")
-                figures.setdefault(mod, []).extend(g for g in got if g[0] not in missing)
-            except Exception as exc:  # a broken plot must not stop the report
-                errors.append(f"{name}.report_figures: {type(exc).__name__}: {exc}")
+        name = f"reports.figures[{mod!r}]"
+        try:
+            got = [(str(f), str(c)) for f, c in hook(out, seed, quick)]
+            missing = [f for f, _ in got if not (out / f).is_file()]
+            if missing:
+                errors.append(f"{name}: files not written: {missing}")
+            figures.setdefault(mod, []).extend(g for g in got if g[0] not in missing)
+        except Exception as exc:  # a broken plot must not stop the report
+            errors.append(f"{name}: {type(exc).__name__}: {exc}")
         seconds[mod] = round(time.monotonic() - t0, 2)
     return figures, errors
 

@@ -21,10 +21,19 @@ from montecarlo.registry import Evidence  # noqa: E402
 
 from .sweep import ClaimResult, _applicable, closeness  # noqa: E402
 
-__all__ = ["overview_figure", "module_figure", "x_axis"]
+__all__ = ["overview_figure", "module_figure", "x_axis", "save"]
 
 _SAVE = dict(dpi=110, metadata={"Software": None})
 RED, BLUE, GREY, GREEN, ORANGE = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32", "#ef6c00"
+
+
+def save(fig, out_dir, name: str) -> str:
+    """Write ``fig`` as ``out_dir/name`` with the report's settings (110 dpi, no software tag,
+    so the same figure gives the same bytes) and close it; returns ``name``. Every report
+    figure, the sweep's and the modules' (:mod:`reports.figures`), is saved through here."""
+    fig.savefig(Path(out_dir) / name, **_SAVE)
+    plt.close(fig)
+    return name
 
 
 def x_axis(points: list[Evidence]) -> str | None:
@@ -137,9 +146,7 @@ def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tup
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=7, loc="best")
     fig.tight_layout()
-    name = f"sweep_{module}.png"
-    fig.savefig(out_dir / name, **_SAVE)
-    plt.close(fig)
+    name = save(fig, out_dir, f"sweep_{module}.png")
     caption = (f"{module}: measured / bound at every swept point (blue: holds, with its confidence "
                "band; red x: refuted; grey: hypothesis not met). Identities show the relative "
                "deviation from the bound; the dashed line is the bound (or the tolerance).")

@@ -220,23 +220,6 @@ def test_training_bound_hypothesis_is_checked():
     assert ev.measurement.detail["hypothesis_failed"] == claims.BOUND_RUNS
 
 
-def test_active_fraction_curves_shape_and_values():
-    Bs = (0.0, 1.0, 2.0)
-    c = mc.active_fraction_curves(Bs, m=256, n=4, d=5, steps=20, seed=1)
-    assert c["B"].shape == (3,) and c["t"].shape == (21,)
-    for k in ("mean_fraction", "max_fraction", "movement", "residual"):
-        assert c[k].shape == (3, 21) and np.all(np.isfinite(c[k])), k
-    assert np.all((0 <= c["mean_fraction"]) & (c["mean_fraction"] <= c["max_fraction"]) & (c["max_fraction"] <= 1))
-    assert np.allclose(c["reference"], np.exp(-np.array(Bs) ** 2 / 2))
-    assert np.allclose(c["max_ratio"], c["max_fraction"].max(axis=1) / c["reference"])
-    assert c["mean_fraction"][0, 0] > c["mean_fraction"][2, 0]  # larger bias, sparser
-
-
-def test_report_hook_writes_figure(tmp_path):
-    figs = mc.report_figures(tmp_path, seed=0, quick=True)
-    assert figs and all((tmp_path / f).stat().st_size > 1000 for f, _ in figs)
-
-
 def test_domains_respect_the_conditions():
     rng = np.random.default_rng(0)
     for dom in (claims.BOUND_DOMAIN, claims.TRAIN_DOMAIN, claims.SAMPLED_DOMAIN, claims.TAIL_DOMAIN):
@@ -272,7 +255,6 @@ BAD = [
     (lambda: mc.training_bound_run(X_OK, np.zeros(2), 10, 2.0, 0.9, 0.5, 5, 0), "R <= 1/B"),
     (lambda: mc.flip_membership(np.zeros((2, 3)), 1.0, -0.1), "R >= 0"),
     (lambda: mc.flip_membership(np.array([0.5, np.nan]), 1.0, 0.1), "g0=nan"),
-    (lambda: mc.active_fraction_curves([], m=10), "Bs="),
 ]
 
 

@@ -186,12 +186,6 @@ def test_e1_failure_estimate_brackets_the_independent_case():
     assert est.lower <= exact <= est.upper
 
 
-def test_tightness_row_and_table_shape():
-    row = mc.tightness(2, 8, 1.0, 0.2, draws=500, seed=1)
-    assert 0 < row["ratio_E0_tight"] < 1 and row["ratio_E0_paper"] <= row["ratio_E0_tight"]
-    assert row["E0_tight"] <= row["E0_paper"]
-
-
 # ------------------------------------------------------------------------- validation
 @pytest.mark.parametrize("call,match", [
     (lambda: ie.v(-0.1), "B="),

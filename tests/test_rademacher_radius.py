@@ -124,15 +124,6 @@ def test_leading_distance_and_generalization_term_against_mp():
         assert rr.generalization_term(X, y, B) == pytest.approx(math.sqrt(2 / 3) * float(ref), rel=1e-10)
 
 
-def test_generalization_curve_times_Q_tends_to_half_norm():
-    X = np.array([[1.0, 0.0], [0.0, 1.0], [-0.6, 0.8], [0.28, -0.96]])
-    y = np.array([1.0, -0.5, 0.25, -1.0])
-    g = mc.generalization_curve(X, y, [0.0, 12.0])
-    assert g["times_Q"][-1] == pytest.approx(g["half_norm2"], rel=0.02)
-    # times exp(-B^2/2) grows (about linearly): Q(B) ~ phi(B)/B
-    assert g["times_exp"][-1] > 5 * g["times_exp"][0]
-
-
 # ----------------------------------------------------- linearized dynamics (5(a))
 @settings(max_examples=30)
 @given(P=problems(), K=st.integers(0, 300))
@@ -252,27 +243,6 @@ def test_nonlinear_ascent_finds_the_linear_supremum_when_unconstrained():
     assert e.enumerated and e.value == pytest.approx(e.rad_lin, rel=0.05)
 
 
-# ----------------------------------------------------------------- report data
-def test_width_ladder_returns_fit_and_interval():
-    L = mc.width_ladder(widths=(16, 64), draws=2, B=0.0, n=3, d=3, tol=1e-6, boot=200)
-    assert L.excess.shape == (2, 2) and np.all(L.final_residual <= 1e-6)
-    assert math.isfinite(L.slope) and L.ci[0] <= L.ci[1]
-    assert L.leading == pytest.approx(rr.leading_distance(*_ladder_data(0, 3, 3)))
-
-
-def test_rademacher_tightness_follows_sqrt_Q_over_exp():
-    T = mc.rademacher_tightness([0.0, 1.0], m=512, n=4, d=4, draws=1, sigmas=2000)
-    # E||Z sigma|| <= ||Z||_F ~ sqrt(2 n Q(B)): the ratio is about sqrt(Q(B) e^{B^2/2}) <= 1
-    assert np.all(T["ratio"] <= T["jensen_ratio"] * 1.05) and np.all(T["ratio"] < 1)
-    assert T["ratio"][0] == pytest.approx(math.sqrt(0.5), rel=0.1)
-
-
-def _ladder_data(seed, n, d):
-    from montecarlo.data import problem
-
-    return (*problem(n, d, "random", "random", seed), 0.0)
-
-
 # ------------------------------------------------------------------ validation
 def _run3():
     P = mc.setup(3, 3, 8, 0.5, seed=1)
@@ -303,7 +273,6 @@ def _run3():
     (lambda: mc.setup(3, 2, 5, 0.0), "even"),
     (lambda: mc.setup(3, 2, 4, 0.0, eta_frac=1.5), "eta_frac="),
     (lambda: mc.rademacher_linear(np.eye(2), mc.setup(2, 2, 4, 0.0).net0, 0.0, 1.0, 1, 0), "draws="),
-    (lambda: mc.width_ladder(widths=(15,), draws=2), "even"),
     (lambda: mc.nonlinear_lower(np.eye(2), init_standard(8, 2, 0.0, 1), 0.0, 0.5, 1.0), "symmetric"),
     (lambda: rr.kernel_distance(np.diag([1.0, -1.0]), [1.0, 0.0]), "semi-definite"),
     (lambda: mc.sign_vectors(30, 8, None), "seed="),

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 import time
-import types
 
 import numpy as np
 import pytest
@@ -17,6 +15,7 @@ from montecarlo import registry
 from montecarlo.registry import Claim, Domain, LogUniform, Measurement, Seed, Uniform, exact
 from reports import run
 from reports.__main__ import main
+from reports.figures import FIGURES
 from reports.sweep import _params, claim_seed, jsonable, record, sweep_claim
 
 MOD = "flip_probability"  # Claim.module must be one of registry.MODULES
@@ -170,8 +169,7 @@ def test_cli_module_and_hooks(toy, tmp_path, monkeypatch):
     def broken(out_dir, seed, quick):
         raise RuntimeError("hook exploded")
 
-    monkeypatch.setitem(sys.modules, f"montecarlo.{MOD}", types.SimpleNamespace(report_figures=hook))
-    monkeypatch.setitem(sys.modules, f"montecarlo.claims.{MOD}", types.SimpleNamespace(report_figures=broken))
+    monkeypatch.setitem(FIGURES, MOD, hook)
     argv = ["--module", MOD, "--examples", "1", "--seed", "3", "--out", str(tmp_path), "--no-progress"]
     assert main([*argv, "--strict"]) == 1  # the toy claims fail
     recs = json.loads((tmp_path / "results.json").read_text())
@@ -179,9 +177,12 @@ def test_cli_module_and_hooks(toy, tmp_path, monkeypatch):
     assert all(r["examples"] >= 1 or r["status"] == "error" for r in recs)
     html = (tmp_path / "index.html").read_text()
     assert 'src="toy_hook.svg"' in html and "toy hook seed=3 quick=False" in html
-    assert "hook exploded" in html
     prov = json.loads((tmp_path / "provenance.json").read_text())
     assert prov["seed"] == 3 and prov["versions"]["numpy"] == np.__version__
+    monkeypatch.setitem(FIGURES, MOD, broken)
+    argv[argv.index("--out") + 1] = str(tmp_path / "broken")
+    main(argv)
+    assert "hook exploded" in (tmp_path / "broken" / "index.html").read_text()
 
 
 def test_budget_truncates(tmp_path):

@@ -343,11 +343,6 @@ def test_conjecture_search_reports_a_reproducible_ratio():
     assert "ratio" in a.describe() and a.evaluations >= 25
 
 
-def test_report_figures(tmp_path):
-    out = mc.report_figures(tmp_path, seed=0, quick=True)
-    assert out and all((tmp_path / f).stat().st_size > 1000 for f, _ in out)
-
-
 # ------------------------------------------------------------------------- validation
 @pytest.mark.parametrize("fn", [re_.separation, lambda X: re_.pair_matrix(X, 1.0), lambda X: re_.p_min(X, 1.0),
                                 lambda X: re_.region_matrix(X, 1.0), lambda X: re_.chain(X, 1.0),

@@ -1,0 +1,32 @@
+"""Each module's own report figures and the report-only experiments behind them.
+
+``reports/figures/<module>.py`` defines ``report_figures(out_dir, seed, quick) ->
+list[(file name relative to out_dir, caption)]``: it writes PNG files through
+:func:`reports.plots.save`, draws every random number from ``seed`` and keeps ``quick=True``
+to a few seconds. :data:`FIGURES` maps a module name (as in :data:`montecarlo.registry.MODULES`)
+to that function; :func:`reports.build.call_hooks` calls the entry of every module the report
+covers. A user module adds its own: ``FIGURES["my_module"] = my_figures``.
+
+The estimators the figures use stay in ``montecarlo/`` (claims and tests use them); only what
+the report alone needs (tightness tables, width ladders, activity curves, matplotlib code)
+lives here.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from . import activated_neurons, flip_probability, initial_error, rademacher_radius, restricted_eigenvalue
+
+__all__ = ["FIGURES", "FigureHook"]
+
+FigureHook = Callable[..., "list[tuple[str, str]]"]
+
+FIGURES: dict[str, FigureHook] = {
+    "flip_probability": flip_probability.report_figures,
+    "initial_error": initial_error.report_figures,
+    "activated_neurons": activated_neurons.report_figures,
+    "restricted_eigenvalue": restricted_eigenvalue.report_figures,
+    "rademacher_radius": rademacher_radius.report_figures,
+}
+"""Module name -> ``report_figures(out_dir, seed, quick)``."""

@@ -1,0 +1,77 @@
+"""Report figures of the initial-error module (Lemma 3.5 = Lemma A.10, BOUNDS.md section 2):
+how tight E0_tight and E0_paper are, over B and over m, next to the prior
+O(n log^2(n/delta)) form. :func:`tightness` and :func:`tightness_table` are the report-only
+experiments behind them (the closing note's table); the estimators are
+:mod:`montecarlo.initial_error`'s."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from bounds import initial_error as ie
+from montecarlo import seeding
+from montecarlo.data import problem
+from montecarlo.initial_error import error_values, quantile_check
+
+from ..plots import save
+
+__all__ = ["tightness", "tightness_table", "report_figures"]
+
+
+def tightness(n: int, m: int, B: float, delta: float, draws: int = 4000, seed: int = 0,
+              d: int = 16, family: str = "random", labels: str = "signs") -> dict:
+    """Empirical (1 - delta)-quantile of ||f(0) - y||^2 over its bounds (E0_tight, E0_paper)
+    and the prior form (constant 1, not a bound), at one (n, m, B, delta); the data of
+    :func:`montecarlo.data.problem`, the initializations from ``spawn(seed, "weights")``."""
+    X, y = problem(n, d, family, labels, seed)
+    vals = error_values(X, y, m, B, draws, seeding.spawn(seed, "weights"))
+    out = {"n": n, "m": m, "B": B, "delta": delta, "draws": draws}
+    for name, b in (("E0_tight", ie.E0_tight(y, m, n, delta, B)),
+                    ("E0_paper", ie.E0_paper(y, m, n, delta, B)),
+                    ("prior_form", ie.prior_form(n, delta))):
+        qc = quantile_check(vals, b, delta)
+        out[name] = b
+        out[f"ratio_{name}"] = qc.ratio
+        out[f"ratio_{name}_limits"] = (qc.lower / b, qc.upper / b)
+    out["quantile"] = qc.quantile
+    out["mean"] = float(vals.mean())
+    out["exact_mean"] = ie.error_mean(y, B)
+    return out
+
+
+def tightness_table(ns=(4, 16), ms=(64, 1024), Bs=(0.0, 1.0, 2.0, 3.0), delta: float = 0.1,
+                    draws: int = 4000, seed: int = 0) -> list[dict]:
+    """:func:`tightness` over a grid (the closing note's table)."""
+    return [tightness(n, m, B, delta, draws, seed) for n in ns for m in ms for B in Bs]
+
+
+def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
+    """Tightness (quantile / bound) of E0_tight and E0_paper over B and over m (log scale),
+    with the prior O(n log^2(n/delta)) form (constant 1) for comparison."""
+    draws = 1000 if quick else 4000
+    delta, n = 0.1, 8
+    Bs = np.linspace(0, 4, 9 if quick else 17)
+    ms = [2**j for j in range(0, 12, 2 if quick else 1)]
+    files = []
+    for axis, grid, fixed, fname in (("B", Bs, {"m": 256}, "initial_error_tightness_B.png"),
+                                     ("m", ms, {"B": 1.0}, "initial_error_tightness_m.png")):
+        rows = [tightness(n, **{**fixed, axis: g}, delta=delta, draws=draws, seed=seed) for g in grid]
+        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+        for key, style in (("E0_tight", "o-"), ("E0_paper", "s-"), ("prior_form", "^:")):
+            ax.plot(grid, [r[f"ratio_{key}"] for r in rows], style,
+                    label=key if key != "prior_form" else "prior n log^2(n/delta) (constant 1, not a bound)")
+        ax.set_yscale("log")
+        if axis == "m":
+            ax.set_xscale("log", base=2)
+        ax.set_xlabel(axis)
+        ax.set_ylabel("(1 - delta)-quantile of ||f(0) - y||^2 / bound")
+        ax.axhline(1.0, color="k", lw=0.8)
+        ax.set_title(f"Initial-error tightness, n = {n}, delta = {delta}, "
+                     + ", ".join(f"{k} = {v:g}" for k, v in fixed.items()))
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3,
+                  frameon=False)  # below the axes: the curves cross the whole plot
+        fig.tight_layout()
+        files.append((save(fig, out_dir, fname), f"Tightness of Lemma 3.5 over {axis} ({draws} draws per "
+                                                  "point, random data, random-sign labels)."))
+    return files
