@@ -47,17 +47,6 @@ __all__ = [
 
 
 # ------------------------------------------------------------------------ validation
-def _nonneg_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            v.fail(name, value, f"{name} a non-negative integer")
-    if value < 0:
-        v.fail(name, value, f"{name} >= 0")
-    return int(value)
-
-
 def _psd(name: str, H, y=None) -> tuple[np.ndarray, np.ndarray | None]:
     """A symmetric positive semi-definite n x n matrix (and labels of length n)."""
     H = np.asarray(H, dtype=float)
@@ -116,7 +105,7 @@ def linear_rate_envelope(error0: float, eta: float, lam: float, steps: int) -> n
     sqrt((1 - eta lambda/4)^s) ||f(0) - y||, needing 0 < eta lambda <= 4."""
     error0 = v.nonneg("error0", error0)
     eta, lam = v.positive("eta", eta), v.positive("lam", lam)
-    steps = _nonneg_int("steps", steps)
+    steps = v.nonneg_int("steps", steps)
     x = eta * lam / 4
     if x > 1:
         v.fail("eta * lam", eta * lam, "0 < eta * lam <= 4 (Lemma A.8)")
@@ -167,7 +156,7 @@ def linearized_distance(H, y, eta: float, K: int) -> float:
     of H (a term with l_k = 0 is 0, its limit: H^{-1}(I - (I - eta H)^K) is a polynomial in H).
     Bounded by sqrt(y^T H^{-1} y) when eta <= 1/lambda_max(H) (BOUNDS.md 5(a)); any eta > 0 here."""
     H, y = _psd("H", H, y)
-    eta, K = v.positive("eta", eta), _nonneg_int("K", K)
+    eta, K = v.positive("eta", eta), v.nonneg_int("K", K)
     l, U = _eig_psd("H", H)
     c = U.T @ y
     # Numerical rank: eigh returns the null space of H with eigenvalues of order n eps ||H||, and
@@ -184,7 +173,7 @@ def linearized_distance_mp(H, y, eta: float, K: int, dps: int = 50):
     P = eta sum_{j<K} (I - eta H)^j = H^{-1} (I - (I - eta H)^K), distance^2 = (P y)^T H (P y)
     (no eigen-decomposition, no inverse). Cost O(K n^2) at ``dps`` digits: small K only."""
     H, y = _psd("H", H, y)
-    eta, K = v.positive("eta", eta), _nonneg_int("K", K)
+    eta, K = v.positive("eta", eta), v.nonneg_int("K", K)
     n = H.shape[0]
     with mp.workdps(dps):
         Hm = mp.matrix(H.tolist())

@@ -17,12 +17,14 @@ __all__ = [
     "positive",
     "probability",
     "positive_int",
+    "nonneg_int",
     "even_int",
     "bias",
     "radius",
     "unit_rows",
     "labels",
     "correlation",
+    "symmetric_matrix",
 ]
 
 
@@ -90,6 +92,34 @@ def positive_int(name: str, value: Any) -> int:
     if value < 1:
         fail(name, value, f"{name} >= 1")
     return int(value)
+
+
+def nonneg_int(name: str, value: Any) -> int:
+    """An integer >= 0 (a step count, a number of iterations); integral floats are accepted."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            fail(name, value, f"{name} a non-negative integer")
+    if value < 0:
+        fail(name, value, f"{name} >= 0")
+    return int(value)
+
+
+def symmetric_matrix(name: str, M: Any, n: int | None = None) -> np.ndarray:
+    """A finite symmetric matrix or stack of them, shape (..., n, n), n >= 1 (and = ``n`` when
+    given); symmetric up to 1e-12 relative to its largest entry (H_inf may be ~1e-9), returned
+    exactly symmetrized."""
+    A = np.asarray(M, dtype=float)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2] or A.shape[-1] < 1:
+        fail(f"{name}.shape", A.shape, "(..., n, n) with n >= 1")
+    if n is not None and A.shape[-1] != n:
+        fail(f"{name}.shape", A.shape, f"matching n = {n}")
+    finite(name, A)
+    scale = float(np.abs(A).max()) if A.size else 0.0
+    if np.abs(A - np.swapaxes(A, -1, -2)).max() > 1e-12 * scale:
+        fail(name, A if A.size <= 6 else A.shape, "symmetric")
+    return 0.5 * (A + np.swapaxes(A, -1, -2))
 
 
 def even_int(name: str, value: Any) -> int:

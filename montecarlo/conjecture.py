@@ -2,8 +2,9 @@
 
 Conjecture (not a claim of the paper): lambda_min(H_inf) >= (1/pi) arcsin(delta/2) exp(-2B^2/(4 - delta^2))
 on all of R^n, delta the separation of the data. :func:`search_unrestricted_conjecture` hunts for
-the smallest ratio lambda_min(H_inf) / closed form: a hypothesis search with ``target`` on the
-ratio over data families, sizes and B, then a local optimizer (scipy's Powell) over the data set
+the smallest ratio lambda_min(H_inf) / closed form: seeded random draws over data families,
+free points, lattice and grid patches and arcs, sizes and B (numpy only: hypothesis is a test
+extra, not a run-time dependency), then a local optimizer (scipy's Powell) over the data set
 itself (free coordinates, rows normalized onto the sphere) and B. It reports the smallest ratio
 and the data set that reached it; it asserts nothing. Data sets with separation below
 ``min_separation`` are skipped (there both sides vanish and the ratio is round-off).
@@ -19,7 +20,8 @@ import numpy as np
 from bounds import validate as v
 from bounds import restricted_eigenvalue as re_
 
-from .data import FAMILIES, make_data
+from . import seeding
+from .data import FAMILIES, dataset
 
 __all__ = ["ConjectureResult", "conjecture_ratio", "lattice_patch", "grid_patch", "arc",
            "search_unrestricted_conjecture"]
@@ -98,7 +100,7 @@ class ConjectureResult:
     closed_form: float
     origin: str  # where the starting point came from
     evaluations: int
-    hypothesis_ratio: float  # best ratio before the local optimizer
+    search_ratio: float  # best ratio of the random phase, before the local optimizer
     history: list = field(default_factory=list)
 
     @property
@@ -113,7 +115,7 @@ class ConjectureResult:
                 f"lambda_min(H_inf)={self.lambda_min:.6g}, lambda_R(H_inf)={self.lambda_R:.6g}, "
                 f"closed form={self.closed_form:.6g}; rho range [{off.min():.4f}, {off.max():.4f}] "
                 f"(start: {self.origin}; {self.evaluations} evaluations; "
-                f"hypothesis phase best {self.hypothesis_ratio:.6g})")
+                f"random phase best {self.search_ratio:.6g})")
 
 
 def conjecture_ratio(X, B: float, min_separation: float = 1e-3) -> float:
@@ -129,82 +131,69 @@ def conjecture_ratio(X, B: float, min_separation: float = 1e-3) -> float:
     return re_.lambda_min_h_inf(X, B) / c
 
 
-def _hypothesis_phase(seed, examples, n_range, d_range, B_max, families, min_separation):
-    from hypothesis import HealthCheck, Phase, given, settings, target
-    from hypothesis import seed as hseed
-    from hypothesis import strategies as st
+def _candidate(kind: str, n: int, d: int, rng: np.random.Generator, n_max: int):
+    """One data set of the search: a data family (:func:`montecarlo.data.dataset`), free
+    points (normalized Gaussian rows), or a structured patch (lattice, grid, arc); None when
+    the drawn shape does not fit n_max."""
+    if kind in ("patch_square", "patch_triangular"):
+        k1, k2 = int(rng.integers(1, 5)), int(rng.integers(2, 5))
+        if k1 * k2 > n_max:
+            return None
+        return lattice_patch(k1, k2, float(rng.uniform(1e-3, 0.2)), max(3, d), kind.split("_")[1])
+    if kind == "grid":
+        shape = tuple(int(s) for s in rng.integers(2, 4, size=int(rng.integers(1, 7))))
+        if math.prod(shape) > n_max:
+            return None
+        return grid_patch(shape, float(rng.uniform(1e-3, 0.05)))
+    if kind == "arc":
+        return arc(n, float(rng.uniform(1e-3, min(0.2, 3.0 / max(n - 1, 1)))), max(d, 2))
+    if kind == "free":
+        Y = rng.standard_normal((n, d))
+        return Y / np.linalg.norm(Y, axis=1, keepdims=True)
+    return dataset(kind, n, d, rng)
 
+
+KNOWN = (  # the structured candidates found so far start the search (issue 4's report)
+    ("grid", lambda: grid_patch((2, 2, 2, 2), 0.01), 0.0),
+    ("patch_square", lambda: lattice_patch(4, 4, 0.01, 3, "square"), 0.0),
+    ("grid", lambda: grid_patch((2, 2, 2), 0.01), 1.0),
+)
+
+
+def _random_phase(seed: int, examples: int, n_range, d_range, B_max: float, families,
+                  min_separation: float) -> list[tuple[float, np.ndarray, float, str]]:
+    """The known candidates, then ``examples`` seeded random draws over data families, free
+    points and structured patches, n in n_range, d in d_range, B uniform on [0, B_max];
+    every finite ratio found, smallest first."""
+    rng = seeding.spawn(seed, "conjecture/draws")
+    kinds = tuple(families) + ("free",) + STRUCTURED
     found: list[tuple[float, np.ndarray, float, str]] = []
 
-    def data(draw_family, n, d, s, B):
-        if draw_family == "free":
-            return None
-        dd = max(d, n) if draw_family == "orthonormal" else max(d, 2) if draw_family == "circle" else d
-        return make_data(draw_family, n, dd, s)
-
-    structured = st.tuples(st.integers(1, 4), st.integers(2, 4), st.floats(1e-3, 0.2),
-                           st.lists(st.integers(2, 3), min_size=1, max_size=6))
-    free = st.integers(2, n_range[1]).flatmap(lambda n: st.integers(d_range[0], d_range[1]).flatmap(
-        lambda d: st.lists(st.floats(-1, 1, allow_nan=False), min_size=n * d, max_size=n * d).map(
-            lambda xs: (n, d, xs))))
-
-    known = (  # the structured candidates found so far start the search (issue 4's report)
-        dict(fam="grid", n=16, d=2, s=0, B=0.0, raw=(2, 2, [0.0] * 4), lat=(1, 2, 0.01, [2, 2, 2, 2])),
-        dict(fam="patch_square", n=16, d=3, s=0, B=0.0, raw=(2, 2, [0.0] * 4), lat=(4, 4, 0.01, [2])),
-        dict(fam="grid", n=8, d=2, s=0, B=1.0, raw=(2, 2, [0.0] * 4), lat=(1, 2, 0.01, [2, 2, 2])),
-    )
-
-    @hseed(seed)
-    @settings(max_examples=examples, database=None, deadline=None, derandomize=False,
-              phases=[Phase.generate, Phase.target], suppress_health_check=list(HealthCheck))
-    @given(fam=st.sampled_from(tuple(families) + ("free",) + STRUCTURED), n=st.integers(*n_range),
-           d=st.integers(*d_range), s=st.integers(0, 2**32 - 1), B=st.floats(0.0, B_max),
-           raw=free, lat=structured)
-    def run(fam, n, d, s, B, raw, lat):
-        r = _evaluate(fam, n, d, s, B, raw, lat, "hypothesis")
-        if r is not None:
-            target(-math.log(r), label="-log ratio")
-
-    def _evaluate(fam, n, d, s, B, raw, lat, origin):
-        if fam in ("patch_square", "patch_triangular"):
-            k1, k2, h, _ = lat
-            if k1 * k2 > n_range[1] or k1 * k2 < 2:
-                return None
-            X = lattice_patch(k1, k2, h, max(3, d), fam.split("_")[1])
-        elif fam == "grid":
-            shape, h = lat[3], min(lat[2], 0.05)
-            if math.prod(shape) > n_range[1] or math.prod(shape) < 2:
-                return None
-            X = grid_patch(shape, h)
-        elif fam == "arc":
-            X = arc(n, lat[2], d)
-        elif fam == "free":
-            nn, dd, xs = raw
-            Y = np.asarray(xs, float).reshape(nn, dd)
-            norms = np.linalg.norm(Y, axis=1, keepdims=True)
-            if np.any(norms < 1e-6):
-                return None
-            X = Y / norms
-        else:
-            X = data(fam, n, d, s, B)
+    def keep(X, B, origin):
         r = conjecture_ratio(X, B, min_separation)
-        if not math.isfinite(r):
-            return None
-        found.append((r, X, B, f"{origin}/{fam}"))
-        return r
+        if math.isfinite(r):
+            found.append((r, X, B, origin))
 
-    for kw in known:
-        _evaluate(**kw, origin="known")
-    run()
+    for kind, make, B in KNOWN:
+        keep(make(), B, f"known/{kind}")
+    for _ in range(examples):
+        kind = kinds[int(rng.integers(len(kinds)))]
+        n, d = int(rng.integers(n_range[0], n_range[1] + 1)), int(rng.integers(d_range[0], d_range[1] + 1))
+        B = float(rng.uniform(0.0, B_max))
+        X = _candidate(kind, n, d, rng, n_range[1])
+        if X is not None and X.shape[0] >= 2:
+            keep(X, B, f"random/{kind}")
     found.sort(key=lambda t: t[0])
     return found
 
 
-def _local(X0, B0, B_max, iters, min_separation, seed):
+def _local(X0, B0, B_max, iters, min_separation, rng):
+    """Powell over the free coordinates of X (rows normalized onto the sphere) and a logistic
+    reparametrization of B in (0, B_max), from X0 jittered by 1e-9 (``iters`` >= 1
+    evaluations: scipy raises its own error for 0)."""
     from scipy import optimize
 
     n, d = X0.shape
-    rng = np.random.default_rng(seed)
     count = [0]
 
     def unpack(z):
@@ -231,19 +220,27 @@ def _local(X0, B0, B_max, iters, min_separation, seed):
 def search_unrestricted_conjecture(seed: int = 0, examples: int = 300, n_range=(2, 16), d_range=(2, 4),
                                    B_max: float = 6.0, families=FAMILIES, local_starts: int = 4,
                                    local_iters: int = 3000, min_separation: float = 1e-3) -> ConjectureResult:
-    """Smallest lambda_min(H_inf) / closed form found (hypothesis phase + Powell from the best
-    ``local_starts`` distinct starting points). Deterministic given ``seed``."""
+    """Smallest lambda_min(H_inf) / closed form found (seeded random phase + Powell from the
+    best ``local_starts`` distinct starting points). Deterministic given ``seed``; needs only
+    numpy and scipy."""
+    seed = seeding.check_seed(seed)
     examples = v.positive_int("examples", examples)
-    if isinstance(local_starts, bool) or not isinstance(local_starts, int) or local_starts < 0:
-        v.fail("local_starts", local_starts, "an integer >= 0")
+    local_starts = v.nonneg_int("local_starts", local_starts)
+    local_iters = v.positive_int("local_iters", local_iters)
     B_max = v.positive("B_max", B_max)
-    found = _hypothesis_phase(seed, examples, n_range, d_range, B_max, families, min_separation)
+    lo_n, hi_n = (v.positive_int("n_range[i]", k) for k in n_range)
+    if not 2 <= lo_n <= hi_n:
+        v.fail("n_range", n_range, "2 <= low <= high")
+    lo_d, hi_d = (v.positive_int("d_range[i]", k) for k in d_range)
+    if not 2 <= lo_d <= hi_d:
+        v.fail("d_range", d_range, "2 <= low <= high")
+    found = _random_phase(seed, examples, (lo_n, hi_n), (lo_d, hi_d), B_max, families, min_separation)
     if not found:
         v.fail("examples", examples, "enough examples to find a data set with separation >= min_separation")
     evals = len(found)
-    hyp_best = found[0][0]
+    search_best = found[0][0]
     best = found[0]
-    history = [("hypothesis", hyp_best)]
+    history = [("random", search_best)]
     starts, seen = [], set()
     for r, X, B, origin in found:
         key = (X.shape, round(r, 6))
@@ -253,7 +250,7 @@ def search_unrestricted_conjecture(seed: int = 0, examples: int = 300, n_range=(
         if len(starts) >= local_starts:
             break
     for k, (r, X, B, origin) in enumerate(starts):
-        Xo, Bo, c = _local(X, B, B_max, local_iters, min_separation, seed + k)
+        Xo, Bo, c = _local(X, B, B_max, local_iters, min_separation, seeding.spawn(seed, f"conjecture/local-{k}"))
         evals += c
         ro = conjecture_ratio(Xo, Bo, min_separation)
         history.append((f"local from {origin}", ro))
@@ -262,4 +259,4 @@ def search_unrestricted_conjecture(seed: int = 0, examples: int = 300, n_range=(
     r, X, B, origin = best
     d = re_.separation(X)
     return ConjectureResult(float(r), X, float(B), d, re_.lambda_min_h_inf(X, B), re_.lambda_R_h_inf(X, B),
-                            re_.closed_form_bound(d, B), origin, evals, float(hyp_best), history)
+                            re_.closed_form_bound(d, B), origin, evals, float(search_best), history)

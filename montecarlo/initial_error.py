@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bounds import validate as _v
+from bounds import validate as v
 from bounds import initial_error as ie
 
 from . import seeding, stats
@@ -71,7 +71,7 @@ class InitialSample:
     @property
     def fmax_trunc(self) -> np.ndarray:
         if self.f_trunc is None:
-            _v.fail("tau", None, "given to sample() for the truncated sums")
+            v.fail("tau", None, "given to sample() for the truncated sums")
         return np.abs(self.f_trunc).max(axis=1)
 
 
@@ -83,13 +83,13 @@ def _factor(X: np.ndarray) -> np.ndarray:
 
 def sample(X, y, m: int, B: float, draws: int, seed, tau: float | None = None) -> InitialSample:
     """``draws`` independent standard initializations of width m on (X, y); see module doc."""
-    X = _v.unit_rows("X", X)
+    X = v.unit_rows("X", X)
     n = X.shape[0]
-    y = _v.labels("y", y, n)
-    m, B = _v.positive_int("m", m), _v.bias(B)
-    draws = _v.positive_int("draws", draws)
+    y = v.labels("y", y, n)
+    m, B = v.positive_int("m", m), v.bias(B)
+    draws = v.positive_int("draws", draws)
     if tau is not None:
-        tau = _v.positive("tau", tau)
+        tau = v.positive("tau", tau)
     rng = seeding.rng(seed)
     R = _factor(X)
     k = R.shape[0]
@@ -144,8 +144,8 @@ class QuantileCheck:
 
 def quantile_check(values, bound: float, delta: float, alpha: float = stats.ALPHA) -> QuantileCheck:
     """Test "P[value > bound] <= delta" by the (1 - delta)-quantile's limits."""
-    delta = _v.probability("delta", delta)
-    bound = float(_v.finite("bound", bound))
+    delta = v.probability("delta", delta)
+    bound = float(v.finite("bound", bound))
     vals = np.asarray(values, dtype=float).ravel()
     lo, hi = stats.quantile_limits(vals, 1 - delta, alpha)
     q = float(np.quantile(vals, 1 - delta, method="inverted_cdf"))
@@ -168,8 +168,8 @@ class ProbabilityEstimate:
 def e1_failure(X, m: int, tau: float, draws: int, seed, alpha: float = stats.ALPHA) -> ProbabilityEstimate:
     """P[not E1] = P[max_{i,r} |<w_r, x_i>| > tau], by sampling (Lemma A.10: <= delta/2 at
     tau = sqrt(2 log(2 m n / delta)))."""
-    X = _v.unit_rows("X", X)
-    tau = _v.positive("tau", tau)
+    X = v.unit_rows("X", X)
+    tau = v.positive("tau", tau)
     s = sample(X, np.zeros(X.shape[0]), m, 0.0, draws, seed)
     k = int(np.count_nonzero(s.gmax > tau))
     lo = stats.clopper_pearson(k, draws, alpha, "lower")[0]
@@ -181,7 +181,7 @@ def bernstein_check(X, m: int, B: float, delta: float, draws: int, seed, truncat
                     alpha: float = stats.ALPHA) -> QuantileCheck:
     """max_i |f_i(0)| (or the sums truncated at tau) against sqrt(2 v L) + 2 tau L / (3 sqrt m),
     claimed jointly over i with probability >= 1 - delta/2."""
-    X = _v.unit_rows("X", X)
+    X = v.unit_rows("X", X)
     n = X.shape[0]
     t = ie.tau(m, n, delta)
     s = sample(X, np.zeros(n), m, B, draws, seed, tau=t if truncated else None)
@@ -198,9 +198,9 @@ def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tupl
     E (X - T)_+ <= M2 / (4 T) (since (x - T)_+ <= x^2 / (4 T)). T = sqrt(M2 N / (4 c)),
     c = 7 log(2 / (alpha/2)) / 3, balances that bias against the range term of the limits."""
     x = np.asarray(values, dtype=float).ravel()
-    _v.finite("values", x)
+    v.finite("values", x)
     if x.size < 2 or np.any(x < 0):
-        _v.fail("values", x, "at least 2 nonnegative values")
+        v.fail("values", x, "at least 2 nonnegative values")
     M2 = ie.error_second_moment_bound(y, m, B)
     c = 7 * math.log(4 / alpha) / 3
     T = max(math.sqrt(M2 * x.size / (4 * c)), 1e-300)

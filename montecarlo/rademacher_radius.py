@@ -189,7 +189,7 @@ def linearized_run(X, y, net0: Network, eta: float, K: int) -> float:
     Z = jacobian(X, net0)
     y = v.labels("y", y, Z.shape[1])
     eta = v.positive("eta", eta)
-    K = rr._nonneg_int("K", K)
+    K = v.nonneg_int("K", K)
     f0 = forward(X, net0)
     delta = np.zeros(Z.shape[0])
     for _ in range(K):
@@ -322,7 +322,7 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
     R_F = v.positive("R_F", R_F)
     if seed is None:
         seeding.rng(seed)
-    iters = rr._nonneg_int("iters", iters)
+    iters = v.nonneg_int("iters", iters)
     batch = v.positive_int("batch", batch)
     f0 = forward(X, net0)
     if np.any(f0 != 0):

@@ -260,8 +260,8 @@ def primal_search(M, Qm, seed: int, starts: int = 48, iters: int = 150, cloud: i
     (2) ``starts`` projected-gradient runs on the sphere: a step along the negative Riemannian
     gradient, with the component that leaves R removed on the boundary, then a restoration
     along Qm a. Only points with a^T Qm a >= 0 in floating point count. Never uses the dual."""
-    M = re_._check_square("M", M)
-    Qm = re_._check_square("Qm", Qm, M.shape[-1])
+    M = v.symmetric_matrix("M", M)
+    Qm = v.symmetric_matrix("Qm", Qm, M.shape[-1])
     if M.ndim != 2:
         v.fail("M.shape", M.shape, "(n, n)")
     starts = v.positive_int("starts", starts)

@@ -204,7 +204,6 @@ def test_region_contains_the_orthant_and_is_a_symmetric_cone():
 @given(sep=st.floats(1e-6, re_.SQRT2), B=st.floats(0.0, 8.0))
 def test_scalar_bounds_match_mpmath(sep, B):
     assert re_.closed_form_bound(sep, B) == pytest.approx(float(re_.closed_form_bound_mp(sep, B)), rel=1e-13)
-    assert re_.sharper_bound(sep, B) == pytest.approx(float(re_.sharper_bound_mp(sep, B)), rel=1e-10)
     sp = re_.split_probability_at_separation(sep, B)
     assert sp == pytest.approx(float(re_.split_probability_at_separation_mp(sep, B)), rel=1e-12)
     assert re_.p0_relaxation(B) == pytest.approx(float(re_.p0_relaxation_mp(B)), rel=1e-13, abs=1e-300)
@@ -338,9 +337,22 @@ def test_conjecture_search_reports_a_reproducible_ratio():
     a = search_unrestricted_conjecture(seed=3, examples=25, local_starts=1, local_iters=60)
     b = search_unrestricted_conjecture(seed=3, examples=25, local_starts=1, local_iters=60)
     assert a.ratio == b.ratio and np.array_equal(a.X, b.X)
-    assert a.ratio <= a.hypothesis_ratio
+    assert a.ratio <= a.search_ratio
     assert a.ratio == pytest.approx(conjecture_ratio(a.X, a.B), rel=1e-12)
     assert "ratio" in a.describe() and a.evaluations >= 25
+    assert a.refutes  # the known hypercube patch starts the search below 1
+
+
+def test_conjecture_search_needs_no_hypothesis(monkeypatch):
+    """hypothesis is a test extra: the search runs with it unimportable, and a zero budget for
+    the local optimizer is a ValueError naming it (not scipy's private _MaxFuncCallError)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "hypothesis", None)  # import hypothesis -> ImportError
+    r = search_unrestricted_conjecture(seed=1, examples=5, local_starts=1, local_iters=5)
+    assert math.isfinite(r.ratio)
+    with pytest.raises(ValueError, match="local_iters=0"):
+        search_unrestricted_conjecture(seed=1, examples=5, local_starts=1, local_iters=0)
 
 
 # ------------------------------------------------------------------------- validation
