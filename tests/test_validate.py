@@ -90,6 +90,22 @@ def test_even_int():
     assert v.even_int("m", 8) == 8
 
 
+def test_nonneg_int():
+    raises(v.nonneg_int, "K", -1, name="K", value="-1", condition="K >= 0")
+    raises(v.nonneg_int, "K", 2.5, name="K", value="2.5", condition="a non-negative integer")
+    raises(v.nonneg_int, "K", True, name="K", value="True", condition="a non-negative integer")
+    assert v.nonneg_int("K", 0) == 0 and v.nonneg_int("K", 3.0) == 3 and v.nonneg_int("K", np.int64(5)) == 5
+
+
+def test_symmetric_matrix():
+    raises(v.symmetric_matrix, "M", np.zeros((2, 3)), name="M.shape", value="(2, 3)", condition="(..., n, n)")
+    raises(v.symmetric_matrix, "M", np.eye(2), 3, name="M.shape", value="(2, 2)", condition="matching n = 3")
+    raises(v.symmetric_matrix, "M", [[1.0, 2.0], [0.0, 1.0]], name="M", value="[[1. 2.]", condition="symmetric")
+    raises(v.symmetric_matrix, "M", [[1.0, np.nan], [np.nan, 1.0]], name="M", value="nan", condition="finite")
+    H = np.array([[1e-9, 2e-9], [2e-9 * (1 + 1e-14), 3e-9]])  # relative asymmetry only
+    np.testing.assert_array_equal(v.symmetric_matrix("H", H), v.symmetric_matrix("H", H).T)
+
+
 def test_check_int_range():
     raises(v.check_int_range, "n", 1, 2, name="n", value="1", condition="n >= 2")
     assert v.check_int_range("n", 5, 2) == 5
