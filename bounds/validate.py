@@ -83,27 +83,26 @@ def probability(name: str, value: Any) -> float:
     return x
 
 
-def positive_int(name: str, value: Any) -> int:
+def _integer(name: str, value: Any, low: int, kind: str) -> int:
+    """An integer >= low (integral floats accepted, bools refused); ``kind`` words the type."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            fail(name, value, f"{name} a positive integer")
-    if value < 1:
-        fail(name, value, f"{name} >= 1")
+            fail(name, value, f"{name} a {kind} integer")
+    if value < low:
+        fail(name, value, f"{name} >= {low}")
     return int(value)
+
+
+def positive_int(name: str, value: Any) -> int:
+    """An integer >= 1 (a width, a number of points or draws)."""
+    return _integer(name, value, 1, "positive")
 
 
 def nonneg_int(name: str, value: Any) -> int:
-    """An integer >= 0 (a step count, a number of iterations); integral floats are accepted."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            fail(name, value, f"{name} a non-negative integer")
-    if value < 0:
-        fail(name, value, f"{name} >= 0")
-    return int(value)
+    """An integer >= 0 (a step count, a number of iterations)."""
+    return _integer(name, value, 0, "non-negative")
 
 
 def symmetric_matrix(name: str, M: Any, n: int | None = None) -> np.ndarray:

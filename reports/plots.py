@@ -21,7 +21,7 @@ from montecarlo.registry import Evidence  # noqa: E402
 
 from .sweep import ClaimResult, _applicable, closeness  # noqa: E402
 
-__all__ = ["overview_figure", "module_figure", "x_axis", "save"]
+__all__ = ["overview_figure", "module_figure", "x_axis", "save", "finish"]
 
 _SAVE = dict(dpi=110, metadata={"Software": None})
 RED, BLUE, GREY, GREEN, ORANGE = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32", "#ef6c00"
@@ -34,6 +34,20 @@ def save(fig, out_dir, name: str) -> str:
     fig.savefig(Path(out_dir) / name, **_SAVE)
     plt.close(fig)
     return name
+
+
+def finish(fig, ax, out_dir, name: str, *, xlabel: str, title: str, ylabel: str | None = None,
+           legend: float | None = 8) -> str:
+    """Label a one-panel figure (x, y, title; a legend at ``legend`` points where matplotlib
+    finds the least data, none for None), lay it out and :func:`save` it; returns ``name``."""
+    ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend is not None:
+        ax.legend(fontsize=legend)
+    fig.tight_layout()
+    return save(fig, out_dir, name)
 
 
 def x_axis(points: list[Evidence]) -> str | None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from bounds import flip_probability as fp
 
-from ..plots import save
+from ..plots import finish
 
 __all__ = ["report_figures"]
 
@@ -25,12 +25,9 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
     im = ax.pcolormesh(Bs, fr, np.log10(ratio), shading="auto", cmap="RdBu")
     ax.contour(Bs, fr, np.log10(ratio), levels=[0.0], colors="k", linewidths=1)
     ax.set_yscale("log")
-    ax.set_xlabel("B")
-    ax.set_ylabel("R * B  (R <= 1/B)")
     fig.colorbar(im, ax=ax, label="log10(prior min-form / c R exp(-B^2/2))")
-    ax.set_title("Where each bound wins (black: equal; blue: the lemma is tighter)")
-    fig.tight_layout()
-    f1 = save(fig, out_dir, "flip_prior_ratio.png")
+    f1 = finish(fig, ax, out_dir, "flip_prior_ratio.png", xlabel="B", ylabel="R * B  (R <= 1/B)",
+                title="Where each bound wins (black: equal; blue: the lemma is tighter)", legend=None)
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     Bs2 = np.linspace(0, 12, 200)
@@ -39,11 +36,7 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
     ax.axhline(fp.C_TIGHT, color="k", ls="--", label=f"tight constant {fp.C_TIGHT:.4f}")
     ax.axhline(fp.C_PAPER, color="r", ls=":", label=f"paper constant {fp.C_PAPER:.2f}")
     ax.set_yscale("log")
-    ax.set_xlabel("B")
-    ax.set_ylabel("p_flip / (R exp(-B^2/2))")
-    ax.legend(fontsize=8)
-    ax.set_title("Tightness of Lemma A.4's constant")
-    fig.tight_layout()
-    f2 = save(fig, out_dir, "flip_tightness.png")
+    f2 = finish(fig, ax, out_dir, "flip_tightness.png", xlabel="B", ylabel="p_flip / (R exp(-B^2/2))",
+                title="Tightness of Lemma A.4's constant")
     return [(f1, "Prior min-form bound over the new product bound, over (B, R)."),
             (f2, "p_flip / (R e^{-B^2/2}) against the tight and the paper's constants.")]

@@ -24,7 +24,7 @@ from montecarlo.network import empirical_ntk, init_symmetric
 from montecarlo.rademacher_radius import rademacher_linear
 from montecarlo.trainer import train
 
-from ..plots import save
+from ..plots import finish
 
 __all__ = ["LadderResult", "width_ladder", "generalization_curve", "rademacher_tightness", "report_figures"]
 
@@ -135,12 +135,9 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
                   label=f"B={B:g}: slope {L.slope:.2f} [{L.ci[0]:.2f}, {L.ci[1]:.2f}]")
         c = np.exp(np.log(np.abs(L.excess)).mean() - L.slope * np.log(ms).mean())
         ax.loglog(L.widths, c * L.widths.astype(float) ** L.slope, "-", color="k", lw=0.8)
-    ax.set_xlabel("width m")
-    ax.set_ylabel("| ||theta(T) - theta(0)|| - sqrt(y^T H_inf^-1 y) |")
-    ax.set_title("Excess distance travelled (n=5, d=5, random data)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    f1 = save(fig, out_dir, "rademacher_width_ladder.png")
+    f1 = finish(fig, ax, out_dir, "rademacher_width_ladder.png", xlabel="width m",
+                ylabel="| ||theta(T) - theta(0)|| - sqrt(y^T H_inf^-1 y) |",
+                title="Excess distance travelled (n=5, d=5, random data)")
     out.append((f1, "Excess distance over widths, with the fitted log-log slope and its 95% "
                     "bootstrap interval (draws resampled within widths)."))
 
@@ -152,12 +149,9 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
         line = ax.plot(Bs, g["times_exp"], "-", label=f"{fam} n={n}: y^T H^-1 y e^(-B^2/2)")[0]
         ax.plot(Bs, g["times_Q"], "--", color=line.get_color(), label=f"{fam}: y^T H^-1 y Q(B)")
         ax.axhline(g["half_norm2"], ls=":", lw=0.8, color=line.get_color())
-    ax.set_xlabel("B")
     ax.set_yscale("log")
-    ax.set_title("Theorem 3.9's y^T H_inf^-1 y (dotted: ||y||^2/2)")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    f2 = save(fig, out_dir, "rademacher_generalization.png")
+    f2 = finish(fig, ax, out_dir, "rademacher_generalization.png", xlabel="B",
+                title="Theorem 3.9's y^T H_inf^-1 y (dotted: ||y||^2/2)", legend=7)
     out.append((f2, "y^T H_inf^-1 y times Q(B) (tends to ||y||^2/2) and times exp(-B^2/2) (grows about "
                     "linearly in B, slope sqrt(2 pi)/2 ||y||^2, for separated data; flat while a "
                     "near-parallel pair dominates, as on the circle) over B."))
@@ -169,12 +163,9 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
     ax.plot(T["B"], T["jensen_ratio"], "s", label="R_F ||Z||_F / n / bound")
     Bf = np.linspace(0, 3, 100)
     ax.plot(Bf, np.sqrt(Q(Bf) * np.exp(Bf**2 / 2)), "k-", lw=0.8, label="sqrt(Q(B) e^(B^2/2))")
-    ax.set_xlabel("B")
     ax.set_ylim(0, 1.05)
-    ax.set_title(f"Tightness of Lemma C.6's sparsity bound (m={T['m']}, n={T['n']})")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    f3 = save(fig, out_dir, "rademacher_tightness.png")
+    f3 = finish(fig, ax, out_dir, "rademacher_tightness.png", xlabel="B",
+                title=f"Tightness of Lemma C.6's sparsity bound (m={T['m']}, n={T['n']})")
     out.append((f3, "Measured linear Rademacher complexity over its sparsity bound: it follows "
                     "sqrt(Q(B) e^(B^2/2)), about (2 pi B^2)^(-1/4) for large B."))
     return out

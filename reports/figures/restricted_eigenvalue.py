@@ -14,7 +14,7 @@ from montecarlo.conjecture import arc, conjecture_ratio, grid_patch, lattice_pat
 from montecarlo.data import FAMILIES, dataset
 from montecarlo.restricted_eigenvalue import primal_search
 
-from ..plots import save
+from ..plots import finish, save
 
 __all__ = ["summary_table", "report_figures"]
 
@@ -76,12 +76,9 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
     ax.set_xscale("log")
     ax.set_xticks([2, 4, 8, 16, 32, 64], ["2", "4", "8", "16", "32", "64"])
     ax.minorticks_off()
-    ax.set_xlabel("n (spacing 0.01, B = 0)")
-    ax.set_ylabel("lambda_min(H_inf) / closed form")
-    ax.set_title("Without the region the closed form fails (ratio < 1)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    name2 = save(fig, out_dir, "restricted_eigenvalue_unrestricted_ratio.png")
+    name2 = finish(fig, ax, out_dir, "restricted_eigenvalue_unrestricted_ratio.png",
+                   xlabel="n (spacing 0.01, B = 0)", ylabel="lambda_min(H_inf) / closed form",
+                   title="Without the region the closed form fails (ratio < 1)")
     return [(name, "lambda_min(H_inf) (black), lambda_R(H_inf) (blue), the sharper Owen's T bound "
                    "(green) and the closed form (red) against B, four data families."),
             (name2, "The open question: lambda_min(H_inf) over the closed form, without the region, on "
