@@ -154,9 +154,7 @@ def test_chunking_does_not_change_the_law(monkeypatch):
 @given(n=st.integers(1, 16), d=st.integers(1, 16), m=st.integers(1, 300), B=st.floats(0.0, 4.0),
        delta=st.floats(0.05, 0.5), labels=LABELS, family=FAMILIES, seed=st.integers(0, 2**32 - 1))
 def test_sampler_properties_over_problems(n, d, m, B, delta, labels, family, seed):
-    if family == "orthonormal":
-        d = max(d, n)
-    X, y = make_data(family, n, d, seed), make_labels(labels, n, seed)
+    X, y = data.dataset(family, n, d, seed), make_labels(labels, n, seed)
     s = mc.sample(X, y, m, B, 400, seed, tau=ie.tau(m, n, delta))
     assert s.f.shape == (400, n) and np.all(np.isfinite(s.f))
     # each |f_i| <= sqrt(m) max_{r} relu(g - B), and the truncated sums never exceed sqrt(m) tau

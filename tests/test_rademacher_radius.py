@@ -28,11 +28,7 @@ def problems(draw, m_max: int = 64, B_max: float = 3.0):
     """A small symmetric-init problem (n, d, m even, B, family, labels, eta_frac)."""
     n = draw(st.integers(2, 6))
     d = draw(st.integers(1, 6))
-    family = draw(st.sampled_from(FAMILIES))
-    if family == "orthonormal":
-        d = max(d, n)
-    elif family == "circle":
-        d = max(d, 2)
+    family = draw(st.sampled_from(FAMILIES))  # setup raises d to the family's admissible_d
     m = 2 * draw(st.integers(1, m_max // 2))
     B = draw(st.floats(0.0, B_max))
     labels = draw(st.sampled_from(LABELS))

@@ -20,7 +20,7 @@ from bounds import restricted_eigenvalue as re_
 from montecarlo import restricted_eigenvalue as mc
 from montecarlo import stats
 from montecarlo.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch, search_unrestricted_conjecture
-from montecarlo.data import FAMILIES, make_data
+from montecarlo.data import FAMILIES, dataset, make_data
 
 EPS = np.finfo(float).eps
 
@@ -30,12 +30,8 @@ def data_sets(draw, n_max=16):
     fam = draw(st.sampled_from(FAMILIES))
     n = draw(st.integers(2, n_max))
     d = draw(st.integers(1, 32))
-    if fam == "orthonormal":
-        d = max(d, n)
-    if fam == "circle":
-        d = max(d, 2)
     seed = draw(st.integers(0, 2**32 - 1))
-    return fam, make_data(fam, n, d, seed)
+    return fam, dataset(fam, n, d, seed)
 
 
 B_S = st.floats(0.0, 6.0)
