@@ -6,12 +6,21 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from montecarlo.registry import MODULES
-
 if TYPE_CHECKING:  # pragma: no cover
     from .build import Report
 
-__all__ = ["fmt", "where", "view", "write", "environment"]
+__all__ = ["fmt", "where", "view", "write", "environment", "FORMULA_SHEET", "FORMULA_SECTIONS"]
+
+FORMULA_SHEET = "bounds/FORMULAS.md"
+# module -> (section of the formula sheet, its title); every claim row shows its own statement
+FORMULA_SECTIONS = {
+    "flip_probability": ("1", "Activation flip probability (Lemma 3.3 = Lemma A.4, Corollary A.4.1)"),
+    "initial_error": ("2", "Initial error (Lemma 3.5 = Lemma A.10)"),
+    "activated_neurons": ("3", "Number of activated neurons (Lemma 3.6 = Lemmas A.18, A.19)"),
+    "restricted_eigenvalue": ("4", "Restricted least eigenvalue (Definition 3.11, Theorem 3.12 = Theorem B.1)"),
+    "rademacher_radius": ("5", "Rademacher radius (Lemmas 3.10, A.7, A.8, C.6; Theorems C.7, 3.9)"),
+    "convergence": ("6", "Convergence (Theorem 3.1 = Theorem A.17, Lemma A.5, Figure 2)"),
+}
 
 # status -> (label, css class, markdown badge)
 STATUS = {
@@ -110,10 +119,10 @@ def context(rep: "Report", modules: list[str]) -> dict:
     }
     sections = [{"name": m, "rows": [r for r in checks if r["module"] == m],
                  "mutants": [r for r in muts if r["module"] == m],
-                 "figures": rep.figures.get(m, [])}
-                for m in modules if m in MODULES]
+                 "figures": rep.figures.get(m, []), "formulas": FORMULA_SECTIONS.get(m)}
+                for m in modules]
     return {"counts": counts, "sections": sections, "mutants": muts,
-            "overview": rep.figures.get("overview", []), "prov": rep.provenance,
+            "overview": rep.figures.get("overview", []), "prov": rep.provenance, "sheet": FORMULA_SHEET,
             "hook_errors": rep.hook_errors, "all_passed": rep.passed,
             "failed": [r for r in recs if not r["passed"]]}
 

@@ -212,3 +212,27 @@ def test_seed_and_json_helpers():
         "x": 1.5, "k": 3, "f": True, "a": [0, 1], "t": ["inf", "-inf", "nan"]}
     summary = _params({"X": np.zeros((5, 3)), "y": [1, 2], "B": 1.0})
     assert summary == {"X": "array(shape=(5, 3))", "y": [1, 2], "B": 1.0}
+
+
+def test_formula_sheet_covers_every_builtin_claim():
+    """bounds/FORMULAS.md (issue 12 item 4) names every registered claim of the built-in
+    modules and has the section the report points each module to."""
+    from pathlib import Path
+
+    from reports.render import FORMULA_SECTIONS, FORMULA_SHEET
+
+    sheet = (Path(__file__).resolve().parent.parent / FORMULA_SHEET).read_text(encoding="utf-8")
+    missing = [c.key for c in registry.claims() if c.module in registry.MODULES
+               and not c.claim_id.startswith("test_") and f"`{c.key}`" not in sheet
+               and f"`{c.claim_id}`" not in sheet]
+    assert not missing, f"claims missing from {FORMULA_SHEET}: {missing}"
+    for m in registry.MODULES:
+        num, title = FORMULA_SECTIONS[m]
+        assert f"## {num}. " in sheet and title.split(" (")[0] in sheet, m
+
+
+def test_report_points_to_formula_sheet(report):
+    rep, _ = report
+    html = (rep.out / "index.html").read_text()
+    assert "bounds/FORMULAS.md</span>, section 1" in html
+    assert "`bounds/FORMULAS.md`, section 1" in (rep.out / "REPORT.md").read_text()
