@@ -120,7 +120,7 @@ def parse_candidate(expr: str, params: Sequence[str]):
     raises :class:`ExpressionError` with a clear message for anything outside the whitelist."""
     used = _check_syntax(expr, params)
     try:
-        import sympy as sp
+        import sympy as sp  # noqa: F401
         from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
     except ImportError:  # pragma: no cover - depends on the install
         raise ExpressionError('EXPR needs sympy: pip install -e ".[cli]"') from None
@@ -143,9 +143,10 @@ def candidate(expr: str, params: Sequence[str]) -> Callable[[dict], Any]:
     """A candidate bound ``params -> mpmath.mpf`` for :func:`montecarlo.falsify`: ``expr``
     lambdified with the mpmath module, evaluated at mpf arguments (no underflow)."""
     import mpmath
+
+    parsed, used = parse_candidate(expr, params)  # refuses cleanly, also when sympy is missing
     import sympy as sp
 
-    parsed, used = parse_candidate(expr, params)
     names = sorted(used)
     fn = sp.lambdify([sp.Symbol(n, real=True) for n in names], parsed, modules="mpmath")
 
