@@ -188,7 +188,7 @@ def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str
                  else BLUE if res.claim.sense == "==" else GREEN)
         ax.plot([lo_u, u], [y, y], color=color, lw=2.2, alpha=0.45, solid_capstyle="butt", zorder=2)
         ax.plot([u], [y], marker="o", color=color, ms=6, zorder=3)
-        label = f"{r:.3g}" + ("  tight" if 0.9 <= r <= 1 + 1e-6 and res.status != "violated" else "")
+        label = (f"{r:.3g}" if not 0.99 < r < 1 else f"{r:.6g}") + ("  tight" if 0.9 <= r <= 1 + 1e-6 and res.status != "violated" else "")
         if n_vac:
             label += f"  ({n_vac} vacuous pts)"
         right = u < hi_u - 2.5
