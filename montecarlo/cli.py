@@ -1,8 +1,12 @@
 """``sparse-ntk``: the command line of a proof reviser (issue 12).
 
-    sparse-ntk list [--module M] [--no-mutants]
-    sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S]
-    sparse-ntk tightness KEY [--examples N] [--seed S]
+    sparse-ntk list [--module M] [--no-mutants] [--claims PATH ...]
+    sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S] [--claims PATH ...]
+    sparse-ntk tightness KEY [--examples N] [--seed S] [--claims PATH ...]
+
+``--claims PATH`` (repeatable) first registers the claims of a user's file or module
+(:func:`montecarlo.registry.load_claims`, as ``python -m reports --claims``), so that KEY may
+name a claim of one's own namespace.
 
 ``EXPR`` is a candidate bound written in the claim's parameters, for example
 ``2.5*R*exp(-B**2/2)`` for ``flip_probability.lemma_A4``. It is parsed with sympy's
@@ -178,11 +182,15 @@ def parser() -> argparse.ArgumentParser:
         prog="sparse-ntk",
         description="Falsify a candidate bound, find a claim's tight constant, or list the claims "
                     "(formulas: bounds/FORMULAS.md).")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--claims", action="append", default=[], metavar="PATH",
+                        help="a .py file or module registering claims of your own (repeatable)")
     sub = p.add_subparsers(dest="command", required=True)
-    ls = sub.add_parser("list", help="the registered claims with their statements and references")
+    ls = sub.add_parser("list", parents=[common],
+                        help="the registered claims with their statements and references")
     ls.add_argument("--module", help="only this module (namespace)")
     ls.add_argument("--no-mutants", action="store_true", help="leave out the mutants")
-    fa = sub.add_parser("falsify", help="search a claim's domain for a counterexample to EXPR",
+    fa = sub.add_parser("falsify", parents=[common], help="search a claim's domain for a counterexample to EXPR",
                         description="Exit 1 on a counterexample, 0 when none was found.")
     fa.add_argument("key", metavar="KEY", help="claim key module.claim_id (see: sparse-ntk list)")
     fa.add_argument("expr", metavar="EXPR", nargs="?",
@@ -190,7 +198,7 @@ def parser() -> argparse.ArgumentParser:
                          "(default: the claim's own bound)")
     fa.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
     fa.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
-    ti = sub.add_parser("tightness", help="the largest measured/bound ratio a search finds")
+    ti = sub.add_parser("tightness", parents=[common], help="the largest measured/bound ratio a search finds")
     ti.add_argument("key", metavar="KEY")
     ti.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
     ti.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
@@ -232,6 +240,15 @@ def _list(module: str | None, mutants: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sparse-ntk``; returns the exit status."""
     args = parser().parse_args(argv)
+    for path in args.claims:
+        try:
+            from .registry import load_claims
+        except ImportError:
+            return _fail("--claims needs montecarlo.registry.load_claims (not in this version)")
+        try:
+            load_claims(path)
+        except ValueError as exc:
+            return _fail(str(exc))
     if args.command == "list":
         return _list(args.module, not args.no_mutants)
     if args.examples < 1:

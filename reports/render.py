@@ -33,6 +33,8 @@ STATUS = {
     "error": ("ERROR", "violated", "❌ **ERROR**"),
     "refuted": ("refuted", "holds", "✅ refuted"),
     "not refuted": ("NOT REFUTED", "violated", "❌ **NOT REFUTED**"),
+    # every applicable point was 0 vs 0 (or underflowed) with no log form: no evidence either way
+    "vacuous": ("VACUOUS", "vacuous", "⚠️ **VACUOUS**"),
 }
 
 
@@ -90,11 +92,11 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     both sides underflowed with no log form) falls back to the record's own count;
     ``vacuous`` marks a claim with no nonzero measurement."""
     label, css, badge = STATUS[rec["status"]]
-    if rec["truncated"]:
+    if rec.get("truncated"):
         label, badge = f"{label} (cut short by the time budget)", f"{badge} (cut short by the time budget)"
     ratio, limit = _ratio_text(rec)
     if vacuous_points is None:
-        got = rec.get("vacuous_points", rec.get("vacuous"))
+        got = rec.get("vacuous_examples", rec.get("vacuous_points"))
         vacuous_points = got if isinstance(got, int) and not isinstance(got, bool) else 0
     close = rec.get("closeness")
     tight = (rec["kind"] != "mutant" and rec["status"] == "holds" and not vacuous
@@ -102,13 +104,13 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     notes = []
     if tight:
         notes.append("tight")
-    if vacuous and rec["kind"] != "mutant":
+    if vacuous and rec["kind"] != "mutant" and rec["status"] != "vacuous":
         notes.append("vacuous: no nonzero measurement")
     if vacuous_points:
         notes.append(f"{vacuous_points} vacuous point{'s' if vacuous_points != 1 else ''} (0 vs 0)")
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
              "where": where(rec["params"]), "detectable": detectable_text(rec), "tight": tight,
-             "vacuous_claim": vacuous, "vacuous_points": vacuous_points, "notes": "; ".join(notes)}
+             "vacuous_claim": vacuous or rec["status"] == "vacuous", "vacuous_points": vacuous_points, "notes": "; ".join(notes)}
     if rec["kind"] == "mutant":
         subject = rec.get("subject") or ""
         shown["subject_id"] = subject.split(".", 1)[1] if subject.startswith(rec["module"] + ".") else subject
@@ -173,7 +175,7 @@ def context(rep: "Report", modules: list[str]) -> dict:
     return {"counts": counts, "sections": sections, "mutants": muts,
             "overview": rep.figures.get("overview", []), "prov": rep.provenance, "sheet": FORMULA_SHEET,
             "hook_errors": rep.hook_errors, "all_passed": rep.passed,
-            "smoke": rep.provenance.get("mode") == "quick",
+            "smoke": bool(rep.provenance.get("smoke", rep.provenance.get("mode") == "quick")),
             "failed": [r for r in recs if not r["passed"]]}
 
 

@@ -105,3 +105,27 @@ def test_tightness_command(capsys):
     assert main(["tightness", "flip_probability.tight_constant", "--examples", "30"]) == 0
     out = capsys.readouterr().out
     assert "flip_probability.tight_constant" in out
+
+
+def test_claims_of_ones_own(tmp_path, capsys):
+    """--claims PATH registers a user's file first, so KEY may name a claim of one's own."""
+    from montecarlo import registry
+
+    if not hasattr(registry, "load_claims"):
+        pytest.skip("registry.load_claims not in this version")
+    mine = tmp_path / "my_cli_claims.py"
+    mine.write_text(
+        "import math\n"
+        "from montecarlo.registry import Claim, Domain, Uniform, register\n"
+        "register(Claim(module='my_cli_notes', claim_id='square', reference='notes (1)',\n"
+        "    statement='B^2 <= 2 B^2', kind='bound', sense='<=', measure=lambda p: p['B'] ** 2,\n"
+        "    bound=lambda p: 2 * p['B'] ** 2, domain=Domain({'B': Uniform(0.0, 3.0)})))\n")
+    try:
+        assert main(["list", "--claims", str(mine), "--module", "my_cli_notes"]) == 0
+        assert "my_cli_notes.square" in capsys.readouterr().out
+        assert main(["falsify", "--claims", str(mine), "my_cli_notes.square", "B**2/2", "--examples", "20"]) == 1
+        assert main(["falsify", "--claims", str(mine), "my_cli_notes.square", "--examples", "20"]) == 0
+        assert main(["list", "--claims", str(tmp_path / "missing.py")]) == 2
+    finally:
+        registry._REGISTRY.pop("my_cli_notes.square", None)
+

@@ -298,3 +298,16 @@ def test_detectable_text():
     assert "factor > 1.08" in detectable_text({**base, "sense": "=="})
     assert detectable_text({"sense": "<=", "detail": None}) == ""
     assert detectable_text({"sense": "<=", "detail": {"detectable": "inf"}}) == ""
+
+
+def test_vacuous_status_renders():
+    """A claim whose every point was 0 vs 0 (status "vacuous", from the log-space verdict)
+    renders as such, highlighted (not as a pass)."""
+    from reports.render import view
+
+    rec = {"status": "vacuous", "kind": "bound", "sense": "<=", "truncated": False, "worst_ratio": None,
+           "limit_ratio": None, "measured": None, "bound": None, "lower": None, "upper": None,
+           "limit": None, "params": None, "closeness": None, "detail": None, "vacuous_examples": 7}
+    shown = view(rec)
+    assert shown["label"] == "VACUOUS" and shown["css"] == "vacuous" and shown["vacuous_claim"]
+    assert "7 vacuous points" in shown["notes"] and not shown["tight"]
