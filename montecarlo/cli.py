@@ -280,6 +280,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         tightness_fn = tightness_fn.tightness
     res = tightness_fn(claim, examples=args.examples, seed=args.seed)
     print(res)
+    best = getattr(res, "best_ratio", None)
+    if isinstance(best, float) and best > 0:
+        which = {"<=": "measured / bound", ">=": "bound / measured"}.get(claim.sense, "ratio")
+        print(f"largest {which} found: {best:.6g}: the bound scaled by {best:.6g} still held at every "
+              f"point tried; scaled by less it fails at {getattr(res, 'params', '?')}")
+    known = getattr(res, "tight_constant", None)
+    if isinstance(known, float):
+        print(f"known supremum of the ratio: {known:.6g} (the search reached {best / known:.2%} of it)"
+              if isinstance(best, float) and known > 0 else f"known supremum of the ratio: {known:.6g}")
     return 0
 
 
