@@ -89,10 +89,27 @@ def _program() -> str:
 
 
 def provenance(seed: int, mode: str, base: int, module: str | None) -> dict:
-    """Versions, seed, machine (no timing: :func:`run` adds the wall time)."""
+    """Versions, seed, machine, the git commit of the checkout and whether tracked files were
+    modified (``git_dirty``; None outside a git checkout), so a report names the code that
+    made it (no timing: :func:`run` adds the wall time)."""
     import os
+    import subprocess
 
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                                 timeout=20, check=True)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no") if commit else None
     return {
+        "git_commit": commit or "unknown (not a git checkout)",
+        "git_dirty": None if status is None else bool(status),
         "versions": {d: _version(d) for d in ("sparse-ntk-bounds", "numpy", "scipy", "mpmath",
                                               "hypothesis", "matplotlib", "Jinja2")}
         | {"python": platform.python_version()},

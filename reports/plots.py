@@ -168,32 +168,73 @@ def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tup
 
 
 def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str] | None:
-    """Worst severity per non-mutant claim: how much of each bound the sweep used."""
-    rs = [r for r in results if r.claim.kind != "mutant" and r.worst is not None]
+    """One row per non-mutant claim: measured/bound at its worst point (bound/measured for
+    ">=", the deviation over the tolerance or half-interval for identities; 1 = on the verge),
+    on a logit axis ``log10(r / (1 - r))`` so that 0.3, 0.9, 0.99 and 0.999 lie a unit apart
+    while 1e-12 stays on the page. The tight zone (r >= 0.9) is shaded; claims with no
+    nonzero measurement are marked "vacuous", claims whose hypothesis never held "n/a"."""
+    rs = [r for r in results if r.claim.kind != "mutant"]
     if not rs:
         return None
-    sev = np.array([closeness(r.worst, r.claim) for r in rs], dtype=float)
-    shown = np.where(np.isfinite(sev), sev, np.nan)
-    top = np.nanmax(shown) if np.isfinite(shown).any() else 1.0
-    shown = np.where(np.isfinite(sev), np.maximum(sev, 1e-12), max(top, 1.0) * 10)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.22 * len(rs)))
-    colors = [RED if r.status == "violated" else ORANGE if s > 1 + 1e-6
-              else BLUE if r.claim.sense == "==" else GREEN for r, s in zip(rs, sev)]
+    lo_u, hi_u = -12.0, 4.0  # logit range: 1e-12 .. 0.9999
+    one_u, past_u = hi_u + 0.8, hi_u + 1.8  # the bound itself (r = 1), and "past the bound"
+
+    def u_of(r: float) -> float:
+        if not np.isfinite(r) or r > 1.0 + 1e-9:
+            return past_u
+        if r >= 1.0 - 1e-12:
+            return one_u
+        if r <= 0:
+            return lo_u
+        return float(np.clip(np.log10(r) - np.log1p(-r) / np.log(10), lo_u, hi_u))
+
+    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.24 * len(rs)))
+    ax.axvspan(np.log10(9), one_u, color="#fff3c4", zorder=0)
+    ax.axvspan(one_u, past_u + 0.6, color="#fdecea", zorder=0)
+    ax.axvline(one_u, color=RED, lw=1, ls="--", zorder=1)
     pos = np.arange(len(rs))[::-1]
-    ax.barh(pos, shown, color=colors, height=0.7)
-    ax.axvline(1.0, color=RED, lw=1, ls="--")
-    ax.set_ylim(-0.6, len(rs) - 0.4)
+    for y, res in zip(pos, rs):
+        pts = res.applicable
+        n_vac = sum(bool(getattr(e, "vacuous", False)) for e in res.points)
+        vacuous = bool(pts) and all(getattr(e, "vacuous", False) or e.measurement.value == 0 for e in pts)
+        if res.worst is None or vacuous:
+            why = "error" if res.error else ("vacuous: no nonzero measurement" if vacuous
+                                             else "not applicable")
+            ax.plot([lo_u], [y], marker="o", mfc="none", mec=GREY, ms=6, zorder=3)
+            ax.text(lo_u + 0.3, y, why, va="center", fontsize=7, color=RED if res.error else GREY)
+            continue
+        r = closeness(res.worst, res.claim)
+        u = u_of(r)
+        color = (RED if res.status == "violated" else ORANGE if r > 1 + 1e-6
+                 else BLUE if res.claim.sense == "==" else GREEN)
+        ax.plot([lo_u, u], [y, y], color=color, lw=2.2, alpha=0.45, solid_capstyle="butt", zorder=2)
+        ax.plot([u], [y], marker="o", color=color, ms=6, zorder=3)
+        label = (f"{r:.3g}" if not 0.99 < r < 1 else f"{r:.6g}") + ("  tight" if 0.9 <= r <= 1 + 1e-6 and res.status != "violated" else "")
+        if n_vac:
+            label += f"  ({n_vac} vacuous pts)"
+        right = u < hi_u - 2.5
+        ax.text(u + (0.25 if right else -0.25), y + 0.02, label, va="center", fontsize=7,
+                ha="left" if right else "right", color=RED if res.status == "violated" else "#333",
+                bbox=None if right else dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8),
+                zorder=4)
+    ticks = [1e-12, 1e-9, 1e-6, 1e-3, 0.1, 0.5, 0.9, 0.99, 0.999]
+    names = ["\u2264 1e-12", "1e-9", "1e-6", "0.001", "0.1", "0.5", "0.9", "0.99", "0.999"]
+    ax.set_xticks([u_of(t) for t in ticks] + [one_u, past_u], names + ["1", "> 1"], fontsize=7)
+    ax.set_xlim(lo_u - 0.2, past_u + 0.6)
+    ax.set_ylim(-0.7, len(rs) - 0.3)
     ax.set_yticks(pos, [r.claim.key for r in rs], fontsize=7)
-    if _spans_decades(shown):
-        ax.set_xscale("log")
-    ax.set_xlabel("closeness to violation at the worst point (measured/bound for <=, bound/measured "
-                  "for >=,\nidentities: deviation over the tolerance or the half-interval; 1 = on the verge)",
-                  fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.grid(axis="x", color="#e0e0e0", lw=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    ax.text(np.log10(9) + 0.1, len(rs) - 0.25, "tight (\u2265 0.9)", fontsize=7, color="#8d6e00",
+            va="bottom")
+    ax.text(one_u, len(rs) - 0.25, "bound", fontsize=7, color=RED, va="bottom", ha="center")
+    ax.set_xlabel("measured / bound at the worst point (bound / measured for \u2265 claims;\n"
+                  "identities: deviation over the tolerance or the half-interval). Logit axis: "
+                  "0.5, 0.9, 0.99, 0.999 are equally spaced", fontsize=8)
     fig.tight_layout()
-    fig.savefig(out_dir / "overview.png", **_SAVE)
-    plt.close(fig)
-    return "overview.png", ("Tightness overview: how close each claim came to violation in the sweep "
-                            "(green: holds, blue: identity, orange: the point estimate is past the bound "
-                            "but its confidence limit is not, red: violated). Bars near 1 are tight; "
-                            "exact values past the bound within round-off count as 1.")
+    return save(fig, out_dir, "overview.png"), ("Tightness overview: how close each claim came to its bound in the sweep, on a "
+                            "logit axis (green: holds, blue: identity, orange: the point estimate is past "
+                            "the bound but its confidence limit is not, red: violated). The shaded zone "
+                            "marks tight claims (ratio \u2265 0.9); \"vacuous\" marks a claim with no nonzero "
+                            "measurement (it constrains nothing), \"not applicable\" one whose hypothesis "
+                            "never held. Exact values past the bound within round-off count as 1.")

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from montecarlo.registry import MODULES
-
 if TYPE_CHECKING:  # pragma: no cover
     from .build import Report
 
-__all__ = ["fmt", "where", "view", "write", "environment"]
+__all__ = ["fmt", "where", "view", "write", "environment", "data_uri", "detectable_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
+
+FORMULA_SHEET = "bounds/FORMULAS.md"
+# module -> (section of the formula sheet, its title); every claim row shows its own statement
+FORMULA_SECTIONS = {
+    "flip_probability": ("1", "Activation flip probability (Lemma 3.3 = Lemma A.4, Corollary A.4.1)"),
+    "initial_error": ("2", "Initial error (Lemma 3.5 = Lemma A.10)"),
+    "activated_neurons": ("3", "Number of activated neurons (Lemma 3.6 = Lemmas A.18, A.19)"),
+    "restricted_eigenvalue": ("4", "Restricted least eigenvalue (Definition 3.11, Theorem 3.12 = Theorem B.1)"),
+    "rademacher_radius": ("5", "Rademacher radius (Lemmas 3.10, A.7, A.8, C.6; Theorems C.7, 3.9)"),
+    "convergence": ("6", "Convergence (Theorem 3.1 = Theorem A.17, Lemma A.5, Figure 2)"),
+}
 
 # status -> (label, css class, markdown badge)
 STATUS = {
@@ -21,6 +33,8 @@ STATUS = {
     "error": ("ERROR", "violated", "❌ **ERROR**"),
     "refuted": ("refuted", "holds", "✅ refuted"),
     "not refuted": ("NOT REFUTED", "violated", "❌ **NOT REFUTED**"),
+    # every applicable point was 0 vs 0 (or underflowed) with no log form: no evidence either way
+    "vacuous": ("VACUOUS", "vacuous", "⚠️ **VACUOUS**"),
 }
 
 
@@ -57,14 +71,46 @@ def _ratio_text(rec: dict) -> tuple[str, str]:
     return shown, f"{rec['limit']} {fmt(lim)}"
 
 
-def view(rec: dict) -> dict:
-    """A record with the display fields the templates use."""
+def detectable_text(rec: dict) -> str:
+    """The check's power from ``detail["detectable"]`` (the smallest true/bound ratio it refutes
+    with probability >= 1/2 at the false-alarm level), or "" when the record has none."""
+    d = (rec.get("detail") or {}).get("detectable")
+    if not isinstance(d, (int, float)) or isinstance(d, bool) or not math.isfinite(d):
+        return ""
+    if rec["sense"] == "<=":
+        return f"detects true > {fmt(d, 3)} × bound"
+    if rec["sense"] == ">=":
+        return f"detects true < bound / {fmt(d, 3)}"
+    return f"detects a deviation by a factor > {fmt(d, 3)}"
+
+
+TIGHT = 0.9  # closeness at or above which a holding claim is marked "tight"
+
+
+def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) -> dict:
+    """A record with the display fields the templates use. ``vacuous_points`` (points where
+    both sides underflowed with no log form) falls back to the record's own count;
+    ``vacuous`` marks a claim with no nonzero measurement."""
     label, css, badge = STATUS[rec["status"]]
-    if rec["truncated"]:
+    if rec.get("truncated"):
         label, badge = f"{label} (cut short by the time budget)", f"{badge} (cut short by the time budget)"
     ratio, limit = _ratio_text(rec)
+    if vacuous_points is None:
+        got = rec.get("vacuous_examples", rec.get("vacuous_points"))
+        vacuous_points = got if isinstance(got, int) and not isinstance(got, bool) else 0
+    close = rec.get("closeness")
+    tight = (rec["kind"] != "mutant" and rec["status"] == "holds" and not vacuous
+             and isinstance(close, (int, float)) and close >= TIGHT)
+    notes = []
+    if tight:
+        notes.append("tight")
+    if vacuous and rec["kind"] != "mutant" and rec["status"] != "vacuous":
+        notes.append("vacuous: no nonzero measurement")
+    if vacuous_points:
+        notes.append(f"{vacuous_points} vacuous point{'s' if vacuous_points != 1 else ''} (0 vs 0)")
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
-             "where": where(rec["params"])}
+             "where": where(rec["params"]), "detectable": detectable_text(rec), "tight": tight,
+             "vacuous_claim": vacuous or rec["status"] == "vacuous", "vacuous_points": vacuous_points, "notes": "; ".join(notes)}
     if rec["kind"] == "mutant":
         subject = rec.get("subject") or ""
         shown["subject_id"] = subject.split(".", 1)[1] if subject.startswith(rec["module"] + ".") else subject
@@ -95,8 +141,20 @@ def environment() -> Environment:
     return env
 
 
+def _vacuity(rep: "Report") -> dict[str, tuple[int, bool]]:
+    """Per claim key: (points flagged vacuous by the verdict, no nonzero measurement at all)."""
+    out = {}
+    for res in getattr(rep, "results", None) or []:
+        pts = [e for e in res.points if e.measurement.detail.get("applicable", True) is not False]
+        n = sum(bool(getattr(e, "vacuous", False)) for e in res.points)
+        none = bool(pts) and all(getattr(e, "vacuous", False) or e.measurement.value == 0 for e in pts)
+        out[res.claim.key] = (n, none)
+    return out
+
+
 def context(rep: "Report", modules: list[str]) -> dict:
-    recs = [view(r) for r in rep.records]
+    vac = _vacuity(rep)
+    recs = [view(r, *vac[r["key"]]) if r["key"] in vac else view(r) for r in rep.records]
     checks = [r for r in recs if r["kind"] != "mutant"]
     muts = [r for r in recs if r["kind"] == "mutant"]
     counts = {
@@ -107,20 +165,35 @@ def context(rep: "Report", modules: list[str]) -> dict:
         "errors": sum(r["status"] == "error" for r in recs),
         "mutants": len(muts),
         "refuted": sum(r["status"] == "refuted" for r in muts),
+        "tight": sum(r["tight"] for r in checks),
+        "vacuous": sum(r["vacuous_claim"] for r in checks),
     }
     sections = [{"name": m, "rows": [r for r in checks if r["module"] == m],
                  "mutants": [r for r in muts if r["module"] == m],
-                 "figures": rep.figures.get(m, [])}
-                for m in modules if m in MODULES]
+                 "figures": rep.figures.get(m, []), "formulas": FORMULA_SECTIONS.get(m)}
+                for m in modules]
     return {"counts": counts, "sections": sections, "mutants": muts,
-            "overview": rep.figures.get("overview", []), "prov": rep.provenance,
+            "overview": rep.figures.get("overview", []), "prov": rep.provenance, "sheet": FORMULA_SHEET,
             "hook_errors": rep.hook_errors, "all_passed": rep.passed,
+            "smoke": bool(rep.provenance.get("smoke", rep.provenance.get("mode") == "quick")),
             "failed": [r for r in recs if not r["passed"]]}
 
 
+MIME = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+        ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def data_uri(path: Path) -> str:
+    """``path`` as a base64 data URI, so that index.html is one self-contained file."""
+    mime = MIME.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
 def write(rep: "Report", modules: list[str]) -> None:
-    """Write index.html and REPORT.md into ``rep.out``."""
+    """Write index.html (figures embedded as data URIs: one file) and REPORT.md (which links
+    the figure files next to it) into ``rep.out``."""
     env = environment()
+    env.filters["embed"] = lambda f: data_uri(rep.out / f) if (rep.out / f).is_file() else f
     ctx = context(rep, modules)
     (rep.out / "index.html").write_text(env.get_template("index.html.j2").render(**ctx), encoding="utf-8")
     (rep.out / "REPORT.md").write_text(env.get_template("REPORT.md.j2").render(**ctx), encoding="utf-8")

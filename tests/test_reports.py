@@ -89,8 +89,13 @@ def test_outputs_exist(report):
                  f"sweep_{MOD}.png"):
         assert (rep.out / name).is_file() and (rep.out / name).stat().st_size > 0, name
     html = (rep.out / "index.html").read_text()
-    for src in re.findall(r'<img src="([^"]+)"', html):
-        assert (rep.out / src).is_file() and "/" not in src  # relative, in the same folder
+    srcs = re.findall(r'<img src="([^"]+)"', html)
+    assert len(srcs) >= 2
+    for src in srcs:  # every figure embedded: index.html is one self-contained file
+        assert src.startswith("data:image/png;base64,") or src.startswith("data:image/svg+xml;base64,")
+    import base64
+
+    assert base64.b64decode(srcs[0].split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<script" not in html and "http://" not in html.replace('http://www.w3.org', '')
     md = (rep.out / "REPORT.md").read_text()
     assert f"](sweep_{MOD}.png)" in md and "| claim | reference |" in md
@@ -176,7 +181,10 @@ def test_cli_module_and_hooks(toy, tmp_path, monkeypatch):
     assert [r["key"] for r in recs] == [c.key for c in registry.claims(MOD)]
     assert all(r["examples"] >= 1 or r["status"] == "error" for r in recs)
     html = (tmp_path / "index.html").read_text()
-    assert 'src="toy_hook.svg"' in html and "toy hook seed=3 quick=False" in html
+    import base64
+
+    svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"/>').decode()
+    assert f'src="data:image/svg+xml;base64,{svg}"' in html and "toy hook seed=3 quick=False" in html
     prov = json.loads((tmp_path / "provenance.json").read_text())
     assert prov["seed"] == 3 and prov["versions"]["numpy"] == np.__version__
     monkeypatch.setitem(FIGURES, MOD, broken)
@@ -213,3 +221,95 @@ def test_seed_and_json_helpers():
         "x": 1.5, "k": 3, "f": True, "a": [0, 1], "t": ["inf", "-inf", "nan"]}
     summary = _params({"X": np.zeros((5, 3)), "y": [1, 2], "B": 1.0})
     assert summary == {"X": "array(shape=(5, 3))", "y": [1, 2], "B": 1.0}
+
+
+def test_formula_sheet_covers_every_builtin_claim():
+    """bounds/FORMULAS.md (issue 12 item 4) names every registered claim (mutants aside) of
+    the built-in modules and has the section the report points each module to."""
+    from pathlib import Path
+
+    from reports.render import FORMULA_SECTIONS, FORMULA_SHEET
+
+    sheet = (Path(__file__).resolve().parent.parent / FORMULA_SHEET).read_text(encoding="utf-8")
+    missing = [c.key for c in registry.claims(kinds=("bound", "identity", "link"))
+               if c.module in registry.MODULES and not c.claim_id.startswith("test_")
+               and f"`{c.key}`" not in sheet
+               and f"`{c.claim_id}`" not in sheet]
+    assert not missing, f"claims missing from {FORMULA_SHEET}: {missing}"
+    for m in registry.MODULES:
+        num, title = FORMULA_SECTIONS[m]
+        assert f"## {num}. " in sheet and title.split(" (")[0] in sheet, m
+
+
+def test_report_points_to_formula_sheet(report):
+    rep, _ = report
+    html = (rep.out / "index.html").read_text()
+    assert "bounds/FORMULAS.md</span>, section 1" in html
+    assert "`bounds/FORMULAS.md`, section 1" in (rep.out / "REPORT.md").read_text()
+
+
+def test_provenance_names_the_commit(report):
+    rep, _ = report
+    prov = json.loads((rep.out / "provenance.json").read_text())
+    commit, dirty = prov["git_commit"], prov["git_dirty"]
+    assert re.fullmatch(r"[0-9a-f]{40}", commit) or commit.startswith("unknown")
+    assert dirty in (True, False, None)
+    html = (rep.out / "index.html").read_text()
+    assert "<th>git commit</th>" in html and commit in html
+    assert f"| git commit | `{commit}`" in (rep.out / "REPORT.md").read_text()
+
+
+def test_smoke_run_power_tight_and_vacuous_are_shown(tmp_path):
+    """A quick run is labelled a smoke run; a Monte Carlo record's detail["detectable"] is shown
+    as the check's power; tight claims (closeness >= 0.9) and claims with no nonzero
+    measurement ("vacuous") are marked in the rows and counted; mutant ids are never wrapped."""
+    dom = Domain({"B": Uniform(0.0, 1.0)})
+    toys = [
+        Claim(MOD, "test_report_power", "test", "x <= 1 with power", "bound", "<=",
+              lambda p: Measurement(0.5, 0.4, 0.6, {"detectable": 1.08}), lambda p: 1.0, dom),
+        Claim(MOD, "test_report_tight", "test", "0.95 <= 1", "bound", "<=",
+              lambda p: exact(0.95), lambda p: 1.0, dom),
+        Claim(MOD, "test_report_zero", "test", "0 <= 1 (constrains nothing)", "bound", "<=",
+              lambda p: exact(0.0), lambda p: 1.0, dom),
+    ]
+    for c in toys:
+        registry.register(c)
+    try:
+        rep = run(tmp_path, base=3, keys=[c.key for c in toys], progress=False, hooks=False, mode="quick")
+    finally:
+        for c in toys:
+            registry._REGISTRY.pop(c.key, None)
+    html = (tmp_path / "index.html").read_text()
+    md = (tmp_path / "REPORT.md").read_text()
+    assert '<span class="smoke">smoke run</span>' in html and "(smoke run)" in md.splitlines()[0]
+    assert "detects true &gt; 1.08 × bound" in html and "detects true > 1.08 × bound" in md
+    assert "vacuous: no nonzero measurement" in html and md.count("vacuous: no nonzero measurement") == 1
+    row = html.split(f'id="{MOD}.test_report_tight"', 1)[1].split("</tr>", 1)[0]
+    assert '<div class="note">tight</div>' in row
+    assert re.search(r"<b>1</b>tight", html) and re.search(r"<b>1</b>vacuous", html)
+    assert ".id { white-space: nowrap; }" in html
+    assert rep.provenance["mode"] == "quick"
+
+
+def test_detectable_text():
+    from reports.render import detectable_text
+
+    base = {"sense": "<=", "detail": {"detectable": 1.0812}}
+    assert detectable_text(base) == "detects true > 1.08 × bound"
+    assert detectable_text({**base, "sense": ">="}) == "detects true < bound / 1.08"
+    assert "factor > 1.08" in detectable_text({**base, "sense": "=="})
+    assert detectable_text({"sense": "<=", "detail": None}) == ""
+    assert detectable_text({"sense": "<=", "detail": {"detectable": "inf"}}) == ""
+
+
+def test_vacuous_status_renders():
+    """A claim whose every point was 0 vs 0 (status "vacuous", from the log-space verdict)
+    renders as such, highlighted (not as a pass)."""
+    from reports.render import view
+
+    rec = {"status": "vacuous", "kind": "bound", "sense": "<=", "truncated": False, "worst_ratio": None,
+           "limit_ratio": None, "measured": None, "bound": None, "lower": None, "upper": None,
+           "limit": None, "params": None, "closeness": None, "detail": None, "vacuous_examples": 7}
+    shown = view(rec)
+    assert shown["label"] == "VACUOUS" and shown["css"] == "vacuous" and shown["vacuous_claim"]
+    assert "7 vacuous points" in shown["notes"] and not shown["tight"]

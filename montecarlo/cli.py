@@ -1,0 +1,296 @@
+"""``sparse-ntk``: the command line of a proof reviser (issue 12).
+
+    sparse-ntk list [--module M] [--no-mutants] [--claims PATH ...]
+    sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S] [--claims PATH ...]
+    sparse-ntk tightness KEY [--examples N] [--seed S] [--claims PATH ...]
+
+``--claims PATH`` (repeatable) first registers the claims of a user's file or module
+(:func:`montecarlo.registry.load_claims`, as ``python -m reports --claims``), so that KEY may
+name a claim of one's own namespace.
+
+``EXPR`` is a candidate bound written in the claim's parameters, for example
+``2.5*R*exp(-B**2/2)`` for ``flip_probability.lemma_A4``. It is parsed with sympy's
+``parse_expr`` after a syntax check that admits only numbers, the claim's numeric parameters,
+the arithmetic operators and the functions of :data:`FUNCTIONS` (no attribute access, no
+subscripts, no strings, no other calls: nothing of the user's text is executed as Python).
+The expression is lambdified with the ``mpmath`` module and evaluated on ``mpmath.mpf``
+arguments, so a bound such as ``2.5*R*exp(-B**2/2)`` at B = 40 is 1e-349, not an
+underflowed 0.0 (the registry then compares in log space).
+
+Exit status: ``falsify`` 1 when a counterexample was found, else 0; 2 for a usage error
+(unknown claim, refused expression). ``list`` and ``tightness`` exit 0.
+``python -m montecarlo.cli`` works without installing the script. Needs sympy for EXPR
+(``pip install -e ".[cli]"``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from typing import Any, Callable, Sequence
+
+__all__ = ["FUNCTIONS", "CONSTANTS", "ExpressionError", "candidate", "parse_candidate", "main", "parser"]
+
+# names a formula may call (sympy functions, or helpers returning sympy expressions)
+FUNCTIONS = ("exp", "log", "sqrt", "erf", "erfc", "sin", "cos", "tan", "asin", "acos", "atan",
+             "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "abs", "min", "max", "floor",
+             "ceiling", "gamma", "Q", "phi", "Phi")
+CONSTANTS = ("pi", "E")
+_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.BitXor, ast.USub, ast.UAdd)
+
+
+class ExpressionError(ValueError):
+    """A candidate expression refused before anything is evaluated."""
+
+
+def _namespace() -> dict[str, Any]:
+    """The only names ``parse_expr`` sees: sympy's number classes, the whitelisted functions
+    and constants. Q, phi, Phi are the standard normal tail, pdf and cdf of the formula sheet."""
+    import sympy as sp
+
+    sqrt2 = sp.sqrt(2)
+    ns: dict[str, Any] = {
+        "__builtins__": {},
+        "Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational, "Symbol": sp.Symbol,
+        "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "erf": sp.erf, "erfc": sp.erfc,
+        "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos,
+        "atan": sp.atan, "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan,
+        "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "abs": sp.Abs, "min": sp.Min,
+        "max": sp.Max, "floor": sp.floor, "ceiling": sp.ceiling, "gamma": sp.gamma,
+        "Q": lambda t: sp.erfc(t / sqrt2) / 2,
+        "Phi": lambda t: sp.erfc(-t / sqrt2) / 2,
+        "phi": lambda t: sp.exp(-t ** 2 / 2) / sp.sqrt(2 * sp.pi),
+        "pi": sp.pi, "E": sp.E,
+    }
+    assert set(FUNCTIONS) | set(CONSTANTS) <= set(ns)
+    return ns
+
+
+def _check_syntax(expr: str, allowed: Sequence[str]) -> list[str]:
+    """Refuse everything but arithmetic on numbers, ``allowed`` names and whitelisted calls;
+    return the parameter names used (in order of first use)."""
+    if not isinstance(expr, str) or not expr.strip():
+        raise ExpressionError("the expression is empty")
+    if len(expr) > 2000:
+        raise ExpressionError(f"the expression is {len(expr)} characters long (at most 2000)")
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"not a formula: {exc.msg} in {expr!r}") from None
+    used: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expression):
+            continue
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise ExpressionError(f"only numbers are allowed as literals, not {node.value!r}")
+        elif isinstance(node, ast.Name):
+            if node.id.startswith("_"):
+                raise ExpressionError(f"name {node.id!r} refused (names with underscores in front "
+                                      "are never allowed)")
+            if node.id in FUNCTIONS or node.id in CONSTANTS:
+                continue
+            if node.id not in allowed:
+                raise ExpressionError(
+                    f"unknown symbol {node.id!r}: the claim's numeric parameters are "
+                    f"{', '.join(allowed) or '(none)'}; functions {', '.join(FUNCTIONS)}; "
+                    f"constants {', '.join(CONSTANTS)}")
+            if node.id not in used:
+                used.append(node.id)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                what = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+                raise ExpressionError(f"call of {what!r} refused: only {', '.join(FUNCTIONS)} may be called")
+            if node.keywords:
+                raise ExpressionError(f"keyword arguments refused in the call of {node.func.id!r}")
+        elif isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            if not isinstance(node.op, _OPS):
+                raise ExpressionError(f"operator {type(node.op).__name__} refused "
+                                      "(only + - * / ** ^ and unary minus)")
+        elif isinstance(node, ast.operator | ast.unaryop | ast.expr_context):
+            continue
+        elif isinstance(node, ast.Attribute):
+            raise ExpressionError(f"attribute access {ast.unparse(node)!r} refused")
+        else:
+            raise ExpressionError(f"{type(node).__name__} refused in {expr!r}: "
+                                  "only arithmetic, numbers, parameters and whitelisted functions")
+    # a parameter name that shadows a function is used as the parameter
+    return used
+
+
+def parse_candidate(expr: str, params: Sequence[str]):
+    """``(sympy expression, parameter names used)`` for ``expr`` over the names ``params``;
+    raises :class:`ExpressionError` with a clear message for anything outside the whitelist."""
+    used = _check_syntax(expr, params)
+    try:
+        import sympy as sp  # noqa: F401
+        from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ExpressionError('EXPR needs sympy: pip install -e ".[cli]"') from None
+    ns = _namespace()
+    local = {p: sp.Symbol(p, real=True) for p in params}
+    try:
+        parsed = parse_expr(expr.strip(), local_dict=local, global_dict=ns,
+                            transformations=standard_transformations + (convert_xor,), evaluate=True)
+    except Exception as exc:  # noqa: BLE001 - a wrong arity and the like, reported plainly
+        raise ExpressionError(f"cannot read {expr!r} as a formula: {type(exc).__name__}: {exc}") from None
+    if not isinstance(parsed, sp.Expr):
+        raise ExpressionError(f"{expr!r} is not a numeric formula")
+    stray = sorted(str(s) for s in parsed.free_symbols if str(s) not in params)
+    if stray:
+        raise ExpressionError(f"unknown symbol(s) {stray}")
+    return parsed, used
+
+
+def candidate(expr: str, params: Sequence[str]) -> Callable[[dict], Any]:
+    """A candidate bound ``params -> mpmath.mpf`` for :func:`montecarlo.falsify`: ``expr``
+    lambdified with the mpmath module, evaluated at mpf arguments (no underflow)."""
+    import mpmath
+
+    parsed, used = parse_candidate(expr, params)  # refuses cleanly, also when sympy is missing
+    import sympy as sp
+
+    names = sorted(used)
+    fn = sp.lambdify([sp.Symbol(n, real=True) for n in names], parsed, modules="mpmath")
+
+    def bound(p: dict) -> Any:
+        value = fn(*[mpmath.mpf(float(p[n])) for n in names])
+        if isinstance(value, mpmath.mpc):
+            if value.imag != 0:
+                raise ValueError(f"EXPR={expr!r} is complex ({value}) at {p}")
+            value = value.real
+        return mpmath.mpf(value)
+
+    bound.__name__ = "candidate"
+    bound.__doc__ = f"candidate bound {expr}"
+    return bound
+
+
+def _numeric_params(claim) -> list[str]:
+    """The claim's numeric parameters (derived ones included), from one corner of its domain."""
+    import numbers
+
+    raw = claim.domain.corners_raw(limit=1)[0]
+    p = claim.domain.build(raw)
+    return [k for k, v in p.items()
+            if isinstance(v, numbers.Real) and not isinstance(v, bool) and "seed" not in k.lower()]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sparse-ntk",
+        description="Falsify a candidate bound, find a claim's tight constant, or list the claims "
+                    "(formulas: bounds/FORMULAS.md).")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--claims", action="append", default=[], metavar="PATH",
+                        help="a .py file or module registering claims of your own (repeatable)")
+    sub = p.add_subparsers(dest="command", required=True)
+    ls = sub.add_parser("list", parents=[common],
+                        help="the registered claims with their statements and references")
+    ls.add_argument("--module", help="only this module (namespace)")
+    ls.add_argument("--no-mutants", action="store_true", help="leave out the mutants")
+    fa = sub.add_parser("falsify", parents=[common], help="search a claim's domain for a counterexample to EXPR",
+                        description="Exit 1 on a counterexample, 0 when none was found.")
+    fa.add_argument("key", metavar="KEY", help="claim key module.claim_id (see: sparse-ntk list)")
+    fa.add_argument("expr", metavar="EXPR", nargs="?",
+                    help="candidate bound in the claim's parameters, e.g. '2.5*R*exp(-B**2/2)' "
+                         "(default: the claim's own bound)")
+    fa.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
+    fa.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    ti = sub.add_parser("tightness", parents=[common], help="the largest measured/bound ratio a search finds")
+    ti.add_argument("key", metavar="KEY")
+    ti.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
+    ti.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    return p
+
+
+def _fail(msg: str) -> int:
+    print(f"sparse-ntk: error: {msg}", file=sys.stderr)
+    return 2
+
+
+def _claim(key: str):
+    from . import registry
+
+    try:
+        return registry.get(key)
+    except ValueError:
+        import difflib
+
+        known = [c.key for c in registry.claims()]
+        close = difflib.get_close_matches(key, known, n=5, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (see: sparse-ntk list)"
+        raise LookupError(f"no registered claim {key!r}{hint}") from None
+
+
+def _list(module: str | None, mutants: bool) -> int:
+    from . import registry
+
+    cs = [c for c in registry.claims() if (module is None or c.module == module)
+          and (mutants or c.kind != "mutant")]
+    if not cs:
+        return _fail(f"no claims in module {module!r}")
+    for c in cs:
+        print(f"{c.key}  [{c.kind}, {c.sense}]  {c.reference}\n    {c.statement}")
+    print(f"\n{len(cs)} claims. Formulas: bounds/FORMULAS.md", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``sparse-ntk``; returns the exit status."""
+    args = parser().parse_args(argv)
+    for path in args.claims:
+        try:
+            from .registry import load_claims
+        except ImportError:
+            return _fail("--claims needs montecarlo.registry.load_claims (not in this version)")
+        try:
+            load_claims(path)
+        except ValueError as exc:
+            return _fail(str(exc))
+    if args.command == "list":
+        return _list(args.module, not args.no_mutants)
+    if args.examples < 1:
+        return _fail(f"--examples={args.examples} violates the condition examples >= 1")
+    if args.seed < 0:
+        return _fail(f"--seed={args.seed} violates the condition seed >= 0")
+    try:
+        claim = _claim(args.key)
+    except LookupError as exc:
+        return _fail(str(exc))
+    if args.command == "falsify":
+        from .falsify import falsify
+
+        cand = None
+        if args.expr is not None:
+            try:
+                cand = candidate(args.expr, _numeric_params(claim))
+            except ExpressionError as exc:
+                return _fail(f"EXPR refused: {exc}")
+        res = falsify(claim, cand, examples=args.examples, seed=args.seed)
+        label = f"candidate {args.expr}" if args.expr is not None else "its own bound"
+        print(f"{claim.key} ({claim.sense} {label}): {res}")
+        return 1 if res.refuted else 0
+    try:
+        from . import tightness as tightness_fn  # montecarlo.tightness(claim_or_key, ...)
+    except ImportError:
+        return _fail("montecarlo.tightness is not available in this version")
+    if not callable(tightness_fn):  # the submodule rather than the function
+        tightness_fn = tightness_fn.tightness
+    res = tightness_fn(claim, examples=args.examples, seed=args.seed)
+    print(res)
+    best = getattr(res, "best_ratio", None)
+    if isinstance(best, float) and best > 0:
+        which = {"<=": "measured / bound", ">=": "bound / measured"}.get(claim.sense, "ratio")
+        print(f"largest {which} found: {best:.6g}: the bound scaled by {best:.6g} still held at every "
+              f"point tried; scaled by less it fails at {getattr(res, 'params', '?')}")
+    known = getattr(res, "tight_constant", None)
+    if isinstance(known, float):
+        print(f"known supremum of the ratio: {known:.6g} (the search reached {best / known:.2%} of it)"
+              if isinstance(best, float) and known > 0 else f"known supremum of the ratio: {known:.6g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
