@@ -12,6 +12,7 @@ from hypothesis import given, settings, target
 
 from montecarlo import registry
 from montecarlo.falsify import falsify
+from montecarlo.search import mutant_examples
 
 CLAIMS = registry.claims(kinds=("bound", "identity", "link"))
 MUTANTS = registry.claims(kinds=("mutant",))
@@ -46,7 +47,7 @@ def test_claim_holds(claim: registry.Claim):
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda c: c.key)
 def test_mutant_is_refuted(mutant: registry.Claim):
-    result = falsify(mutant, examples=max(20, int(200 * mutant.weight)), seed=1)
+    result = falsify(mutant, examples=mutant_examples(mutant), seed=1)
     print(result)
     assert result.refuted, f"mutant not refuted: {result}"
     ce = result.counterexample
