@@ -32,13 +32,23 @@ import numpy as np
 from .registry import Claim, Domain, Evidence, Params
 from .seeding import rng as make_rng
 
-__all__ = ["MUTANT_FLOOR", "MUTANT_BUDGET", "mutant_examples", "plan_sizes", "local_scale",
+__all__ = ["CI_EXAMPLES", "MUTANT_FLOOR", "MUTANT_BUDGET", "claim_examples", "mutant_examples", "plan_sizes", "local_scale",
            "Search", "severity", "closeness", "usable"]
 
 MUTANT_FLOOR = 20
 """Fewest examples a mutant's search gets (it stops at its first counterexample)."""
 MUTANT_BUDGET = 200
 """Examples per unit of weight a mutant's search gets: ``max(MUTANT_FLOOR, MUTANT_BUDGET * weight)``."""
+
+
+CI_EXAMPLES = 100
+"""Examples per unit of weight of the tests' ``ci`` hypothesis profile; the default report
+spends the same (:func:`claim_examples`), so the main job has the tests' power."""
+
+
+def claim_examples(claim: Claim, base: int = CI_EXAMPLES) -> int:
+    """Examples for a (non-mutant) claim: ``max(3, round(base * weight))``."""
+    return max(3, int(round(base * claim.weight)))
 
 
 def mutant_examples(claim: Claim) -> int:

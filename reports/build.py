@@ -17,11 +17,9 @@ from montecarlo import registry
 from montecarlo.registry import Claim
 
 from . import plots, render
-from .sweep import ClaimResult, claim_seed, examples_for, record, sweep_claim
+from .sweep import BASES, ClaimResult, claim_seed, examples_for, record, sweep_claim
 
-__all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "RESERVE"]
-
-RESERVE = 0.25  # seconds of a time budget kept for each claim not yet swept
+__all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance"]
 
 
 @dataclass
@@ -41,8 +39,8 @@ class Report:
 
 
 def _select(module: str | None, keys: Sequence[str] | None) -> list[Claim]:
-    if module is not None and module not in registry.MODULES:
-        raise ValueError(f"module={module!r} violates the condition module in {registry.MODULES}")
+    if module is not None and module not in registry.modules():
+        raise ValueError(f"module={module!r} violates the condition: a registered module {registry.modules()}")
     if keys is None:
         return registry.claims(module)
     chosen = {registry.get(k).key for k in keys}
@@ -110,9 +108,11 @@ def provenance(seed: int, mode: str, base: int, module: str | None) -> dict:
 
 
 def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = True,
-              budget: float | None = None) -> list[ClaimResult]:
-    """Sweep each claim in turn (progress bar over claims); ``budget`` as in :func:`run`."""
-    t0 = time.monotonic()
+              time_limit: float | None = None) -> list[ClaimResult]:
+    """Sweep each claim in turn (progress bar over claims) with :func:`examples_for` examples.
+    ``time_limit`` (seconds) only fails loudly: past it :class:`~reports.sweep.TimeLimitExceeded`
+    is raised; it never shortens a sweep."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -120,13 +120,9 @@ def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = 
         bar = tqdm(total=len(selected), desc="sparse-ntk-report", unit="claim")
     results: list[ClaimResult] = []
     try:
-        for i, c in enumerate(selected):
+        for c in selected:
             if bar is not None:
                 bar.set_postfix_str(c.key, refresh=True)
-            deadline = None
-            if budget is not None:  # keep a small reserve for each claim still to come
-                reserve = min(RESERVE, budget / (2 * len(selected)))
-                deadline = t0 + budget - reserve * (len(selected) - i - 1)
             results.append(sweep_claim(c, examples_for(c, base), claim_seed(seed, c.key), deadline))
             if bar is not None:
                 bar.update(1)
@@ -136,23 +132,25 @@ def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = 
     return results
 
 
-def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default",
+def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: str = "default",
         module: str | None = None, keys: Sequence[str] | None = None, seed: int = 0,
-        progress: bool = True, budget: float | None = None, hooks: bool = True) -> Report:
+        progress: bool = True, time_limit: float | None = None, hooks: bool = True) -> Report:
     """Sweep the selected claims (``module``'s, or the registered ``keys``, default all) and
     write results.json, provenance.json, figures, index.html and REPORT.md into ``out``.
-    ``budget`` (seconds) caps the sweep: each claim may run until the budget minus a small
-    reserve (:data:`RESERVE`) for each claim still to come, then stops early (after at least
-    one point); truncated claims are marked in their record and listed in the provenance."""
+    The work per claim is a count of examples (``base`` x weight, see
+    :func:`~reports.sweep.examples_for`), so results.json depends only on the seed, never on
+    the machine's speed; ``time_limit`` (seconds) makes a run that takes longer fail with
+    :class:`~reports.sweep.TimeLimitExceeded` (nothing is written). ``mode="quick"`` is a smoke
+    run: the provenance says ``"smoke": true``."""
     t0 = time.monotonic()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     selected = _select(module, keys)
-    results = sweep_all(selected, base, seed, progress, budget)
+    results = sweep_all(selected, base, seed, progress, time_limit)
+    out.mkdir(parents=True, exist_ok=True)
     phases = {"sweep": round(time.monotonic() - t0, 1)}
     records = [record(r) for r in results]
     (out / "results.json").write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")
-    modules = [m for m in registry.MODULES if any(r.claim.module == m for r in results) or m == module]
+    modules = [m for m in registry.modules() if any(r.claim.module == m for r in results) or m == module]
     figures: dict[str, list[tuple[str, str]]] = {}
     over = plots.overview_figure(results, out)
     if over:
@@ -169,7 +167,10 @@ def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default
             figures.setdefault(m, []).extend(figs)
     prov = provenance(seed, mode, base, module)
     slowest = sorted(results, key=lambda r: -r.seconds)[:5]
-    prov.update(truncated=[r.claim.key for r in results if r.truncated], budget_seconds=budget,
+    prov.update(smoke=mode == "quick", time_limit_seconds=time_limit,
+                truncated=[], budget_seconds=None,  # kept for the templates: never cut short now
+                examples=sum(len(r.points) for r in results),
+                vacuous_examples=sum(r.vacuous for r in results),
                 slowest=[(r.claim.key, round(r.seconds, 2)) for r in slowest],
                 hook_errors=errors, seconds={**phases, "hooks": hook_seconds},
                 wall_seconds=round(time.monotonic() - t0, 1))

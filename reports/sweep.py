@@ -25,12 +25,15 @@ from typing import Any
 import numpy as np
 
 from montecarlo.registry import Claim, Evidence, Params, evaluate
-from montecarlo.search import MUTANT_BUDGET, MUTANT_FLOOR, Search, closeness, mutant_examples
+from montecarlo.search import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
+                               mutant_examples)
 
-__all__ = ["BASES", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
+__all__ = ["BASES", "TimeLimitExceeded", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
            "limit_ratio", "limit_side", "record", "sweep_claim"]
 
-BASES = {"quick": 12, "default": 40, "full": 200}
+BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
+"""Examples per unit of weight: ``quick`` is a smoke run (labelled so in the provenance),
+``default`` spends what the tests' ``ci`` profile spends (:data:`montecarlo.search.CI_EXAMPLES`)."""
 
 
 def claim_seed(seed: int, key: str) -> int:
@@ -43,7 +46,7 @@ def examples_for(claim: Claim, base: int) -> int:
     """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant at least
     the tests' budget :func:`montecarlo.search.mutant_examples` (or more with a larger base),
     so report and tests refute with the same effort (most stop after a few)."""
-    n = max(3, int(round(base * claim.weight)))
+    n = claim_examples(claim, base)
     if claim.kind == "mutant":
         return max(mutant_examples(claim), n)
     return n
@@ -59,7 +62,6 @@ class ClaimResult:
     worst: Evidence | None = None
     counterexample: Evidence | None = None
     error: str | None = None
-    truncated: bool = False
     seconds: float = 0.0
 
     @property
@@ -94,37 +96,38 @@ def _applicable(ev: Evidence) -> bool:
     return ev.applicable
 
 
-def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
-    """Run the falsify plan on ``claim`` keeping every point.
+class TimeLimitExceeded(RuntimeError):
+    """The run went past its time limit: it stops with this error, it is never cut short
+    silently (the work per claim is a count of examples, so no verdict depends on speed)."""
 
-    ``deadline`` (a :func:`time.monotonic` value) stops the sweep early after at least one
-    point; the result is then marked ``truncated`` (and is no longer reproducible).
+
+def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
+    """Run the one search plan on ``claim`` for ``examples`` evaluations, keeping every point.
+
+    ``deadline`` (a :func:`time.monotonic` value) is a time limit: past it the sweep raises
+    :class:`TimeLimitExceeded` (never a shorter, machine-dependent result).
     """
     res = ClaimResult(claim, examples)
     t0 = time.monotonic()
 
     def verdict(params: Params) -> Evidence:
-        if deadline is not None and res.points and time.monotonic() > deadline:
-            res.truncated = True
-            raise _Deadline
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeLimitExceeded(f"time limit reached while sweeping {claim.key} "
+                                    f"({len(res.points)} of {examples} examples done)")
         return evaluate(claim, params)
 
     search = Search(claim.domain, verdict, examples, seed, rank=lambda ev: closeness(ev, claim),
                     stop_at_first=claim.kind == "mutant", points=res.points)
     try:
         search.run()
-    except _Deadline:
-        pass
+    except TimeLimitExceeded:
+        raise
     except Exception as exc:  # one broken claim must not stop the report
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         res.error = f"{type(exc).__name__}: {exc} (at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"
     res.worst, res.counterexample = search.worst, search.counterexample
     res.seconds = time.monotonic() - t0
     return res
-
-
-class _Deadline(Exception):
-    """The time budget ran out (the sweep stops early)."""
 
 
 # ------------------------------------------------------------------------ JSON records
@@ -214,7 +217,7 @@ def record(res: ClaimResult) -> dict:
         "examples": len(res.points), "examples_planned": res.planned,
         "applicable_examples": len(res.applicable), "vacuous_examples": res.vacuous,
         "weight": c.weight, "error": res.error,
-        "truncated": res.truncated,
+        "truncated": False,  # kept for the renderer: a sweep is never cut short any more
     }
     if ev is not None:
         m = ev.measurement

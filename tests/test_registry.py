@@ -12,14 +12,14 @@ from hypothesis import given, settings, target
 
 from montecarlo import registry
 from montecarlo.falsify import falsify
-from montecarlo.search import mutant_examples
+from montecarlo.search import claim_examples, mutant_examples
 
 CLAIMS = registry.claims(kinds=("bound", "identity", "link"))
 MUTANTS = registry.claims(kinds=("mutant",))
 
 
 def _examples(claim: registry.Claim) -> int:
-    return max(3, int(round(settings.default.max_examples * claim.weight)))
+    return claim_examples(claim, settings.default.max_examples)
 
 
 def test_registry_is_populated_and_consistent():
