@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from bounds import validate as v
 
-from .registry import Claim, Domain, Evidence, Params, evaluate, get
+from .registry import Claim, Domain, Evidence, Params, evaluate, html_table, resolve
 from .search import Search, severity
 
 __all__ = ["FalsifyResult", "falsify"]
@@ -44,6 +44,20 @@ class FalsifyResult:
     def worst_ratio(self) -> float:
         return math.nan if self.worst is None else self.worst.ratio
 
+    def _repr_html_(self) -> str:
+        ev = self.counterexample if self.refuted else self.worst
+        rows = [("claim", self.claim),
+                ("verdict", "REFUTED (counterexample)" if self.refuted else "no counterexample"),
+                ("examples", self.examples)]
+        if ev is not None:
+            where = ", ".join(f"{k}={x!r}" for k, x in ev.params.items())
+            rows += [("at" if self.refuted else "worst point", where),
+                     ("measured", f"{ev.measurement.value:.6g} [{ev.measurement.lower:.6g}, "
+                                  f"{ev.measurement.upper:.6g}]"),
+                     ("bound", f"{ev.sense} {ev.bound:.6g}"),
+                     ("ratio measured/bound", f"{ev.ratio:.6g}")]
+        return html_table(rows)
+
     def __str__(self) -> str:
         if self.refuted:
             return f"counterexample after {self.examples} examples: {self.counterexample}"
@@ -54,7 +68,7 @@ class FalsifyResult:
 
 def falsify(
     claim: Claim | str,
-    candidate: Callable[[Params], float] | None = None,
+    candidate: Callable[[Params], Any] | None = None,
     *,
     examples: int = 200,
     seed: int = 0,
@@ -63,10 +77,9 @@ def falsify(
     progress: bool = False,
 ) -> FalsifyResult:
     """Search ``claim``'s domain (or ``domain``) for a point where ``candidate`` (default:
-    the claim's own bound) is refuted. Returns a :class:`FalsifyResult`."""
-    c = get(claim) if isinstance(claim, str) else claim
-    if not isinstance(c, Claim):
-        v.fail("claim", claim, "a Claim or a registered key")
+    the claim's own bound; it may return an ``mpmath.mpf``, compared in log space) is
+    refuted. ``claim`` is a :class:`Claim` or a registered key. Returns a :class:`FalsifyResult`."""
+    c = resolve(claim)
     if candidate is not None and not callable(candidate):
         v.fail("candidate", candidate, "a callable params -> float")
     examples = v.positive_int("examples", examples)

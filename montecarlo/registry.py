@@ -16,16 +16,25 @@ A "with probability at least 1 - delta" claim measures the order-statistic limit
 Mutants are claims of kind ``"mutant"``: the same machinery must refute them.
 Claims live in :mod:`montecarlo.claims` (one file per lemma module), which registers them
 on import; :func:`claims` loads every file there, so adding a lemma touches one place.
+A user's claims live anywhere, in a namespace of their own (``Claim("my_notes", ...)``):
+:func:`load_claims` registers a file or module of them (``python -m reports --claims PATH``,
+``pytest --claims PATH``), and registering a key again replaces the claim with a warning.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.util
 import math
 import numbers
+import os
+import re
+import sys
 import warnings
 import pkgutil
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import mpmath
@@ -54,6 +63,9 @@ __all__ = [
     "TINY",
     "register",
     "claims",
+    "load_claims",
+    "modules",
+    "module_rank",
     "get",
     "mutant",
     "MODULES",
@@ -585,6 +597,58 @@ def _load() -> None:
     pkg = importlib.import_module(f"{__package__}.claims")
     for info in pkgutil.iter_modules(pkg.__path__):
         importlib.import_module(f"{pkg.__name__}.{info.name}")
+
+
+_LOADED: dict[str, list[str]] = {}
+
+
+def load_claims(source: "str | os.PathLike[str]") -> list[Claim]:
+    """Register the claims of a user's file (``my_claims.py``) or importable module
+    (``my_pkg.claims``), which registers them on import (with :func:`register` /
+    :func:`mutant`, in a namespace of its own or a built-in one). Returns the claims it
+    registered. A file is executed once per process (loading it again returns the same
+    claims); the built-in claims are loaded first, so a user's mutant may name one as its
+    subject. Used by ``python -m reports --claims PATH`` and ``pytest --claims PATH``."""
+    _load()
+    src = os.fspath(source)
+    path = Path(src).expanduser()
+    by_file = src.endswith(".py") or path.is_file()
+    ident = str(path.resolve()) if by_file else src
+    if ident in _LOADED:
+        return [_REGISTRY[k] for k in _LOADED[ident] if k in _REGISTRY]
+    before = dict(_REGISTRY)
+    if by_file:
+        if not path.is_file():
+            raise ValueError(f"claims={src!r} violates the condition: an existing .py file or an importable module")
+        digest = hashlib.sha256(ident.encode()).hexdigest()[:10]
+        name = f"sparse_ntk_user_claims.{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}_{digest}"
+        spec = importlib.util.spec_from_file_location(name, path.resolve())
+        if spec is None or spec.loader is None:
+            raise ValueError(f"claims={src!r} violates the condition: a Python file")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        try:
+            spec.loader.exec_module(mod)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+    else:
+        try:
+            importlib.import_module(src)
+        except ModuleNotFoundError as exc:
+            if exc.name and src.startswith(exc.name):
+                raise ValueError(f"claims={src!r} violates the condition: an existing .py file or an "
+                                 "importable module") from None
+            raise
+    keys = [k for k, c in _REGISTRY.items() if before.get(k) is not c]
+    _LOADED[ident] = keys
+    return [_REGISTRY[k] for k in keys]
+
+
+def modules() -> list[str]:
+    """Every namespace with a registered claim, in report order (:func:`module_rank`)."""
+    _load()
+    return sorted({c.module for c in _REGISTRY.values()}, key=module_rank)
 
 
 def claims(module: str | None = None, kinds: Iterable[str] | None = None) -> list[Claim]:

@@ -162,3 +162,83 @@ def test_evidence_html():
     assert html.startswith("<table>") and "holds" in html and "0.5" in html
     assert isinstance(ev, Evidence) and ev.applicable
     assert severity(ev) == 0.5
+
+
+# ------------------------------------------------------------------------------ tightness
+def _radius(p):
+    p["R"] = p["R_frac"] / max(p["B"], 0.1)
+    return p
+
+
+def _lemma_A4_mp() -> Claim:
+    """Lemma A.4 computed in mpmath (never underflows) on B in [0, 200], R = R_frac / B: the
+    supremum of P / (R e^{-B^2/2}) is (e^2 - e^-2)/sqrt(2 pi) = 2.8938, approached as B grows
+    with R = 1/B (issue 10: 2.8931 at B = 60, 2.8935 at B = 100, 2.8937 at B = 200)."""
+    from bounds import flip_probability as fp
+
+    return Claim(MOD, "lemma_A4_mp", "Lemma A.4", "P <= c R e^{-B^2/2}", "bound", "<=",
+                 lambda p: fp.exact_mp(p["B"], p["R"]),
+                 lambda p: fp.C_PAPER * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2),
+                 Domain({"B": Uniform(0.0, 200.0), "R_frac": registry.LogUniform(1e-6, 1.0)}, _radius),
+                 tight_constant=SUP_A4 / fp.C_PAPER, measure_mp=lambda p: fp.exact_mp(p["B"], p["R"]))
+
+
+SUP_A4 = (math.e ** 2 - math.e ** -2) / math.sqrt(2 * math.pi)
+
+
+def test_tightness_finds_the_supremum_of_lemma_A4_in_log_space():
+    from bounds import flip_probability as fp
+    from montecarlo.tightness import tightness
+
+    r = tightness(_lemma_A4_mp(), examples=60)
+    assert r.best_ratio * fp.C_PAPER >= 2.8935 and r.best_ratio <= r.tight_constant
+    assert r.params["B"] > 99 and r.params["R_frac"] == pytest.approx(1.0)
+    assert r.mp_value is not None and mpmath.log(r.mp_value) < -4000  # far below any double
+    assert 0 <= r.gap < 1e-4 and "known supremum" in str(r) and r._repr_html_().startswith("<table>")
+
+
+@pytest.mark.parametrize("constant, refuted", [(2.88, True), (2.89, True), (2.893, True), (2.8939, False)])
+def test_falsify_with_mpf_candidates_near_the_supremum(constant, refuted):
+    """A constant within 0.5% of the supremum is refuted; one above it is not."""
+    cand = lambda p: constant * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2)  # noqa: E731
+    r = falsify(_lemma_A4_mp(), cand, examples=40, seed=0)
+    assert r.refuted is refuted, str(r)
+    if refuted:
+        assert check(_lemma_A4_mp(), r.counterexample.params, cand).refuted  # it replays
+
+
+def test_tightness_local_optimizer_reaches_an_interior_supremum():
+    """sup of x e^{-x} y (2 - y) on [0, 10] x [0, 2] is e^{-1} at (1, 1): random draws get
+    within about 1e-2, the local optimizer within 1e-9."""
+    from montecarlo.tightness import tightness
+
+    c = claim(lambda p: p["x"] * math.exp(-p["x"]) * p["y"] * (2 - p["y"]), lambda p: 1.0,
+              domain=Domain({"x": Uniform(0.0, 10.0), "y": Uniform(0.0, 2.0)}), tight_constant=math.exp(-1))
+    r = tightness(c, examples=200, seed=3)
+    assert r.best_ratio == pytest.approx(math.exp(-1), rel=1e-9)
+    assert r.params["x"] == pytest.approx(1.0, abs=1e-3) and r.examples <= 200
+    assert tightness(c, examples=200, seed=3) == r  # reproduces
+
+
+def test_tightness_of_a_lower_bound_and_a_limit_at_the_edge():
+    """">=": the ratio is bound/measured. e^{-B^2/2} (1 - 1/B) >= e^{-B^2/2} (1 - 2/B): the
+    ratio (1 - 2/B)/(1 - 1/B) grows to 1 as B -> infinity; only logs see it beyond B = 38."""
+    from montecarlo.tightness import tightness
+
+    c = claim(lambda p: exact_log(-p["B"] ** 2 / 2 + math.log1p(-1 / p["B"])), lambda p: 0.0, sense=">=",
+              log_bound=lambda p: -p["B"] ** 2 / 2 + math.log1p(-2 / p["B"]),
+              domain=Domain({"B": Uniform(3.0, 1000.0)}))
+    r = tightness(c, examples=30, seed=0)
+    assert r.params["B"] == 1000.0 and r.best_ratio == pytest.approx((1 - 2e-3) / (1 - 1e-3), rel=1e-9)
+    assert r.tight_constant is None and r.mp_value is None
+
+
+def test_tightness_takes_a_key_and_validates():
+    from montecarlo.tightness import tightness
+
+    r = tightness("flip_probability.lemma_A4", examples=20)
+    assert r.claim == "flip_probability.lemma_A4" and 0 < r.best_ratio <= 1 and r.examples <= 20
+    with pytest.raises(ValueError, match="seed="):
+        tightness("flip_probability.lemma_A4", seed=-1)
+    with pytest.raises(ValueError, match="examples="):
+        tightness("flip_probability.lemma_A4", examples=0)
