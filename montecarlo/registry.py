@@ -585,8 +585,10 @@ def register(claim: Claim) -> Claim:
     return claim
 
 
-def mutant(base: Claim, claim_id: str, why_false: str, **changes) -> Claim:
-    """Register a false variant of ``base``: same machinery, changed bound/domain/measure."""
+def mutant(base: "Claim | str", claim_id: str, why_false: str, **changes) -> Claim:
+    """Register a false variant of ``base`` (a Claim or a registered key): same machinery,
+    changed bound/domain/measure."""
+    base = resolve(base)
     c = replace(base, claim_id=claim_id, kind="mutant", subject=base.key, why_false=why_false,
                 statement=changes.pop("statement", f"MUTANT of {base.claim_id}: {why_false}"),
                 **changes)

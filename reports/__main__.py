@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from montecarlo.registry import MODULES
@@ -36,6 +37,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="fail (exit status 2, nothing written) when the sweep takes longer; "
                         "a sweep is never cut short, so results.json depends only on the seed")
+    dist = p.add_mutually_exclusive_group()
+    dist.add_argument("--workers", type=int, metavar="N",
+                      help="sweep the claims on a local Dask cluster of N processes (extra [distributed]); "
+                           "results.json is the serial one")
+    dist.add_argument("--scheduler", metavar="ADDRESS",
+                      help="sweep on the Dask scheduler at ADDRESS (its workers must reach the --claims files)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-hooks", action="store_true", help="skip the modules' own report_figures")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when a record failed")
@@ -65,15 +72,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         mode = f"examples={base}"
     if args.time_limit is not None and not args.time_limit > 0:
         parser().error(f"--time-limit={args.time_limit} violates the condition time limit > 0")
-    from .build import run
+    if args.workers is not None and args.workers < 1:
+        parser().error(f"--workers={args.workers} violates the condition workers >= 1")
+    from .build import client_for, run
     from .sweep import TimeLimitExceeded
 
+    client = None
+    if args.workers is not None or args.scheduler is not None:
+        try:
+            client = client_for(args.workers, args.scheduler)
+        except ImportError as exc:
+            parser().error(str(exc))
     try:
         rep = run(args.out, base=base, mode=mode, module=args.module, seed=args.seed,
-                  progress=not args.no_progress, time_limit=args.time_limit, hooks=not args.no_hooks)
+                  progress=not args.no_progress, time_limit=args.time_limit, hooks=not args.no_hooks,
+                  client=client, sources=[_absolute(s) for s in args.claims])
     except TimeLimitExceeded as exc:
         print(f"error: --time-limit={args.time_limit:g} s exceeded: {exc}; nothing written", file=sys.stderr)
         return 2
+    finally:
+        if client is not None:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None and args.scheduler is None:
+                cluster.close()
     bad = [r["key"] for r in rep.records if not r["passed"]]
     print(f"{len(rep.records)} records, {len(bad)} failed{': ' + ', '.join(bad) if bad else ''}; "
           f"wrote {rep.out / 'index.html'}, {rep.out / 'REPORT.md'}, {rep.out / 'results.json'} "
@@ -81,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rep.provenance.get("smoke"):
         print("note: --quick is a smoke run with far fewer examples than the tests", file=sys.stderr)
     return 1 if (args.strict and bad) else 0
+
+
+def _absolute(src: str) -> str:
+    """A --claims file as an absolute path (workers may run elsewhere); module names as given."""
+    p = Path(src).expanduser()
+    return str(p.resolve()) if src.endswith(".py") or p.is_file() else src
 
 
 if __name__ == "__main__":

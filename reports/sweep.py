@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from montecarlo.registry import Claim, Evidence, Params, evaluate
+from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve
 from montecarlo.search import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
                                mutant_examples)
 
-__all__ = ["BASES", "TimeLimitExceeded", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
+__all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
            "limit_ratio", "limit_side", "record", "sweep_claim"]
 
 BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
@@ -101,12 +101,13 @@ class TimeLimitExceeded(RuntimeError):
     silently (the work per claim is a count of examples, so no verdict depends on speed)."""
 
 
-def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
+def sweep_claim(claim: Claim | str, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
     """Run the one search plan on ``claim`` for ``examples`` evaluations, keeping every point.
 
     ``deadline`` (a :func:`time.monotonic` value) is a time limit: past it the sweep raises
     :class:`TimeLimitExceeded` (never a shorter, machine-dependent result).
     """
+    claim = resolve(claim)
     res = ClaimResult(claim, examples)
     t0 = time.monotonic()
 
@@ -128,6 +129,30 @@ def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None =
     res.worst, res.counterexample = search.worst, search.counterexample
     res.seconds = time.monotonic() - t0
     return res
+
+
+# ------------------------------------------------------------------- distributed sweeps
+def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = ()) -> tuple:
+    """:func:`sweep_claim` of the registered ``key`` in another process (a Dask worker):
+    loads the claim files ``sources`` first (``--claims``), and returns what is needed to
+    rebuild the :class:`ClaimResult` (points, indices of the worst point and of the
+    counterexample, error, seconds), never the claim itself (its functions need not pickle).
+    Every evaluation's randomness comes from the claim's seed and the point (the plan draws
+    the points, seeds included, from ``claim_seed``), so the result is the serial one."""
+    from montecarlo import registry
+
+    for src in sources:
+        registry.load_claims(src)
+    res = sweep_claim(registry.get(key), examples, seed)
+    where = {id(e): i for i, e in enumerate(res.points)}
+    return (res.points, where.get(id(res.worst)), where.get(id(res.counterexample)), res.error, res.seconds)
+
+
+def rebuild(claim: Claim, examples: int, payload: tuple) -> ClaimResult:
+    """The :class:`ClaimResult` from :func:`sweep_remote`'s payload."""
+    points, worst, ce, error, seconds = payload
+    return ClaimResult(claim, examples, list(points), None if worst is None else points[worst],
+                       None if ce is None else points[ce], error, seconds)
 
 
 # ------------------------------------------------------------------------ JSON records
