@@ -27,18 +27,20 @@ import hashlib
 import importlib
 import importlib.util
 import math
-import numbers
 import os
 import re
 import sys
 import warnings
 import pkgutil
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
 import mpmath
 import numpy as np
+
+from .domains import Choice, Domain, EvenInt, Int, LogUniform, Params, Seed, Spec, Uniform
+from .measurements import Measurement, as_measurement, exact, exact_log, log_of, mp_log
 
 __all__ = [
     "Params",
@@ -72,7 +74,6 @@ __all__ = [
     "KINDS",
 ]
 
-Params = dict[str, Any]
 MODULES = (
     "flip_probability",
     "initial_error",
@@ -81,224 +82,6 @@ MODULES = (
     "rademacher_radius",
 )
 KINDS = ("bound", "identity", "link", "mutant")
-
-
-# --------------------------------------------------------------------------- domains
-@dataclass(frozen=True)
-class Spec:
-    """One parameter's range; ``kind`` is float, log, int, choice or seed."""
-
-    kind: str
-    low: float = 0.0
-    high: float = 1.0
-    choices: tuple = ()
-    step: int = 1  # for ints: values low, low + step, ...
-
-    def __post_init__(self):
-        if self.kind not in ("float", "log", "int", "choice", "seed"):
-            raise ValueError(f"kind={self.kind!r} violates the condition kind in float/log/int/choice/seed")
-        if self.kind in ("float", "log", "int"):
-            if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low <= self.high):
-                raise ValueError(f"(low, high)=({self.low!r}, {self.high!r}) violates the condition "
-                                 "finite low <= high")
-            if self.kind == "log" and not self.low > 0:
-                raise ValueError(f"low={self.low!r} violates the condition low > 0 (log-uniform)")
-            if self.kind == "int" and self.step < 1:
-                raise ValueError(f"step={self.step!r} violates the condition step >= 1")
-        if self.kind == "choice" and not self.choices:
-            raise ValueError("choices=() violates the condition: at least one choice")
-
-    def sample(self, rng: np.random.Generator):
-        if self.kind == "float":
-            return float(rng.uniform(self.low, self.high))
-        if self.kind == "log":
-            return float(math.exp(rng.uniform(math.log(self.low), math.log(self.high))))
-        if self.kind == "int":
-            k = (int(self.high) - int(self.low)) // self.step
-            return int(self.low) + self.step * int(rng.integers(0, k + 1))
-        if self.kind == "choice":
-            return self.choices[int(rng.integers(0, len(self.choices)))]
-        return int(rng.integers(0, 2**32 - 1))
-
-    def strategy(self):
-        from hypothesis import strategies as st
-
-        if self.kind == "float":
-            return st.floats(self.low, self.high, allow_nan=False, allow_infinity=False)
-        if self.kind == "log":
-            lo, hi = math.log(self.low), math.log(self.high)
-            return st.floats(lo, hi).map(lambda u: float(min(self.high, max(self.low, math.exp(u)))))
-        if self.kind == "int":
-            k = (int(self.high) - int(self.low)) // self.step
-            return st.integers(0, k).map(lambda j: int(self.low) + self.step * j)
-        if self.kind == "choice":
-            return st.sampled_from(self.choices)
-        return st.integers(0, 2**32 - 1)
-
-    def corners(self) -> list:
-        if self.kind in ("float", "log"):
-            return [float(self.low), float(self.high)]
-        if self.kind == "int":
-            k = (int(self.high) - int(self.low)) // self.step
-            return [int(self.low), int(self.low) + self.step * k]
-        if self.kind == "choice":
-            return list(self.choices)
-        return [0]
-
-    def perturb(self, value, rng: np.random.Generator, scale: float):
-        """A nearby value (local search around a bad point)."""
-        if self.kind == "float":
-            return float(np.clip(value + scale * (self.high - self.low) * rng.standard_normal(), self.low, self.high))
-        if self.kind == "log":
-            u = math.log(value) + scale * math.log(self.high / self.low) * rng.standard_normal()
-            return float(np.clip(math.exp(u), self.low, self.high))
-        if self.kind == "int":
-            k = (int(self.high) - int(self.low)) // self.step
-            j = (int(value) - int(self.low)) // self.step
-            j = int(np.clip(j + round(scale * k * rng.standard_normal()), 0, k))
-            return int(self.low) + self.step * j
-        if self.kind == "seed":
-            return int(rng.integers(0, 2**32 - 1))
-        return value
-
-
-def Uniform(low: float, high: float) -> Spec:
-    return Spec("float", float(low), float(high))
-
-
-def LogUniform(low: float, high: float) -> Spec:
-    return Spec("log", float(low), float(high))
-
-
-def Int(low: int, high: int) -> Spec:
-    return Spec("int", low, high)
-
-
-def EvenInt(low: int, high: int) -> Spec:
-    """Even integers in [low, high] (symmetric initialization needs even m)."""
-    lo = low + (low % 2)
-    return Spec("int", lo, high - (high % 2), step=2)
-
-
-def Choice(*values) -> Spec:
-    return Spec("choice", choices=tuple(values))
-
-
-def Seed() -> Spec:
-    return Spec("seed")
-
-
-def _identity(p: Params) -> Params:
-    return p
-
-
-@dataclass(frozen=True)
-class Domain:
-    """Raw parameters drawn from ``specs``; ``derive`` maps them to the claim's parameters
-    (for example R = R_frac / B, so that R <= 1/B holds by construction)."""
-
-    specs: Mapping[str, Spec]
-    derive: Callable[[Params], Params] = _identity
-
-    def build(self, raw: Params) -> Params:
-        return self.derive(dict(raw))
-
-    def sample_raw(self, rng: np.random.Generator) -> Params:
-        return {k: s.sample(rng) for k, s in self.specs.items()}
-
-    def strategy(self):
-        """A hypothesis strategy of claim parameters."""
-        from hypothesis import strategies as st
-
-        return st.fixed_dictionaries({k: s.strategy() for k, s in self.specs.items()}).map(self.build)
-
-    def corners_raw(self, limit: int = 16) -> list[Params]:
-        keys = list(self.specs)
-        lows = {k: self.specs[k].corners()[0] for k in keys}
-        highs = {k: self.specs[k].corners()[-1] for k in keys}
-        out = [lows, highs]
-        for k in keys:
-            for c in self.specs[k].corners():
-                out.append({**lows, k: c})
-                out.append({**highs, k: c})
-        uniq, seen = [], set()
-        for p in out:
-            key = tuple(sorted((k, repr(v)) for k, v in p.items()))
-            if key not in seen:
-                seen.add(key)
-                uniq.append(p)
-        return uniq[:limit]
-
-    def perturb_raw(self, raw: Params, rng: np.random.Generator, scale: float) -> Params:
-        return {k: s.perturb(raw[k], rng, scale) for k, s in self.specs.items()}
-
-
-# ---------------------------------------------------------------------- measurements
-@dataclass(frozen=True)
-class Measurement:
-    """A measured quantity: point value and confidence limits (equal for exact values).
-
-    The optional ``log_*`` fields are natural logs of the same three numbers (``-inf`` for an
-    exact 0): a value far below the smallest double (the exact flip probability at B = 200 is
-    about e^{-20000}) keeps its meaning there, and :func:`check` compares in log space."""
-
-    value: float
-    lower: float
-    upper: float
-    detail: Mapping[str, Any] = field(default_factory=dict)
-    log_value: float | None = None
-    log_lower: float | None = None
-    log_upper: float | None = None
-
-    @property
-    def has_log(self) -> bool:
-        return self.log_value is not None
-
-
-def exact(value: float, **detail) -> Measurement:
-    """A value computed exactly (closed form or deterministic numerics). An ``mpmath.mpf``
-    keeps its log (it never underflows)."""
-    if isinstance(value, mpmath.mpf):
-        x = float(value)
-        lx = _mp_log(value)
-        return Measurement(x, x, x, detail, lx, lx, lx)
-    x = float(value)
-    return Measurement(x, x, x, detail)
-
-
-def exact_log(log_value: float, **detail) -> Measurement:
-    """An exact value given by its natural log (``-inf`` for 0): value = lower = upper =
-    exp(log_value), which may underflow to 0.0 while the log fields keep the number."""
-    lv = float(log_value)
-    if math.isnan(lv) or lv == math.inf:
-        raise ValueError(f"log_value={log_value!r} violates the condition: a number < inf (-inf = exact 0)")
-    x = math.exp(lv) if lv < 709.0 else math.inf
-    return Measurement(x, x, x, detail, lv, lv, lv)
-
-
-def _mp_log(x) -> float:
-    """log of an mpf as a float (-inf for 0, nan for a negative number)."""
-    if x > 0:
-        return float(mpmath.log(x))
-    return -math.inf if x == 0 else math.nan
-
-
-def _log_of(x: float) -> float:
-    """log of a float (-inf for 0, nan for a negative number or nan)."""
-    if x > 0:
-        return math.log(x)
-    return -math.inf if x == 0 else math.nan
-
-
-def as_measurement(x: Any) -> Measurement:
-    """What a ``measure`` returned, as a :class:`Measurement`: a plain number (int, float,
-    numpy scalar, mpf) is an exact value."""
-    if isinstance(x, Measurement):
-        return x
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, mpmath.mpf)):
-        raise TypeError(f"measure returned {x!r} ({type(x).__name__}): a Measurement or a number was expected")
-    return exact(x)
-
 
 @dataclass(frozen=True)
 class Claim:
@@ -387,7 +170,7 @@ class Evidence:
         verdict = "REFUTED" if self.refuted else "holds"
         logs = ""
         if self.log_space:
-            lv = m.log_value if m.log_value is not None else _log_of(m.value)
+            lv = m.log_value if m.log_value is not None else log_of(m.value)
             logs = f" [log measured {lv:.10g}, log bound {self.log_bound:.10g}]"
         return (f"{self.claim} {verdict} at {shown}: measured {m.value:.6g} ({which}) "
                 f"{'vs' if not self.refuted else 'violates'} {self.sense} {self.bound:.6g}; "
@@ -521,7 +304,7 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
     raw_b = (candidate if candidate is not None else c.bound)(params)
     log_b: float | None = None
     if isinstance(raw_b, mpmath.mpf):
-        log_b = _mp_log(raw_b)
+        log_b = mp_log(raw_b)
     if candidate is None and c.log_bound is not None:
         log_b = float(c.log_bound(params))
     b = float(raw_b)
@@ -538,10 +321,10 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
     use_log = (log_b is not None or m.log_value is not None
                or 0 < abs(m.value) < TINY or 0 < abs(b) < TINY)
     if use_log:
-        lv = m.log_value if m.log_value is not None else _log_of(m.value)
-        ll = m.log_lower if m.log_lower is not None else _log_of(m.lower)
-        lu = m.log_upper if m.log_upper is not None else _log_of(m.upper)
-        lb = log_b if log_b is not None else _log_of(b)
+        lv = m.log_value if m.log_value is not None else log_of(m.value)
+        ll = m.log_lower if m.log_lower is not None else log_of(m.lower)
+        lu = m.log_upper if m.log_upper is not None else log_of(m.upper)
+        lb = log_b if log_b is not None else log_of(b)
         use_log = not any(math.isnan(x) for x in (lv, lu, lb)) and (c.sense == ">=" or not math.isnan(ll))
     if use_log:
         hi = _upper_threshold(lb, c.rtol, c.atol)
@@ -564,9 +347,9 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
     else:
         refuted = (m.lower > b + slack) or (m.upper < b - slack)
     ratio = _ratio(m.value, b)
-    log_ratio = _log_of(ratio) if not math.isnan(ratio) else math.nan
+    log_ratio = log_of(ratio) if not math.isnan(ratio) else math.nan
     return Evidence(c.key, dict(params), m, b, bool(refuted), ratio, _severity(c.sense, m.value, b), c.sense,
-                    log_ratio, False, _log_of(b), False)
+                    log_ratio, False, log_of(b), False)
 
 
 # -------------------------------------------------------------------------- registry
