@@ -241,6 +241,7 @@ def record(res: ClaimResult) -> dict:
         "measured": None, "lower": None, "upper": None, "bound": None, "detail": None,
         "examples": len(res.points), "examples_planned": res.planned,
         "applicable_examples": len(res.applicable), "vacuous_examples": res.vacuous,
+        "tight_constant": c.tight_constant,
         "weight": c.weight, "error": res.error,
         "truncated": False,  # kept for the renderer: a sweep is never cut short any more
     }

@@ -242,3 +242,18 @@ def test_tightness_takes_a_key_and_validates():
         tightness("flip_probability.lemma_A4", seed=-1)
     with pytest.raises(ValueError, match="examples="):
         tightness("flip_probability.lemma_A4", examples=0)
+
+
+def test_quick_report_is_labelled_a_smoke_run(tmp_path):
+    from reports import run
+
+    c = registry.register(claim(lambda p: exact(p["B"]), lambda p: 5.0, claim_id="smoke_toy",
+                                tight_constant=0.8))
+    try:
+        rep = run(tmp_path, base=12, mode="quick", keys=[c.key], progress=False, hooks=False)
+        full = run(tmp_path / "d", keys=[c.key], progress=False, hooks=False)
+    finally:
+        registry._REGISTRY.pop(c.key, None)
+    assert rep.provenance["smoke"] is True and full.provenance["smoke"] is False
+    assert rep.records[0]["examples"] == 12 and full.records[0]["examples"] == 100  # the ci profile's
+    assert full.records[0]["tight_constant"] == 0.8 and full.records[0]["worst_ratio"] == pytest.approx(0.8)
