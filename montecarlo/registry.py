@@ -208,6 +208,11 @@ TINY = 1e-250
 """Below this magnitude a float comparison is not trusted: :func:`check` goes to log space."""
 
 
+LOG_FORM_TOL = 1e-7
+"""Largest |log(bound) - log_bound| accepted where the float bound is representable: a
+claim's two forms of its bound must agree (a mutant that changes one form only is an error)."""
+
+
 def _ratio(value: float, bound: float) -> float:
     if bound != 0:
         return value / bound
@@ -305,9 +310,12 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
     log_b: float | None = None
     if isinstance(raw_b, mpmath.mpf):
         log_b = mp_log(raw_b)
+    b = float(raw_b)
     if candidate is None and c.log_bound is not None:
         log_b = float(c.log_bound(params))
-    b = float(raw_b)
+        if TINY < abs(b) < math.inf and not abs(math.log(abs(b)) - log_b) <= LOG_FORM_TOL:
+            raise ValueError(f"{c.key}: log_bound {log_b!r} disagrees with log(bound) = {math.log(abs(b))!r} "
+                             f"at params={params} (the two forms must state the same bound)")
     bad_m = (np.isnan(m.lower) or np.isnan(m.upper) or
              (not np.isfinite(m.value) if m.log_value is None else math.isnan(m.log_value)))
     if bad_m or np.isnan(b) or (log_b is not None and math.isnan(log_b) and b >= 0):
@@ -372,6 +380,10 @@ def mutant(base: "Claim | str", claim_id: str, why_false: str, **changes) -> Cla
     """Register a false variant of ``base`` (a Claim or a registered key): same machinery,
     changed bound/domain/measure."""
     base = resolve(base)
+    if ("bound" in changes or "measure" in changes) and "log_bound" not in changes:
+        changes["log_bound"] = None  # the base's log form would check the base's bound
+    if "measure" in changes and "measure_mp" not in changes:
+        changes["measure_mp"] = None
     c = replace(base, claim_id=claim_id, kind="mutant", subject=base.key, why_false=why_false,
                 statement=changes.pop("statement", f"MUTANT of {base.claim_id}: {why_false}"),
                 **changes)

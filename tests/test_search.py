@@ -257,3 +257,19 @@ def test_quick_report_is_labelled_a_smoke_run(tmp_path):
     assert rep.provenance["smoke"] is True and full.provenance["smoke"] is False
     assert rep.records[0]["examples"] == 12 and full.records[0]["examples"] == 100  # the ci profile's
     assert full.records[0]["tight_constant"] == 0.8 and full.records[0]["worst_ratio"] == pytest.approx(0.8)
+
+
+def test_log_bound_must_agree_with_the_bound_and_mutants_drop_it():
+    c = claim(lambda p: exact(1.0), lambda p: 2.0, log_bound=lambda p: math.log(2.0) + 1e-12)
+    assert not check(c, {"B": 0.0}).refuted
+    bad = claim(lambda p: exact(1.0), lambda p: 2.0, log_bound=lambda p: math.log(2.1))
+    with pytest.raises(ValueError, match="log_bound .* disagrees"):
+        check(bad, {"B": 0.0})
+    base = registry.register(claim(lambda p: exact(1.0), lambda p: 2.0, claim_id="logbase",
+                                   log_bound=lambda p: math.log(2.0)))
+    try:
+        m = registry.mutant(base, "mutant_half", "bound halved", bound=lambda p: 0.5)
+        assert m.log_bound is None and check(m, {"B": 0.0}).refuted
+    finally:
+        registry._REGISTRY.pop(base.key, None)
+        registry._REGISTRY.pop(f"{MOD}.mutant_half", None)
