@@ -188,7 +188,7 @@ def client_for(workers: int | None = None, scheduler: str | None = None) -> Any:
     if scheduler is not None:
         return Client(scheduler)
     cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=":0")  # any free port: never clash with another cluster
     return Client(cluster)
 
 
