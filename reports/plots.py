@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 
 from montecarlo.registry import Evidence  # noqa: E402
 
-from .sweep import ClaimResult, _applicable, closeness  # noqa: E402
+from .sweep import ClaimResult, closeness  # noqa: E402
 
 __all__ = ["overview_figure", "module_figure", "x_axis", "save", "finish"]
 
@@ -123,7 +123,7 @@ def _claim_axes(ax, res: ClaimResult) -> None:
         ax.set_ylabel("measured / bound", fontsize=8)
         if _spans_decades(y[y > 0]) and np.mean(y > 0) > 0.8:
             ax.set_yscale("log")
-    app = np.array([_applicable(p) for p in pts])
+    app = np.array([p.applicable for p in pts])
     bad = np.array([p.refuted for p in pts]) & app
     ok = app & ~bad
     if not exact:

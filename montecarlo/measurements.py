@@ -1,0 +1,83 @@
+"""What a claim's ``measure`` returns: a value with confidence limits (equal for exact
+values), optionally with their natural logs, which keep their meaning where the values
+underflow (:func:`montecarlo.registry.check` then compares logs). :mod:`montecarlo.registry`
+re-exports every name.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import mpmath
+import numpy as np
+
+__all__ = ["Measurement", "exact", "exact_log", "as_measurement", "log_of", "mp_log"]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A measured quantity: point value and confidence limits (equal for exact values).
+
+    The optional ``log_*`` fields are natural logs of the same three numbers (``-inf`` for an
+    exact 0): a value far below the smallest double (the exact flip probability at B = 200 is
+    about e^{-20000}) keeps its meaning there, and :func:`check` compares in log space."""
+
+    value: float
+    lower: float
+    upper: float
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    log_value: float | None = None
+    log_lower: float | None = None
+    log_upper: float | None = None
+
+    @property
+    def has_log(self) -> bool:
+        return self.log_value is not None
+
+
+def exact(value: float, **detail) -> Measurement:
+    """A value computed exactly (closed form or deterministic numerics). An ``mpmath.mpf``
+    keeps its log (it never underflows)."""
+    if isinstance(value, mpmath.mpf):
+        x = float(value)
+        lx = mp_log(value)
+        return Measurement(x, x, x, detail, lx, lx, lx)
+    x = float(value)
+    return Measurement(x, x, x, detail)
+
+
+def exact_log(log_value: float, **detail) -> Measurement:
+    """An exact value given by its natural log (``-inf`` for 0): value = lower = upper =
+    exp(log_value), which may underflow to 0.0 while the log fields keep the number."""
+    lv = float(log_value)
+    if math.isnan(lv) or lv == math.inf:
+        raise ValueError(f"log_value={log_value!r} violates the condition: a number < inf (-inf = exact 0)")
+    x = math.exp(lv) if lv < 709.0 else math.inf
+    return Measurement(x, x, x, detail, lv, lv, lv)
+
+
+def mp_log(x) -> float:
+    """log of an mpf as a float (-inf for 0, nan for a negative number)."""
+    if x > 0:
+        return float(mpmath.log(x))
+    return -math.inf if x == 0 else math.nan
+
+
+def log_of(x: float) -> float:
+    """log of a float (-inf for 0, nan for a negative number or nan)."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
+
+
+def as_measurement(x: Any) -> Measurement:
+    """What a ``measure`` returned, as a :class:`Measurement`: a plain number (int, float,
+    numpy scalar, mpf) is an exact value."""
+    if isinstance(x, Measurement):
+        return x
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, mpmath.mpf)):
+        raise TypeError(f"measure returned {x!r} ({type(x).__name__}): a Measurement or a number was expected")
+    return exact(x)
