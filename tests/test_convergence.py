@@ -91,3 +91,108 @@ def test_theory_width_matches_definition():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# ------------------------------------------------------------------- Monte Carlo side
+from montecarlo import convergence as mc  # noqa: E402
+from montecarlo.network import Network, empirical_ntk  # noqa: E402
+from montecarlo.rademacher_radius import problem  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def small():
+    P = problem(4, 6, 64, 1.0, "clusters", "random", 7, 0.5)
+    R = mc.radius_for_flips(64, 1.0, 3.0)
+    return P, R
+
+
+def test_radius_for_flips_hits_the_expected_size():
+    from bounds.flip_probability import exact as p_flip
+
+    R = mc.radius_for_flips(200, 1.5, 4.0)
+    assert 200 * p_flip(1.5, R) == pytest.approx(4.0, rel=1e-9)
+    assert mc.radius_for_flips(2, 2.0, 50.0) == pytest.approx(0.5)  # capped at 1/B
+
+
+def test_adversary_stays_in_the_box_and_is_recomputed(small):
+    P, R = small
+    a = mc.adversary(P.X, P.net0, R, 3, H0=P.H0)
+    S = mc.flip_sets(P.X, P.net0, R)
+    outside = ~S.any(axis=0)
+    assert a.max_move <= R * (1 + 1e-12)
+    assert np.array_equal(a.W[outside], P.net0.W[outside]) and np.array_equal(a.b[outside], P.net0.b[outside])
+    H = empirical_ntk(P.X, Network(a.W, a.b, P.net0.a))
+    np.testing.assert_allclose(a.delta, H - P.H0, atol=1e-15)
+    assert 0 < a.spectral_ratio <= 1 and a.entry_ratio <= 1
+    b = mc.adversary(P.X, P.net0, R, 3, H0=P.H0)
+    assert b.norm == a.norm  # reproducible from the seed
+
+
+def test_adversary_beats_random_corners(small):
+    """The search is at least as strong as 50 random corner assignments (the same moves)."""
+    P, R = small
+    a = mc.adversary(P.X, P.net0, R, 1, H0=P.H0)
+    s = mc._Search(P.X, P.net0, R)
+    g = np.random.default_rng(0)
+    rand = max(float(np.abs(np.linalg.eigvalsh(s.delta(g.integers(0, s.P.shape[1], len(s.idx))))).max())
+               for _ in range(50))
+    assert a.norm >= rand - 1e-12
+
+
+def test_lower_objective_does_not_raise_lambda(small):
+    P, R = small
+    a = mc.adversary(P.X, P.net0, R, 2, objective="lower", H0=P.H0)
+    assert a.lam_min <= float(np.linalg.eigvalsh(P.H0)[0]) + 1e-15
+
+
+def test_entry_adversary_single_neuron_is_tight():
+    """Two parallel inputs, one neuron just below the threshold on both: turning it on changes
+    every entry by 2/m; |S_i| = 1 so the entry bound is 4/m: ratio 1/2 on every entry."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    net = Network(np.array([[0.95, 0.0]]), np.array([1.0]), np.array([1.0]))
+    a = mc.entry_adversary(X, net, 0.1)
+    np.testing.assert_allclose(a.delta, np.full((2, 2), 2.0))
+    assert a.entry_ratio == pytest.approx(0.5) and a.spectral_ratio == pytest.approx(0.5)
+
+
+@pytest.fixture(scope="module")
+def record():
+    P = problem(3, 6, 64, 1.0, "random", "random", 11, 0.8)
+    return mc.run(P, 40)
+
+
+def test_run_records_match_the_network(record):
+    assert record.H.shape == (41, 3, 3) and record.pattern.shape == (41, 3, 64)
+    np.testing.assert_allclose(record.H[0], record.problem.H0, atol=1e-15)
+    assert np.all(np.diff(record.move) >= 0)
+
+
+def test_identity_and_rate_on_a_run(record):
+    ic = mc.identity_check(record)
+    assert ic["in_region_steps"] > 0 and ic["deviation"] < 1e-9
+    assert ic["norm_next"] == pytest.approx(ic["norm_pred"], rel=1e-7)
+    assert ic["contraction_ratio"] <= 1 + 1e-9
+    rc = mc.rate_check(record)
+    assert rc.applicable == (rc.min_kernel_ratio >= 0.5)
+    assert not rc.within_R  # R* is tiny at these widths
+    st = mc.stability_along(record)
+    assert st["spectral_ratio"] <= 1 and st["entry_ratio"] <= 1
+
+
+def test_fit_slopes_on_lines():
+    t = np.arange(100.0)
+    curves = np.array([-0.1 * t + 1, -0.12 * t, -0.11 * t + 3])
+    f = mc.fit_slopes(curves, tail=0.5)
+    assert f["mean"] == pytest.approx(-0.11) and f["lower"] < -0.11 < f["upper"]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda P: mc.adversary(P.X, P.net0, 0.1, 1, objective="max"), "objective="),
+    (lambda P: mc.adversary(P.X, P.net0, 0.0, 1), "R="),
+    (lambda P: mc.adversary(P.X, P.net0, 0.1, None), "seed="),
+    (lambda P: mc.radius_for_flips(10, 1.0, 0.0), "flips="),
+    (lambda P: mc.run(P, -1), "steps="),
+])
+def test_montecarlo_bad_input(small, call, name):
+    with pytest.raises(ValueError, match=name):
+        call(small[0])
