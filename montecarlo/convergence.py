@@ -30,15 +30,17 @@ from bounds import validate as v
 from bounds.flip_probability import C_PAPER
 from bounds.ntk import h_inf
 
+from . import rademacher_radius as _rr
 from . import stats
 from .activated_neurons import flip_membership
 from .network import Network, empirical_ntk, init_symmetric
-from .rademacher_radius import Problem, problem
+from .rademacher_radius import Problem
 from .seeding import check_seed, spawn
 from .trainer import train
 
 __all__ = [
     "FLOOR",
+    "draw",
     "flip_sets",
     "Adversary",
     "adversary",
@@ -57,6 +59,15 @@ __all__ = [
 ]
 
 FLOOR = 1e-10  # round-off floor on ||f(t) - y||: below it the rate is not checked
+
+
+def draw(n: int, d: int, m: int, B: float, family: str = "random", labels: str = "random", seed: int = 0,
+         eta_frac: float = 0.5) -> Problem:
+    """One draw (data, labels, symmetric initialization, H(0), H_inf, lambda, eta = eta_frac /
+    lambda_max(H(0))): the Rademacher module's builder, named ``setup`` there (``problem`` before
+    the seeding rework), used here so both modules draw the same problems."""
+    build = getattr(_rr, "setup", None) or getattr(_rr, "problem")
+    return build(n, d, m, B, family, labels, seed, eta_frac)
 
 
 # ------------------------------------------------------------------------ flip sets
@@ -467,7 +478,7 @@ def width_search(n: int, B: float, widths=(16, 32, 64, 128, 256, 512, 1024), dra
     for m in widths:
         k = a_ = w_ = 0
         for j in range(draws):
-            P = problem(n, max(d, n), m, B, family, labels, _seed(seed, "width", n, B, m, j), eta_frac)
+            P = draw(n, max(d, n), m, B, family, labels, _seed(seed, "width", n, B, m, j), eta_frac)
             if not P.lam > 0:
                 k += 1
                 continue

@@ -96,12 +96,11 @@ def test_bad_input_names_the_parameter(call, name):
 # ------------------------------------------------------------------- Monte Carlo side
 from montecarlo import convergence as mc  # noqa: E402
 from montecarlo.network import Network, empirical_ntk  # noqa: E402
-from montecarlo.rademacher_radius import problem  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def small():
-    P = problem(4, 6, 64, 1.0, "clusters", "random", 7, 0.5)
+    P = mc.draw(4, 6, 64, 1.0, "clusters", "random", 7, 0.5)
     R = mc.radius_for_flips(64, 1.0, 3.0)
     return P, R
 
@@ -157,12 +156,12 @@ def test_entry_adversary_single_neuron_is_tight():
 
 @pytest.fixture(scope="module")
 def record():
-    P = problem(3, 6, 64, 1.0, "random", "random", 11, 0.8)
+    P = mc.draw(3, 6, 32, 1.5, "random", "random", 11, 0.8)
     return mc.run(P, 40)
 
 
 def test_run_records_match_the_network(record):
-    assert record.H.shape == (41, 3, 3) and record.pattern.shape == (41, 3, 64)
+    assert record.H.shape == (41, 3, 3) and record.pattern.shape == (41, 3, 32)
     np.testing.assert_allclose(record.H[0], record.problem.H0, atol=1e-15)
     assert np.all(np.diff(record.move) >= 0)
 

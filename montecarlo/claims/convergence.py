@@ -23,8 +23,6 @@ from bounds.flip_probability import C_PAPER
 
 from .. import convergence as mc
 from ..data import FAMILIES, LABELS, admissible_d
-from ..network import empirical_ntk
-from ..rademacher_radius import problem
 from ..registry import Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
 
 MODULE = "convergence"
@@ -56,7 +54,7 @@ ADV_DOMAIN = Domain({**_DATA, "m": EvenInt(16, 256), "flips": LogUniform(0.5, 20
 @lru_cache(maxsize=64)
 def _problem(key: tuple):
     p = dict(key)
-    return problem(p["n"], p["d"], p["m"], p["B"], p["family"], p.get("labels", "random"), p["seed"],
+    return mc.draw(p["n"], p["d"], p["m"], p["B"], p["family"], p.get("labels", "random"), p["seed"],
                    p.get("eta_frac", 0.5))
 
 
