@@ -195,3 +195,16 @@ def test_fit_slopes_on_lines():
 def test_montecarlo_bad_input(small, call, name):
     with pytest.raises(ValueError, match=name):
         call(small[0])
+
+
+@pytest.mark.slow
+def test_report_figures_quick(tmp_path):
+    """The report hook writes its figures and tables (quick mode, about half a minute)."""
+    from reports.figures import convergence as figs
+
+    out = figs.report_figures(tmp_path, seed=0, quick=True)
+    assert [f for f, _ in out] == ["convergence_width.png", "convergence_figure2_scaled.png",
+                                   "convergence_figure2_unscaled.png", "convergence_tightness.png"]
+    for f, cap in out:
+        assert (tmp_path / f).stat().st_size > 0 and cap
+    assert "| claim | ratio |" in (tmp_path / "convergence_tables.md").read_text()
