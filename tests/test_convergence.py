@@ -198,8 +198,11 @@ def test_montecarlo_bad_input(small, call, name):
 
 
 @pytest.mark.slow
-def test_report_figures_quick(tmp_path):
-    """The report hook writes its figures and tables (quick mode, about half a minute)."""
+def test_report_figures_quick(tmp_path, request):
+    """The report hook writes its figures and tables (quick mode, about half a minute). Runs only
+    when slow tests are selected (``-m slow``): the default run does not deselect the marker."""
+    if "slow" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("slow: run with -m slow")
     from reports.figures import convergence as figs
 
     out = figs.report_figures(tmp_path, seed=0, quick=True)
