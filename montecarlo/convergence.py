@@ -27,7 +27,6 @@ import numpy as np
 
 from bounds import convergence as cvb
 from bounds import validate as v
-from bounds.flip_probability import C_PAPER
 from bounds.ntk import h_inf
 
 from . import rademacher_radius as _rr
@@ -35,7 +34,7 @@ from . import stats
 from .activated_neurons import flip_membership
 from .network import Network, empirical_ntk, init_symmetric
 from .rademacher_radius import Problem
-from .seeding import check_seed, spawn
+from .seeding import check_seed, derive, spawn
 from .trainer import train
 
 __all__ = [
@@ -500,8 +499,7 @@ def width_search(n: int, B: float, widths=(16, 32, 64, 128, 256, 512, 1024), dra
 
 
 def _seed(*parts) -> int:
-    from .seeding import derive
-
+    """A draw's seed derived from the experiment's seed and the point (:func:`montecarlo.seeding.derive`)."""
     return derive(*parts)
 
 

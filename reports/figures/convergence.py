@@ -50,8 +50,8 @@ def width_table(seed: int, quick: bool) -> list[mc.WidthRow]:
         cfg = dict(widths=(16, 64, 256), draws=10, steps=100, delta=0.3, alpha=0.05)
         grid = [(2, 0.0), (4, 1.0)]
     else:
-        cfg = dict(widths=(16, 32, 64, 128, 256, 512), draws=30, steps=150, delta=0.1, alpha=0.05)
-        grid = [(n, B) for n in (2, 4, 8) for B in (0.0, 1.0, 2.0)]
+        cfg = dict(widths=(16, 32, 64, 128, 256, 512), draws=30, steps=100, delta=0.1, alpha=0.05)
+        grid = [(n, B) for n in (2, 4) for B in (0.0, 1.0, 2.0)]
     return [mc.width_search(n, B, seed=seed, **cfg) for n, B in grid]
 
 
@@ -97,7 +97,7 @@ def _width_figure(rows: list[mc.WidthRow], out_dir) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------ Figure 2
 def figure2(seed: int, quick: bool) -> dict:
-    cfg = dict(steps=300, draws=4) if quick else dict(steps=1500, draws=12)
+    cfg = dict(steps=300, draws=4) if quick else dict(steps=1000, draws=10)
     Bs = (0.0, 0.5, 1.0, 1.5, 2.0)
     out = {}
     for scaled in (True, False):
