@@ -454,6 +454,7 @@ class WidthRow:
     draws: int
     applicable: tuple  # runs with lambda_min(H(s)) >= lam/2 throughout, per width
     within_R: tuple  # runs with every neuron within R* throughout, per width
+    applicable_failures: tuple  # applicable runs where the rate failed (the linear_rate claim's refutations)
     measured_width: int | None  # None: not reached on the ladder
     theory_width: float  # median over draws of the width the conditions demand
     lam: float  # median lambda over draws
@@ -472,10 +473,10 @@ def width_search(n: int, B: float, widths=(16, 32, 64, 128, 256, 512, 1024), dra
     ||f(0) - y||^2 held for every t <= steps."""
     n, draws = v.positive_int("n", n), v.positive_int("draws", draws)
     delta, alpha = v.probability("delta", delta), v.probability("alpha", alpha)
-    fails, apps, withins, thw, lams = [], [], [], [], []
+    fails, apps, withins, app_fails, thw, lams = [], [], [], [], [], []
     measured = None
     for m in widths:
-        k = a_ = w_ = 0
+        k = a_ = w_ = af = 0
         for j in range(draws):
             P = draw(n, max(d, n), m, B, family, labels, _seed(seed, "width", n, B, m, j), eta_frac)
             if not P.lam > 0:
@@ -485,17 +486,19 @@ def width_search(n: int, B: float, widths=(16, 32, 64, 128, 256, 512, 1024), dra
             k += int(not rc.held)
             a_ += int(rc.applicable)
             w_ += int(rc.within_R)
+            af += int(rc.applicable and not rc.held)
             if m == widths[0]:
                 thw.append(cvb.theory_width(n, B, P.lam, float(np.linalg.norm(P.y))))
                 lams.append(P.lam)
         fails.append(k)
         apps.append(a_)
         withins.append(w_)
+        app_fails.append(af)
         if measured is None and stats.clopper_pearson(k, draws, alpha, "upper")[1] <= delta:
             measured = int(m)
     return WidthRow(n, float(B), delta, alpha, tuple(int(w) for w in widths), tuple(fails), draws,
-                    tuple(apps), tuple(withins), measured, float(np.median(thw)) if thw else math.nan,
-                    float(np.median(lams)) if lams else math.nan)
+                    tuple(apps), tuple(withins), tuple(app_fails), measured,
+                    float(np.median(thw)) if thw else math.nan, float(np.median(lams)) if lams else math.nan)
 
 
 def _seed(*parts) -> int:

@@ -23,7 +23,8 @@ from bounds.flip_probability import C_PAPER
 
 from .. import convergence as mc
 from ..data import FAMILIES, LABELS, admissible_d
-from ..registry import Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant,
+                        register)
 
 MODULE = "convergence"
 A5 = "Lemma A.5 (explicit, BOUNDS.md section 6)"
