@@ -544,20 +544,25 @@ def figure2_curves(Bs=(0.0, 0.5, 1.0, 1.5, 2.0), m: int = 128, n: int = 10, d: i
 
 def fit_slopes(curves: np.ndarray, tail: float = 0.3, level: float = 0.95) -> dict:
     """Per draw, the least-squares slope of log ||f(t) - y||^2 over the last ``tail`` fraction of
-    the steps (points below log FLOOR^2 dropped); the mean slope with a Student-t interval over
-    draws (``level``), and the per-draw slopes."""
+    the steps before the curve reaches the round-off floor (points at or below
+    log FLOOR^2 + 2 dropped: a run that converges to machine precision is fitted on its last
+    stretch above it); the mean slope with a Student-t interval over draws (``level``), and the
+    per-draw slopes."""
     from scipy import stats as sst
 
     curves = np.asarray(curves, dtype=float)
-    T = curves.shape[1]
-    start = int(T * (1 - tail))
-    t = np.arange(start, T, dtype=float)
     slopes = []
     for c in curves:
-        y = c[start:]
-        ok = np.isfinite(y) & (y > 2 * math.log(FLOOR))
-        if ok.sum() >= 3:
-            slopes.append(float(np.polyfit(t[ok], y[ok], 1)[0]))
+        ok = np.flatnonzero(np.isfinite(c) & (c > 2 * math.log(FLOOR) + 2))
+        if ok.size < 3:
+            continue
+        end = int(ok[-1]) + 1
+        start = int(end * (1 - tail))
+        t = np.arange(start, end, dtype=float)
+        y = c[start:end]
+        keep = np.isfinite(y) & (y > 2 * math.log(FLOOR) + 2)
+        if keep.sum() >= 3:
+            slopes.append(float(np.polyfit(t[keep], y[keep], 1)[0]))
     s = np.array(slopes)
     if s.size < 2:
         return {"mean": float(s.mean()) if s.size else math.nan, "lower": math.nan, "upper": math.nan,

@@ -211,3 +211,10 @@ def test_report_figures_quick(tmp_path, request):
     for f, cap in out:
         assert (tmp_path / f).stat().st_size > 0 and cap
     assert "| claim | ratio |" in (tmp_path / "convergence_tables.md").read_text()
+
+
+def test_fit_slopes_stops_at_the_round_off_floor():
+    t = np.arange(200.0)
+    c = np.maximum(-0.5 * t, 2 * math.log(mc.FLOOR) - 1)  # hits the floor at t ~ 94, then flat
+    f = mc.fit_slopes(np.array([c, c - 1.0]), tail=0.3)
+    assert f["mean"] == pytest.approx(-0.5) and f["draws"] == 2

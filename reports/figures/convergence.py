@@ -143,7 +143,8 @@ def _figure2_plot(c: dict, out_dir) -> tuple[str, str]:
     return name, (f"Figure 2 reproduced ({'step scaled by e^(B^2/2)' if scaled else 'unscaled step'}, "
                   f"eta0 = {c['eta0']:.3g} = 1/lambda_max(H_inf) at B = 0): log ||f(t) - y||^2 of every draw "
                   f"(thin) and the median (thick); right: the least-squares slope over the last 30% of the "
-                  f"steps (points below 1e-20 dropped), mean with a Student-t 95% interval over draws, "
+                  f"steps before the error reaches the round-off floor (||f - y||^2 about 1e-19), mean with a "
+                  f"Student-t 95% interval over draws, "
                   f"and (x) 2 log|1 - eta lambda_min(H_inf)|, the slope of the kernel regime: {sl}.")
 
 
