@@ -339,3 +339,10 @@ mutant(contraction, "mutant_contraction_0_99", "0.99 max_k |1 - eta h_k|: below 
        bound=lambda p: 0.99, weight=0.1)
 mutant(identity, "mutant_identity_2eta", "r(t+1) = (I - 2 eta H(t)) r(t) (the step counted twice)",
        bound=lambda p: _identity(p, 2.0)[1], weight=0.1)
+# The brief's literal reading of "n in place of (4n/m) max |S_i|": ||Delta H||_2 <= n. It fails only
+# when most neurons can flip (B ~ 0, R large) and more than half of them flip the same way on
+# nearly parallel inputs (||Delta H||_2 up to 2n).
+mutant(spectral, "mutant_spectral_n", "n in place of (4n/m) max_i |S_i| (||Delta H||_2 reaches 2n when every "
+       "neuron can flip)", bound=lambda p: float(p["n"]),
+       domain=Domain({**_DATA, "B": Uniform(0.0, 0.1), "family": Choice("clusters"), "m": EvenInt(4, 16),
+                      "flips": LogUniform(10.0, 20.0)}, _flip_radius), weight=0.1)
