@@ -132,12 +132,14 @@ spectral = register(Claim(
     "link", "<=", _spectral_measure, _spectral_bound, ADV_DOMAIN, rtol=1e-9, weight=0.2))
 
 
-def _event_measure(p) -> Measurement:
+def _event_measure(p, conditioned: bool = True) -> Measurement:
+    """||Delta H||_2 at the adversary's perturbation on the Corollary A.4.1 event
+    (``conditioned=False``: everywhere, the mutant that drops the event)."""
     a = _adv(_key(p))
     thr = cvb.event_threshold(p["m"], p["B"], p["R"])
     fail = cvb.event_failure(p["n"], p["m"], p["B"], p["R"], symmetric=True)
     det = {**_adv_detail(a), "event_threshold": thr, "event_failure_probability": fail}
-    if not a.sizes.max() < thr:
+    if conditioned and not a.sizes.max() < thr:
         return exact(0.0, applicable=False, reason="Corollary A.4.1 event fails (|S_i| >= 2 m q)", **det)
     if _none_can_flip(a):
         return exact(0.0, applicable=False, reason="no neuron can flip (empty flip sets)", **det)
@@ -308,9 +310,9 @@ mutant(entry, "mutant_flip_window_R", "flip sets of window R in place of 2R (for
        weight=0.1)
 CLUSTER_DOMAIN = Domain({"n": Int(3, 6), "d": Int(2, 8), "B": Uniform(0.0, 3.0), "family": Choice("clusters"),
                          "seed": Seed(), "m": EvenInt(16, 128), "flips": LogUniform(0.5, 2.0)}, _flip_radius)
-mutant(entry, "mutant_entry_constant_0_9", "the entry link with 0.9 (2/m)(|S_i| + |S_j|): the supremum of "
-       "the ratio is 1 (a neuron flipping on x_j but not on a nearly parallel x_i changes H_ij by 2/m)",
-       bound=lambda p: 0.9, domain=CLUSTER_DOMAIN, weight=0.5)
+mutant(entry, "mutant_entry_constant_0_995", "the entry link with 0.995 (2/m)(|S_i| + |S_j|), within 0.5% of "
+       "the supremum 1 of the ratio (a neuron flipping on x_j but not on a nearly parallel x_i changes H_ij by "
+       "about 2/m)", bound=lambda p: 0.995, domain=CLUSTER_DOMAIN, weight=0.5)
 mutant(spectral, "mutant_spectral_without_n", "(4/m) max_i |S_i| in place of (4n/m) max_i |S_i| (the n of "
        "||.||_2 <= ||.||_F <= n max_ij |.| dropped)", bound=lambda p: _spectral_bound(p) / p["n"],
        domain=Domain({**_DATA, "n": Int(4, 6), "family": Choice("clusters"), "m": EvenInt(16, 256),
@@ -335,8 +337,8 @@ RATE_MUTANT_DOMAIN = Domain(dict(TRAIN_DOMAIN.specs) | {"n": Int(2, 3), "m": Eve
 mutant(rate, "mutant_rate_eta_lam", "the rate (1 - eta lam)^t in place of (1 - eta lam/4)^t (the rate "
        "(1 - eta lam/2)^t held on every applicable run measured: it is not a false variant)",
        measure=lambda p: _rate_measure(p, 4.0), domain=RATE_MUTANT_DOMAIN, weight=0.25)
-mutant(contraction, "mutant_contraction_0_99", "0.99 max_k |1 - eta h_k|: below the supremum 1 of the ratio",
-       bound=lambda p: 0.99, weight=0.1)
+mutant(contraction, "mutant_contraction_0_995", "0.995 max_k |1 - eta h_k|: within 0.5% of the supremum 1 of "
+       "the ratio (attained when r(t) is an eigenvector of H(t))", bound=lambda p: 0.995, weight=0.1)
 mutant(identity, "mutant_identity_2eta", "r(t+1) = (I - 2 eta H(t)) r(t) (the step counted twice)",
        bound=lambda p: _identity(p, 2.0)[1], weight=0.1)
 # The brief's literal reading of "n in place of (4n/m) max |S_i|": ||Delta H||_2 <= n. It fails only
@@ -346,3 +348,7 @@ mutant(spectral, "mutant_spectral_n", "n in place of (4n/m) max_i |S_i| (||Delta
        "neuron can flip)", bound=lambda p: float(p["n"]),
        domain=Domain({**_DATA, "B": Uniform(0.0, 0.1), "family": Choice("clusters"), "m": EvenInt(4, 16),
                       "flips": LogUniform(10.0, 20.0)}, _flip_radius), weight=0.1)
+# No mutant for the event class: off the Corollary A.4.1 event the bound 8 n c R e^{-B^2/2} fails only
+# where 2 m q < 1/4 and a pair flips anyway (a few percent of draws at best), and on the event it is
+# loose by 7x or more, so "the event dropped" was refuted for 7 of 8 seeds in 200 examples: too weak a
+# check to register as a mutant that must always be refuted.
