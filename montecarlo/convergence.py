@@ -515,16 +515,18 @@ def figure2_curves(Bs=(0.0, 0.5, 1.0, 1.5, 2.0), m: int = 128, n: int = 10, d: i
     eta = eta0 e^{B^2/2} (``scaled``) or eta0. eta0 defaults to 1/lambda_max(H_inf at B = 0)
     of the first draw's data. Returns ``curves`` {B: array (draws, steps + 1) of log ||f(t) - y||^2}
     and ``predicted`` {B: mean over draws of 2 log|1 - eta lambda_min(H_inf)|}, the final slope of
-    the kernel regime (the slowest eigen-direction of H_inf)."""
+    the kernel regime (the slowest eigen-direction of H_inf), and ``dead`` {B: per draw, the inputs
+    with no active neuron at initialization (their Jacobian column is 0: gradient descent can
+    only reach them once other inputs' updates switch a neuron on)}."""
     m = v.even_int("m", m)
     from .data import make_data, make_labels
 
-    out, pred = {}, {}
+    out, pred, dead = {}, {}, {}
     if eta0 is None:
         X = make_data("random", n, d, _seed(seed, "fig2", "data", 0))
         eta0 = 1.0 / float(np.linalg.eigvalsh(h_inf(X, 0.0))[-1])
     for B in Bs:
-        curves, preds = [], []
+        curves, preds, deads = [], [], []
         for j in range(draws):
             X = make_data("random", n, d, _seed(seed, "fig2", "data", j))
             y = make_labels("random", n, _seed(seed, "fig2", "labels", j))
@@ -532,6 +534,7 @@ def figure2_curves(Bs=(0.0, 0.5, 1.0, 1.5, 2.0), m: int = 128, n: int = 10, d: i
             eta = eta0 * math.exp(B * B / 2) if scaled else eta0
             lam = float(np.linalg.eigvalsh(h_inf(X, B))[0])
             preds.append(2 * math.log(abs(1 - eta * lam)) if eta * lam != 1 else -math.inf)
+            deads.append(int(np.count_nonzero(~((X @ net0.W.T) >= net0.b).any(axis=1))))
             tr = train(X, y, net0, eta, steps)
             r = np.full(steps + 1, np.nan)
             r[:len(tr.residual)] = tr.residual
@@ -539,7 +542,9 @@ def figure2_curves(Bs=(0.0, 0.5, 1.0, 1.5, 2.0), m: int = 128, n: int = 10, d: i
                 curves.append(2 * np.log(r))
         out[float(B)] = np.array(curves)
         pred[float(B)] = float(np.mean(preds))
-    return {"curves": out, "predicted": pred, "eta0": float(eta0), "scaled": scaled, "m": m, "n": n, "d": d}
+        dead[float(B)] = np.array(deads)
+    return {"curves": out, "predicted": pred, "dead": dead, "eta0": float(eta0), "scaled": scaled,
+            "m": m, "n": n, "d": d}
 
 
 def fit_slopes(curves: np.ndarray, tail: float = 0.3, level: float = 0.95) -> dict:

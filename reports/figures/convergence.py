@@ -127,6 +127,12 @@ def _figure2_plot(c: dict, out_dir) -> tuple[str, str]:
         ax2.errorbar([B], [s["mean"]], yerr=[[s["mean"] - s["lower"]], [s["upper"] - s["mean"]]]
                      if math.isfinite(s["lower"]) else None, fmt="o", color=col, capsize=3)
         ax2.plot([B], [c["predicted"][B]], "x", color="k", ms=6)
+        live = c["dead"][B] == 0
+        if live.sum() >= 2:
+            sl = mc.fit_slopes(cur[live])
+            if math.isfinite(sl["lower"]):
+                ax2.errorbar([B + 0.08], [sl["mean"]], yerr=[[sl["mean"] - sl["lower"]], [sl["upper"] - sl["mean"]]],
+                             fmt="s", color=col, mfc="white", capsize=2, ms=4)
     ax.set_xlabel("step t")
     ax.set_ylabel("log ||f(t) - y||^2")
     ax.set_ylim(bottom=max(ax.get_ylim()[0], 2 * math.log(mc.FLOOR) - 2))
@@ -134,18 +140,22 @@ def _figure2_plot(c: dict, out_dir) -> tuple[str, str]:
     step = "eta0 e^{B^2/2}" if scaled else "eta0"
     ax.set_title(f"width {c['m']}, n={c['n']}, d={c['d']}, step {step}", fontsize=9)
     ax2.set_xlabel("B")
-    ax2.set_ylabel("final slope (o: fitted, 95% interval; x: kernel)")
+    ax2.set_ylabel("final slope (o: all draws, []: no dead input; x: kernel)", fontsize=8)
     ax2.axhline(0, color="k", lw=0.5)
     fig.tight_layout()
     name = save(fig, out_dir, f"convergence_figure2_{'scaled' if scaled else 'unscaled'}.png")
     sl = "; ".join(f"B={B:g}: {c['slopes'][B]['mean']:.3g} [{c['slopes'][B]['lower']:.3g}, "
                    f"{c['slopes'][B]['upper']:.3g}]" for B in Bs)
+    dd = "; ".join(f"B={B:g}: {float(np.mean(c['dead'][B])):.2g} ({int(np.sum(c['dead'][B] == 0))} draws with none)"
+                   for B in Bs)
     return name, (f"Figure 2 reproduced ({'step scaled by e^(B^2/2)' if scaled else 'unscaled step'}, "
                   f"eta0 = {c['eta0']:.3g} = 1/lambda_max(H_inf) at B = 0): log ||f(t) - y||^2 of every draw "
                   f"(thin) and the median (thick); right: the least-squares slope over the last 30% of the "
                   f"steps before the error reaches the round-off floor (||f - y||^2 about 1e-19), mean with a "
                   f"Student-t 95% interval over draws, "
-                  f"and (x) 2 log|1 - eta lambda_min(H_inf)|, the slope of the kernel regime: {sl}.")
+                  f"and (x) 2 log|1 - eta lambda_min(H_inf)|, the slope of the kernel regime: {sl}. Open "
+                  f"squares: the same fit over the draws where every input has an active neuron at "
+                  f"initialization; mean number of dead inputs per draw: {dd}.")
 
 
 # ----------------------------------------------------------------------------- tightness
