@@ -224,19 +224,19 @@ register(Claim(
     MODULE, "stability_along_runs", A5,
     "Along gradient descent, with R_t the largest movement up to t: ||H(t) - H(0)||_2 <= (4n/m) max_i "
     "|S_i(R_t)| (measured: the largest ratio over steps)", "link", "<=",
-    lambda p: _along(p, "spectral_ratio"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.05))
+    lambda p: _along(p, "spectral_ratio"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 register(Claim(
     MODULE, "stability_entry_along_runs", A5,
     "Along gradient descent: |H_ij(t) - H_ij(0)| <= (2/m)(|S_i(R_t)| + |S_j(R_t)|) (largest ratio over "
     "steps and entries)", "link", "<=", lambda p: _along(p, "entry_ratio"), lambda p: 1.0, TRAIN_DOMAIN,
-    rtol=1e-9, weight=0.05))
+    rtol=1e-9, weight=0.15))
 
 register(Claim(
     MODULE, "stability_on_event_along_runs", f"{A5} with Corollary A.4.1",
     "Along gradient descent, at steps on the event |S_i(R_t)| < 2 m q(R_t): ||H(t) - H(0)||_2 <= "
     "8 n c R_t e^{-B^2/2} (largest ratio over those steps)", "bound", "<=",
-    lambda p: _along(p, "event_ratio"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.05))
+    lambda p: _along(p, "event_ratio"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 
 def _rate_measure(p, factor: float = 1.0) -> Measurement:
@@ -266,7 +266,7 @@ rate = register(Claim(
     "||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for 1 <= t <= T, lam = lambda_min(H_inf), on runs "
     "where the proof's need lambda_min(H(s)) >= lam/2 for every s <= T is verified on the run (others: "
     "not applicable); measured: the largest ratio over t (error floor 1e-10)", "bound", "<=",
-    _rate_measure, lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.05))
+    _rate_measure, lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 
 def _identity(p, eta_factor: float = 1.0) -> tuple[Measurement, float]:
@@ -286,7 +286,7 @@ identity = register(Claim(
     "on one region); measured: ||r(t+1)|| against ||(I - eta H(t)) r(t)|| at the in-region step of "
     "largest deviation ||r(t+1) - (I - eta H(t)) r(t)|| / ||r(t)|| (steps with ||r(t)|| >= 1e-6 ||r(0)||)",
     "identity", "==", lambda p: _identity(p)[0], lambda p: _identity(p)[1], TRAIN_DOMAIN,
-    rtol=1e-7, atol=1e-14, weight=0.05))
+    rtol=1e-7, atol=1e-14, weight=0.15))
 
 
 def _contraction(p) -> Measurement:
@@ -301,7 +301,7 @@ contraction = register(Claim(
     MODULE, "one_step_contraction", f"{T31} (one step within one activation region)",
     "At every in-region step: ||r(t+1)|| <= max_k |1 - eta h_k| ||r(t)||, h_k the eigenvalues of H(t) "
     "(largest ratio over in-region steps; the supremum 1 is attained when r(t) is an eigenvector)",
-    "bound", "<=", _contraction, lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-7, weight=0.05))
+    "bound", "<=", _contraction, lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-7, weight=0.15))
 
 
 # ---------------------------------------------------------------- mutants (false variants)
