@@ -80,6 +80,7 @@ MODULES = (
     "activated_neurons",
     "restricted_eigenvalue",
     "rademacher_radius",
+    "convergence",
 )
 KINDS = ("bound", "identity", "link", "mutant")
 

@@ -1,0 +1,577 @@
+"""Convergence (BOUNDS.md section 6; Theorem 3.1 = Theorem A.17, Lemma A.5, Figure 2).
+
+- **Adversary for kernel stability** (:func:`adversary`). Only neurons in a flip set
+  S_i(R) = {r : -2R <= <w_r(0), x_i> - b_r < 2R} can change their activation on x_i when every
+  neuron moves at most R. Each such neuron is moved to a corner of its box: w_r + s R e,
+  b_r - s R with s = +-1 and e one of the inputs x_k or their normalized mean (the worst
+  perturbations of section 1 are w~ -/+ R x_i, B +/- R). H(W) depends on the moves only through
+  the activation patterns, H(W) - H(W(0)) = (1/m) K o sum_r (a'_r a'_r^T - a_r a_r^T),
+  K = X X^T + 1, and for a fixed vector v the quadratic form v^T Delta H v separates over
+  neurons, so the search alternates "choose every neuron's corner for the current v" with
+  "v = the extreme eigenvector of the resulting Delta H" from several starts (random starts
+  from a named seed stream), then polishes with one coordinate-ascent sweep on the exact
+  objective. The value returned is recomputed from the perturbed network itself.
+- **Real runs** (:func:`run`): gradient descent with a callback recording H(t), the activation
+  pattern, the residual and every neuron's movement; from it the stability links along the run,
+  the linear rate (with the proof's needs checked on the run), and the one-step identity
+  r(t+1) = (I - eta H(t)) r(t) at steps where no activation changes.
+- **Width search** (:func:`width_search`) and **Figure 2** (:func:`figure2_curves`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bounds import convergence as cvb
+from bounds import validate as v
+from bounds.ntk import h_inf
+
+from . import rademacher_radius as _rr
+from . import stats
+from .activated_neurons import flip_membership
+from .network import Network, empirical_ntk, init_symmetric
+from .rademacher_radius import Problem
+from .seeding import check_seed, derive, spawn
+from .trainer import train
+
+__all__ = [
+    "FLOOR",
+    "draw",
+    "flip_sets",
+    "Adversary",
+    "adversary",
+    "entry_adversary",
+    "RunRecord",
+    "run",
+    "rate_check",
+    "RateCheck",
+    "stability_along",
+    "identity_check",
+    "radius_for_flips",
+    "WidthRow",
+    "width_search",
+    "figure2_curves",
+    "fit_slopes",
+]
+
+FLOOR = 1e-10  # round-off floor on ||f(t) - y||: below it the rate is not checked
+
+
+def draw(n: int, d: int, m: int, B: float, family: str = "random", labels: str = "random", seed: int = 0,
+         eta_frac: float = 0.5) -> Problem:
+    """One draw (data, labels, symmetric initialization, H(0), H_inf, lambda, eta = eta_frac /
+    lambda_max(H(0))): the Rademacher module's builder, named ``setup`` there (``problem`` before
+    the seeding rework), used here so both modules draw the same problems."""
+    build = getattr(_rr, "setup", None) or getattr(_rr, "problem")
+    return build(n, d, m, B, family, labels, seed, eta_frac)
+
+
+# ------------------------------------------------------------------------ flip sets
+def flip_sets(X, net0: Network, R: float, factor: float = 2.0) -> np.ndarray:
+    """Membership (n, m): r in S_i(R) <=> -2R <= <w_r(0), x_i> - b_r < 2R (section 1's exact
+    characterization; ``factor`` replaces the 2 only for the mutant that forgets it)."""
+    X = v.unit_rows("X", X)
+    R = v.nonneg("R", R)
+    return flip_membership(X @ net0.W.T - net0.b, 0.0, R, factor)
+
+
+def radius_for_flips(m: int, B: float, flips: float) -> float:
+    """The R with m p_flip(B, R) = ``flips`` (the expected flip-set size), capped at 1/max(B, 0.1), by
+    bisection on the exact p_flip of section 1: parameter domains use it so that flip sets are
+    neither empty (every measurement 0) nor the whole width."""
+    from bounds.flip_probability import exact as p_flip
+
+    m, B, flips = v.positive_int("m", m), v.bias(B), v.positive("flips", flips)
+    cap = 1.0 / max(B, 0.1)  # R <= 1/B; at most 10 (beyond, every neuron is in every flip set)
+    if m * p_flip(B, cap) <= flips:
+        return cap
+    lo, hi = 0.0, cap
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        if mid > 0 and m * p_flip(B, mid) > flips:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _corners(X: np.ndarray, R: float) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate moves (dW (C, d), db (C,)): the zero move, then w + s R e, b - s R for
+    e in {x_1..x_n, normalized mean}, s = +1, -1. Every move keeps the neuron within R."""
+    dirs = [X]
+    mean = X.sum(axis=0)
+    if np.linalg.norm(mean) > 1e-12:
+        dirs.append((mean / np.linalg.norm(mean))[None, :])
+    E = np.concatenate(dirs)
+    dW = np.concatenate([np.zeros((1, X.shape[1])), R * E, -R * E])
+    db = np.concatenate([[0.0], -R * np.ones(len(E)), R * np.ones(len(E))])
+    return dW, db
+
+
+@dataclass(frozen=True)
+class Adversary:
+    """A perturbation with every neuron within R and H(W) - H(W(0)) recomputed from it.
+
+    ``delta`` = H(W) - H(W(0)); ``norm`` = ||delta||_2; ``lam_min`` = lambda_min(H(W));
+    ``sizes`` = |S_i(R)|; ``moved`` = neurons moved; ``max_move`` = max_r max(||dw_r||, |db_r|)."""
+
+    W: np.ndarray = field(repr=False)
+    b: np.ndarray = field(repr=False)
+    delta: np.ndarray = field(repr=False)
+    norm: float
+    lam_min: float
+    sizes: np.ndarray
+    moved: int
+    max_move: float
+    R: float
+
+    @property
+    def spectral_ratio(self) -> float:
+        """||Delta H||_2 / ((4n/m) max_i |S_i|) (0 when nothing can flip and nothing moved)."""
+        bnd = cvb.spectral_bound(self.sizes, len(self.b))
+        return self.norm / bnd if bnd > 0 else (0.0 if self.norm == 0 else math.inf)
+
+    @property
+    def entry_ratio(self) -> float:
+        """max_ij |Delta H_ij| / ((2/m)(|S_i| + |S_j|))."""
+        return _entry_ratio(self.delta, self.sizes, len(self.b))
+
+
+def _entry_ratio(delta: np.ndarray, sizes: np.ndarray, m: int) -> float:
+    bnd = cvb.entry_bound_matrix(sizes, m)
+    a = np.abs(delta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(bnd > 0, a / bnd, np.where(a > 0, np.inf, 0.0))
+    return float(r.max())
+
+
+class _Search:
+    """The candidate patterns of the flip-set neurons and the algebra of Delta H."""
+
+    def __init__(self, X, net0: Network, R: float, factor: float = 2.0):
+        self.X, self.net0, self.R = X, net0, R
+        self.m, self.n = net0.m, X.shape[0]
+        S = flip_sets(X, net0, R, factor)
+        self.sizes = S.sum(axis=1)
+        self.idx = np.flatnonzero(S.any(axis=0))  # neurons that can flip on some input
+        self.K = (X @ X.T + 1.0) / self.m
+        self.dW, self.db = _corners(X, R)
+        u = X @ net0.W[self.idx].T - net0.b[self.idx]  # (n, k)
+        # pre-activation after move c: u_i + <dW_c, x_i> - db_c
+        shift = X @ self.dW.T - self.db  # (n, C)
+        self.P = ((u.T[:, None, :] + shift.T[None, :, :]) >= 0).astype(float)  # (k, C, n)
+        self.P0 = (u.T >= 0).astype(float)  # (k, n)
+        self.base = self.P0.T @ self.P0
+
+    def delta(self, choice: np.ndarray) -> np.ndarray:
+        Ps = self.P[np.arange(len(self.idx)), choice]
+        return self.K * (Ps.T @ Ps - self.base)
+
+    def scores(self, v_: np.ndarray, sign: float) -> np.ndarray:
+        """sign * v^T (K o (p p^T - p0 p0^T)) v for every neuron and candidate (k, C)."""
+        Mv = self.K * np.outer(v_, v_)
+        q = np.einsum("kci,ij,kcj->kc", self.P, Mv, self.P)
+        q0 = np.einsum("ki,ij,kj->k", self.P0, Mv, self.P0)
+        return sign * (q - q0[:, None])
+
+    def network(self, choice: np.ndarray) -> Network:
+        W, b = self.net0.W.copy(), self.net0.b.copy()
+        W[self.idx] += self.dW[choice]
+        b[self.idx] += self.db[choice]
+        return Network(W, b, self.net0.a.copy())
+
+
+def _objective(kind: str, H0: np.ndarray, D: np.ndarray) -> float:
+    if kind == "norm":
+        return float(np.max(np.abs(np.linalg.eigvalsh(D))))
+    return -float(np.linalg.eigvalsh(H0 + D)[0])  # "lower": maximize -lambda_min(H(W))
+
+
+def adversary(X, net0: Network, R: float, seed, objective: str = "norm", restarts: int = 4,
+              iters: int = 6, polish: bool = True, H0: np.ndarray | None = None,
+              factor: float = 2.0) -> Adversary:
+    """Search the perturbations with every neuron within R for the largest ||Delta H||_2
+    (``objective="norm"``) or the smallest lambda_min(H(W)) (``"lower"``); see the module
+    docstring. Deterministic given ``seed`` (stream "adversary")."""
+    X = v.unit_rows("X", X)
+    R = v.positive("R", R)
+    if objective not in ("norm", "lower"):
+        v.fail("objective", objective, "'norm' or 'lower'")
+    restarts, iters = v.positive_int("restarts", restarts), v.positive_int("iters", iters)
+    g = spawn(check_seed(seed), "adversary")
+    H0 = empirical_ntk(X, net0) if H0 is None else H0
+    s = _Search(X, net0, R, factor)
+    k = len(s.idx)
+    best_choice, best_val = np.zeros(k, dtype=int), _objective(objective, H0, np.zeros_like(H0))
+    if k:
+        starts = [np.ones(s.n) / math.sqrt(s.n)]
+        if objective == "lower":
+            starts.append(np.linalg.eigh(H0)[1][:, 0])
+        starts += [x / np.linalg.norm(x) for x in g.standard_normal((restarts, s.n))]
+        signs = (1.0, -1.0) if objective == "norm" else (-1.0,)
+        for v0 in starts:
+            for sg in signs:
+                vec, sign = v0, sg
+                choice = np.zeros(k, dtype=int)
+                for _ in range(iters):
+                    new = np.argmax(s.scores(vec, sign), axis=1)
+                    D = s.delta(new)
+                    val = _objective(objective, H0, D)
+                    if val > best_val:
+                        best_val, best_choice = val, new.copy()
+                    if np.array_equal(new, choice):
+                        break
+                    choice = new
+                    if objective == "norm":
+                        w, U = np.linalg.eigh(D)
+                        j = int(np.argmax(np.abs(w)))
+                        vec, sign = U[:, j], (1.0 if w[j] >= 0 else -1.0)
+                    else:
+                        vec = np.linalg.eigh(H0 + D)[1][:, 0]
+        if polish:
+            choice = best_choice.copy()
+            D = s.delta(choice)
+            for r in g.permutation(k):
+                Ps = s.P[r]  # (C, n)
+                cur = s.P[r, choice[r]]
+                Dm = D - s.K * np.outer(cur, cur)
+                cand = Dm[None] + s.K[None] * (Ps[:, :, None] * Ps[:, None, :])
+                if objective == "norm":
+                    vals = np.abs(np.linalg.eigvalsh(cand)).max(axis=1)
+                else:
+                    vals = -np.linalg.eigvalsh(H0[None] + cand)[:, 0]
+                c = int(np.argmax(vals))
+                if vals[c] > best_val + 1e-15:
+                    best_val, choice[r] = float(vals[c]), c
+                    D = Dm + s.K * np.outer(Ps[c], Ps[c])
+            best_choice = choice
+    return _finish(s, best_choice, H0)
+
+
+def _finish(s: _Search, choice: np.ndarray, H0: np.ndarray) -> Adversary:
+    net = s.network(choice)
+    H = empirical_ntk(s.X, net)
+    D = H - H0
+    w = np.linalg.eigvalsh(D)
+    move = max(float(np.linalg.norm(net.W - s.net0.W, axis=1).max()), float(np.abs(net.b - s.net0.b).max()))
+    return Adversary(net.W, net.b, D, float(np.max(np.abs(w))), float(np.linalg.eigvalsh(H)[0]),
+                     s.sizes, int(np.count_nonzero(choice)), move, s.R)
+
+
+def entry_adversary(X, net0: Network, R: float, H0: np.ndarray | None = None,
+                    factor: float = 2.0) -> Adversary:
+    """The perturbation maximizing max_ij |Delta H_ij| / ((2/m)(|S_i| + |S_j|)) over the corner
+    candidates, exactly: for one entry and sign the objective separates over neurons, so every
+    neuron takes its best corner; the best entry's perturbation is recomputed on the network."""
+    X = v.unit_rows("X", X)
+    R = v.positive("R", R)
+    H0 = empirical_ntk(X, net0) if H0 is None else H0
+    s = _Search(X, net0, R, factor)
+    k = len(s.idx)
+    if k == 0:
+        return _finish(s, np.zeros(0, dtype=int), H0)
+    Dc = (s.P[:, :, :, None] * s.P[:, :, None, :]) - (s.P0[:, None, :, None] * s.P0[:, None, None, :])
+    Dc = Dc * s.K  # (k, C, n, n)
+    bnd = cvb.entry_bound_matrix(s.sizes, s.m)
+    best, arg = -1.0, None
+    for sign in (1.0, -1.0):
+        tot = (sign * Dc).max(axis=1).sum(axis=0)  # (n, n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(bnd > 0, tot / bnd, 0.0)
+        ij = np.unravel_index(int(np.argmax(r)), r.shape)
+        if r[ij] > best:
+            best, arg = float(r[ij]), (sign, ij)
+    sign, (i, j) = arg
+    choice = np.argmax(sign * Dc[:, :, i, j], axis=1)
+    return _finish(s, choice, H0)
+
+
+# ---------------------------------------------------------------------- real runs
+@dataclass(frozen=True)
+class RunRecord:
+    """One gradient-descent run with per-step records (index t = 0 is the initialization).
+
+    ``H[t]`` empirical NTK, ``residual[t]`` = f(t) - y (vectors), ``pattern[t]`` activation
+    (n, m), ``move[t]`` = max_r max(||w_r(t) - w_r(0)||, |b_r(t) - B|) (running max over s <= t),
+    ``lam_min[t]`` = lambda_min(H(t)); ``lam`` = lambda_min(H_inf), ``eta`` the step."""
+
+    problem: Problem = field(repr=False)
+    eta: float
+    H: np.ndarray = field(repr=False)
+    residual: np.ndarray = field(repr=False)
+    pattern: np.ndarray = field(repr=False)
+    move: np.ndarray
+    lam_min: np.ndarray
+    stopped: str
+
+    @property
+    def lam(self) -> float:
+        return self.problem.lam
+
+    @property
+    def steps(self) -> int:
+        return len(self.move) - 1
+
+
+def run(P: Problem, steps: int, eta: float | None = None) -> RunRecord:
+    """Gradient descent from ``P.net0`` (step ``eta``, default P.eta) for ``steps`` steps,
+    recording what the section-6 checks need at every step."""
+    steps = int(v.nonneg("steps", steps))
+    eta = P.eta if eta is None else v.positive("eta", eta)
+    Hs, res, pats, mv = [], [], [], []
+    W0, b0 = P.net0.W, P.net0.b
+    K = (P.X @ P.X.T + 1.0) / P.m
+
+    def cb(t, net, r):
+        A = (P.X @ net.W.T) >= net.b  # the pattern of network.activation, H as in empirical_ntk
+        Af = A.astype(float)
+        Hs.append(K * (Af @ Af.T))
+        res.append(r.copy())
+        pats.append(A)
+        mv.append(max(float(np.linalg.norm(net.W - W0, axis=1).max()), float(np.abs(net.b - b0).max())))
+
+    tr = train(P.X, P.y, P.net0, eta, steps, callback=cb)
+    H = np.array(Hs)
+    return RunRecord(P, eta, H, np.array(res), np.array(pats), np.maximum.accumulate(np.array(mv)),
+                     np.linalg.eigvalsh(H)[:, 0], tr.stopped)
+
+
+def stability_along(rec: RunRecord) -> dict:
+    """Lemma A.5 along the run, with R_t = the largest movement up to step t:
+    ``spectral_ratio`` = max_t ||H(t) - H(0)||_2 / ((4n/m) max_i |S_i(R_t)|),
+    ``entry_ratio`` = max_t max_ij |H_ij(t) - H_ij(0)| / ((2/m)(|S_i| + |S_j|)),
+    ``event_ratio`` = max_t ||H(t) - H(0)||_2 / (8 n c R_t e^{-B^2/2}) over steps on the event
+    |S_i(R_t)| < 2 m q(R_t) (``event_steps`` of them), ``max_delta`` = max_t ||H(t) - H(0)||_2."""
+    P = rec.problem
+    n, m = P.n, P.m
+    spec, ent, evr, evs, mx = 0.0, 0.0, 0.0, 0, 0.0
+    for t in range(1, rec.steps + 1):
+        D = rec.H[t] - rec.H[0]
+        nd = float(np.max(np.abs(np.linalg.eigvalsh(D))))
+        mx = max(mx, nd)
+        R = rec.move[t]
+        sizes = flip_sets(P.X, P.net0, R).sum(axis=1) if R > 0 else np.zeros(n)
+        bnd = cvb.spectral_bound(sizes, m)
+        spec = max(spec, nd / bnd if bnd > 0 else (0.0 if nd == 0 else math.inf))
+        ent = max(ent, _entry_ratio(D, sizes, m))
+        if R > 0 and sizes.max() < cvb.event_threshold(m, P.B, R):
+            evs += 1
+            evr = max(evr, nd / cvb.event_bound(n, P.B, R))
+    return {"spectral_ratio": spec, "entry_ratio": ent, "event_ratio": evr, "event_steps": evs,
+            "max_delta": mx, "max_move": float(rec.move[-1])}
+
+
+@dataclass(frozen=True)
+class RateCheck:
+    """Theorem 3.1's conclusion on one run. ``log_ratio`` = max_t log(||r(t)||^2 /
+    ((1 - eta lam/4)^t ||r(0)||^2)) over the steps above the round-off floor (<= 0: the rate
+    held); ``kernel_ok``: lambda_min(H(s)) >= lam/2 for every s (what the proof derives from
+    the radius condition, verified directly); ``within_R``: every neuron within
+    R* = lam e^{B^2/2}/(32 n c) at every step (the proof's radius, verified); ``applicable`` =
+    kernel_ok (and 0 < eta lam <= 4)."""
+
+    log_ratio: float
+    held: bool
+    kernel_ok: bool
+    within_R: bool
+    applicable: bool
+    min_kernel_ratio: float  # min_s lambda_min(H(s)) / lam
+    R_star: float
+    max_move: float
+    eta_lam: float
+    reason: str
+
+
+def rate_check(rec: RunRecord, floor: float = FLOOR) -> RateCheck:
+    """Check ||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for every t on the run."""
+    P = rec.problem
+    lam, eta = P.lam, rec.eta
+    norms = np.linalg.norm(rec.residual, axis=1)
+    if not lam > 0 or not 0 < eta * lam <= 4:
+        return RateCheck(math.nan, False, False, False, False, math.nan, math.nan, float(rec.move[-1]),
+                         eta * lam, f"rate not stated: lam={lam:.3g}, eta*lam={eta * lam:.3g}")
+    t = np.arange(len(norms))
+    keep = norms > floor
+    with np.errstate(divide="ignore"):
+        lr = 2 * np.log(norms[keep]) - 2 * math.log(norms[0]) - cvb.log_rate(eta, lam, t[keep])
+    log_ratio = float(lr.max()) if lr.size else -math.inf
+    kr = float(rec.lam_min.min() / lam)
+    Rs = cvb.radius_condition(P.n, P.B, lam)
+    kernel_ok = kr >= 0.5
+    within = bool(rec.move[-1] <= Rs)
+    reason = "" if kernel_ok else f"lambda_min(H(s)) fell to {kr:.3g} lam < lam/2"
+    return RateCheck(log_ratio, log_ratio <= 1e-9, kernel_ok, within, kernel_ok, kr, Rs,
+                     float(rec.move[-1]), eta * lam, reason)
+
+
+def identity_check(rec: RunRecord, rel_floor: float = 1e-6) -> dict:
+    """r(t+1) = (I - eta H(t)) r(t) at the steps where no activation changes (f is linear in
+    (W, b) on one activation region and the step stays in it: the pre-activations are affine
+    along the step). Steps with ||r(t)|| < rel_floor ||r(0)|| are skipped: there the round-off
+    of f (about 1e-16 of its size) is no longer small against r (relative deviations of 1e-5
+    were seen at ||r|| ~ 1e-11). Returns the in-region steps, the worst relative deviation, and at that
+    step ||r(t+1)||, ||(I - eta H(t)) r(t)|| and the contraction ratio
+    ||r(t+1)|| / (max_k |1 - eta h_k| ||r(t)||) maximized over in-region steps."""
+    T = rec.steps
+    same = [t for t in range(T) if np.array_equal(rec.pattern[t], rec.pattern[t + 1])]
+    out = {"in_region_steps": 0, "steps": T, "deviation": 0.0, "step": -1,
+           "norm_next": 0.0, "norm_pred": 0.0, "contraction_ratio": 0.0}
+    n = rec.H.shape[1]
+    for t in same:
+        r, r1 = rec.residual[t], rec.residual[t + 1]
+        nr = float(np.linalg.norm(r))
+        if nr == 0 or nr < rel_floor * float(np.linalg.norm(rec.residual[0])):
+            continue
+        out["in_region_steps"] += 1
+        pred = (np.eye(n) - rec.eta * rec.H[t]) @ r
+        dev = float(np.linalg.norm(r1 - pred)) / nr
+        if out["step"] < 0 or dev > out["deviation"]:
+            out.update(deviation=dev, step=t, norm_next=float(np.linalg.norm(r1)),
+                       norm_pred=float(np.linalg.norm(pred)))
+        rho = cvb.contraction(np.linalg.eigvalsh(rec.H[t]), rec.eta)
+        if rho > 0:
+            out["contraction_ratio"] = max(out["contraction_ratio"], float(np.linalg.norm(r1)) / (rho * nr))
+    return out
+
+
+# ------------------------------------------------------------------- width search
+@dataclass(frozen=True)
+class WidthRow:
+    """Item 4 of issue 14 for one (n, B): the smallest width of the ladder at which the rate
+    held in at least 1 - delta of the draws, as an exact binomial statement (the Clopper-Pearson
+    upper limit of the failure probability at level ``alpha`` is <= delta), beside the width the
+    section-6 conditions demand (D(m) <= R*, Lemma A.8 against the radius condition)."""
+
+    n: int
+    B: float
+    delta: float
+    alpha: float
+    widths: tuple
+    failures: tuple
+    draws: int
+    applicable: tuple  # runs with lambda_min(H(s)) >= lam/2 throughout, per width
+    within_R: tuple  # runs with every neuron within R* throughout, per width
+    applicable_failures: tuple  # applicable runs where the rate failed (the linear_rate claim's refutations)
+    measured_width: int | None  # None: not reached on the ladder
+    theory_width: float  # median over draws of the width the conditions demand
+    lam: float  # median lambda over draws
+
+    @property
+    def ratio(self) -> float:
+        return self.theory_width / self.measured_width if self.measured_width else math.nan
+
+
+def width_search(n: int, B: float, widths=(16, 32, 64, 128, 256, 512, 1024), draws: int = 40,
+                 steps: int = 200, d: int = 8, delta: float = 0.1, alpha: float = 1e-3,
+                 eta_frac: float = 0.5, seed: int = 0, family: str = "random",
+                 labels: str = "random") -> WidthRow:
+    """Run ``draws`` independent draws (data, labels, symmetric initialization) per width with
+    eta = eta_frac / lambda_max(H(0)) and record whether ||f(t) - y||^2 <= (1 - eta lam/4)^t
+    ||f(0) - y||^2 held for every t <= steps."""
+    n, draws = v.positive_int("n", n), v.positive_int("draws", draws)
+    delta, alpha = v.probability("delta", delta), v.probability("alpha", alpha)
+    fails, apps, withins, app_fails, thw, lams = [], [], [], [], [], []
+    measured = None
+    for m in widths:
+        k = a_ = w_ = af = 0
+        for j in range(draws):
+            P = draw(n, max(d, n), m, B, family, labels, _seed(seed, "width", n, B, m, j), eta_frac)
+            if not P.lam > 0:
+                k += 1
+                continue
+            rc = rate_check(run(P, steps))
+            k += int(not rc.held)
+            a_ += int(rc.applicable)
+            w_ += int(rc.within_R)
+            af += int(rc.applicable and not rc.held)
+            if m == widths[0]:
+                thw.append(cvb.theory_width(n, B, P.lam, float(np.linalg.norm(P.y))))
+                lams.append(P.lam)
+        fails.append(k)
+        apps.append(a_)
+        withins.append(w_)
+        app_fails.append(af)
+        if measured is None and stats.clopper_pearson(k, draws, alpha, "upper")[1] <= delta:
+            measured = int(m)
+    return WidthRow(n, float(B), delta, alpha, tuple(int(w) for w in widths), tuple(fails), draws,
+                    tuple(apps), tuple(withins), tuple(app_fails), measured,
+                    float(np.median(thw)) if thw else math.nan, float(np.median(lams)) if lams else math.nan)
+
+
+def _seed(*parts) -> int:
+    """A draw's seed derived from the experiment's seed and the point (:func:`montecarlo.seeding.derive`)."""
+    return derive(*parts)
+
+
+# ------------------------------------------------------------------------ Figure 2
+def figure2_curves(Bs=(0.0, 0.5, 1.0, 1.5, 2.0), m: int = 128, n: int = 10, d: int = 10,
+                   steps: int = 1000, draws: int = 10, eta0: float | None = None, scaled: bool = True,
+                   seed: int = 0) -> dict:
+    """Figure 2's toy: x uniform on the unit sphere (n points in d dimensions), labels uniform
+    on [-1, 1], symmetric initialization of width m with bias B, gradient descent with step
+    eta = eta0 e^{B^2/2} (``scaled``) or eta0. eta0 defaults to 1/lambda_max(H_inf at B = 0)
+    of the first draw's data. Returns ``curves`` {B: array (draws, steps + 1) of log ||f(t) - y||^2}
+    and ``predicted`` {B: mean over draws of 2 log|1 - eta lambda_min(H_inf)|}, the final slope of
+    the kernel regime (the slowest eigen-direction of H_inf), and ``dead`` {B: per draw, the inputs
+    with no active neuron at initialization (their Jacobian column is 0: gradient descent can
+    only reach them once other inputs' updates switch a neuron on)}."""
+    m = v.even_int("m", m)
+    from .data import make_data, make_labels
+
+    out, pred, dead = {}, {}, {}
+    if eta0 is None:
+        X = make_data("random", n, d, _seed(seed, "fig2", "data", 0))
+        eta0 = 1.0 / float(np.linalg.eigvalsh(h_inf(X, 0.0))[-1])
+    for B in Bs:
+        curves, preds, deads = [], [], []
+        for j in range(draws):
+            X = make_data("random", n, d, _seed(seed, "fig2", "data", j))
+            y = make_labels("random", n, _seed(seed, "fig2", "labels", j))
+            net0 = init_symmetric(m, d, B, spawn(_seed(seed, "fig2", "init", j), "weights"))
+            eta = eta0 * math.exp(B * B / 2) if scaled else eta0
+            lam = float(np.linalg.eigvalsh(h_inf(X, B))[0])
+            preds.append(2 * math.log(abs(1 - eta * lam)) if eta * lam != 1 else -math.inf)
+            deads.append(int(np.count_nonzero(~((X @ net0.W.T) >= net0.b).any(axis=1))))
+            tr = train(X, y, net0, eta, steps)
+            r = np.full(steps + 1, np.nan)
+            r[:len(tr.residual)] = tr.residual
+            with np.errstate(divide="ignore"):
+                curves.append(2 * np.log(r))
+        out[float(B)] = np.array(curves)
+        pred[float(B)] = float(np.mean(preds))
+        dead[float(B)] = np.array(deads)
+    return {"curves": out, "predicted": pred, "dead": dead, "eta0": float(eta0), "scaled": scaled,
+            "m": m, "n": n, "d": d}
+
+
+def fit_slopes(curves: np.ndarray, tail: float = 0.3, level: float = 0.95) -> dict:
+    """Per draw, the least-squares slope of log ||f(t) - y||^2 over the last ``tail`` fraction of
+    the steps before the curve reaches the round-off floor (points at or below
+    log FLOOR^2 + 2 dropped: a run that converges to machine precision is fitted on its last
+    stretch above it); the mean slope with a Student-t interval over draws (``level``), and the
+    per-draw slopes."""
+    from scipy import stats as sst
+
+    curves = np.asarray(curves, dtype=float)
+    slopes = []
+    for c in curves:
+        ok = np.flatnonzero(np.isfinite(c) & (c > 2 * math.log(FLOOR) + 2))
+        if ok.size < 3:
+            continue
+        end = int(ok[-1]) + 1
+        start = int(end * (1 - tail))
+        t = np.arange(start, end, dtype=float)
+        y = c[start:end]
+        keep = np.isfinite(y) & (y > 2 * math.log(FLOOR) + 2)
+        if keep.sum() >= 3:
+            slopes.append(float(np.polyfit(t[keep], y[keep], 1)[0]))
+    s = np.array(slopes)
+    if s.size < 2:
+        return {"mean": float(s.mean()) if s.size else math.nan, "lower": math.nan, "upper": math.nan,
+                "slopes": s, "draws": int(s.size)}
+    half = float(sst.t.ppf(0.5 + level / 2, s.size - 1) * s.std(ddof=1) / math.sqrt(s.size))
+    return {"mean": float(s.mean()), "lower": float(s.mean() - half), "upper": float(s.mean() + half),
+            "slopes": s, "draws": int(s.size)}
