@@ -29,7 +29,7 @@ from bounds import convergence as cvb
 from bounds import validate as v
 from bounds.ntk import h_inf
 
-from . import rademacher_radius as _rr
+from . import rademacher_radius as rr
 from . import stats
 from .activated_neurons import flip_membership
 from .network import Network, empirical_ntk, init_symmetric
@@ -63,10 +63,9 @@ FLOOR = 1e-10  # round-off floor on ||f(t) - y||: below it the rate is not check
 def draw(n: int, d: int, m: int, B: float, family: str = "random", labels: str = "random", seed: int = 0,
          eta_frac: float = 0.5) -> Problem:
     """One draw (data, labels, symmetric initialization, H(0), H_inf, lambda, eta = eta_frac /
-    lambda_max(H(0))): the Rademacher module's builder, named ``setup`` there (``problem`` before
-    the seeding rework), used here so both modules draw the same problems."""
-    build = getattr(_rr, "setup", None) or getattr(_rr, "problem")
-    return build(n, d, m, B, family, labels, seed, eta_frac)
+    lambda_max(H(0))): the Rademacher module's :func:`~montecarlo.rademacher_radius.setup`, so
+    both modules draw the same problems."""
+    return rr.setup(n, d, m, B, family, labels, seed, eta_frac)
 
 
 # ------------------------------------------------------------------------ flip sets

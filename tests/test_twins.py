@@ -117,6 +117,15 @@ STRATEGIES: dict[str, st.SearchStrategy] = {
     "activated_neurons.exact_tail": _m_sym().flatmap(lambda ms: B12.map(lambda B: (ms[0], B, ms[1]))),
     "activated_neurons.failure_probability": _m_sym().flatmap(lambda ms: B12.map(lambda B: (ms[0], B, ms[1]))),
     "activated_neurons.training_failure_probability": _training_failure(),
+    "convergence.spectral_bound": st.tuples(st.lists(st.integers(0, 10**6), min_size=1, max_size=20),
+                                            st.integers(1, 10**7)),
+    "convergence.event_bound": st.tuples(st.integers(1, 10_000), st.floats(0.0, 30.0), st.floats(1e-8, 10.0)),
+    "convergence.event_failure": st.integers(1, 1000).flatmap(
+        lambda n: _flip(with_m=True).map(lambda mBRs: (n, *mBRs))),
+    "convergence.radius_condition": st.tuples(st.integers(1, 10_000), st.floats(0.0, 30.0),
+                                              st.floats(1e-8, 10.0)),
+    "convergence.rate": st.floats(1e-6, 4.0).flatmap(
+        lambda el: st.tuples(st.just(el), st.just(1.0), st.integers(0, 10**6))),
     "flip_probability.exact": _flip(),
     "flip_probability.lemma_bound": _flip(),
     "flip_probability.prior_bound": _flip(),

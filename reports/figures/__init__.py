@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import activated_neurons, flip_probability, initial_error, rademacher_radius, restricted_eigenvalue
+from . import activated_neurons, convergence, flip_probability, initial_error, rademacher_radius, restricted_eigenvalue
 
 __all__ = ["FIGURES", "FigureHook"]
 
@@ -28,5 +28,6 @@ FIGURES: dict[str, FigureHook] = {
     "activated_neurons": activated_neurons.report_figures,
     "restricted_eigenvalue": restricted_eigenvalue.report_figures,
     "rademacher_radius": rademacher_radius.report_figures,
+    "convergence": convergence.report_figures,
 }
 """Module name -> ``report_figures(out_dir, seed, quick)``."""

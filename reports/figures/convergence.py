@@ -26,13 +26,7 @@ import numpy as np  # noqa: E402
 
 from montecarlo import convergence as mc  # noqa: E402
 
-try:
-    from ..plots import save
-except ImportError:  # before reports.plots.save existed
-    def save(fig, out_dir, name: str) -> str:
-        fig.savefig(Path(out_dir) / name, dpi=110, metadata={"Software": None})
-        plt.close(fig)
-        return name
+from ..plots import save  # noqa: E402
 
 __all__ = ["report_figures", "width_table", "figure2", "tightness_table"]
 
