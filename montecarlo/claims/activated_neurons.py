@@ -19,6 +19,7 @@ import numpy as np
 from bounds import activated_neurons as an
 
 from .. import activated_neurons as mc
+from . import with_power
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
 from ..stats import ALPHA, clopper_pearson
 
@@ -59,6 +60,18 @@ SAMPLED_DOMAIN = Domain({"m": Int(2, 2000), "B": Uniform(0.0, 4.0), "symmetric":
 NET_DOMAIN = Domain({"n": Int(1, 8), "d": Int(1, 12), "m": Int(2, 1000), "B": Uniform(0.0, 4.0),
                      "family": Choice(*FAMILIES[:3]), "symmetric": Choice(False, True),
                      "seed": Seed()}, _even)
+def _scaled_m(p):
+    """m from the drawn scale m e^{-B^2/2} (the count threshold of Lemma A.18), rounded, >= 2.
+    The by-product's event is informative only where that threshold is a few units: at B = 0 and
+    m = 1000 ||Z(0)||_F^2 > 2n e^{-B^2/2} is impossible (its mean is half of that and it is at
+    most 2n), and for large m e^{-B^2/2} its probability is astronomically small."""
+    p["m"] = int(min(1000, max(2, round(p.pop("scale") * math.exp(p["B"] ** 2 / 2)))))
+    return _even(p)
+
+
+FROB_DOMAIN = Domain({"n": Int(1, 8), "d": Int(1, 12), "scale": LogUniform(0.3, 30.0), "B": Uniform(0.0, 3.0),
+                      "family": Choice(*FAMILIES[:3]), "symmetric": Choice(False, True),
+                      "seed": Seed()}, _scaled_m)
 TRAIN_SPECS = {"n": Int(1, 8), "d": Int(1, 16), "m": Int(2, 512), "B": Uniform(0.0, 3.0),
                "eta_frac": LogUniform(0.01, 1.0), "steps": Int(1, 50),
                "family": Choice(*FAMILIES), "labels": Choice(*LABELS),
@@ -128,6 +141,10 @@ def _frobenius_identity_gap(p) -> Measurement:
     return exact(float(gap.max()), max_frobenius_sq=float(draws.frobenius_sq.max()))
 
 
+def _law(p) -> float:
+    return an.count_sf(math.ceil(p["m"] * an.on_probability(p["B"])), p["m"], p["B"], p["symmetric"])
+
+
 def _union_fail(p) -> float:
     n = p["n"] if "n" in p else 1
     return an.union_failure_probability(n, p["m"], p["B"], p["symmetric"])
@@ -195,21 +212,22 @@ sampled = register(Claim(
     MODULE, "lemma_A18_sampled", A18,
     "Sampled counts at initialization (standard and symmetric): Clopper-Pearson lower limit of "
     "P[|S_on(i,0)| >= m e^{-B^2/2}] <= exp(-(3/16) m' e^{-B^2/2})", "bound", "<=",
-    _sampled_exceedance, _fail, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+    with_power(_sampled_exceedance, _fail, "<=", "proportion"), _fail, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 register(Claim(
     MODULE, "law_at_init_sampled", A18,
     "Sampled counts follow the exact law: the Clopper-Pearson interval of P[|S_on(i,0)| >= k] at "
     "k = ceil(m Q(B)) contains the binomial survival function", "identity", "==",
-    lambda p: _sampled_exceedance(p, thr=math.ceil(p["m"] * an.on_probability(p["B"]))),
-    lambda p: an.count_sf(math.ceil(p["m"] * an.on_probability(p["B"])), p["m"], p["B"], p["symmetric"]),
-    SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+    with_power(lambda p: _sampled_exceedance(p, thr=math.ceil(p["m"] * an.on_probability(p["B"]))), _law, "==",
+               "proportion"),
+    _law, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 frob = register(Claim(
     MODULE, "frobenius_byproduct", A18,
     "||Z(0)||_F^2 <= 2 n e^{-B^2/2} with probability >= 1 - n exp(-(3/16) m' e^{-B^2/2}) (Z from "
     "the network's Jacobian; Clopper-Pearson lower limit of the exceedance frequency)", "bound", "<=",
-    _frobenius_exceedance, _union_fail, NET_DOMAIN, rtol=0.0, weight=0.2))
+    with_power(_frobenius_exceedance, _union_fail, "<=", "proportion"), _union_fail, FROB_DOMAIN, rtol=0.0,
+    weight=0.2))
 
 register(Claim(
     MODULE, "frobenius_identity", A18,
@@ -234,7 +252,8 @@ training = register(Claim(
     MODULE, "lemma_A19_training", A19,
     "With R fixed in advance (R <= 1/B): P[movement <= R and max_{i,t} |S_on(i,t)| > "
     "(1 + 2cR) m e^{-B^2/2}] <= n exp(-(3/16) m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2}/8); "
-    "Clopper-Pearson lower limit over 6 runs", "bound", "<=", _training_bound, _training_fail,
+    "Clopper-Pearson lower limit over 6 runs", "bound", "<=",
+    with_power(_training_bound, _training_fail, "<=", "proportion"), _training_fail,
     BOUND_DOMAIN, rtol=0.0, weight=0.3))
 
 # ---------------------------------------------------------------- mutants (false variants)

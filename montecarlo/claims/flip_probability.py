@@ -13,6 +13,7 @@ import math
 from bounds import flip_probability as fp
 
 from .. import flip_probability as mc
+from . import with_power
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
 
 MODULE = "flip_probability"
@@ -78,13 +79,18 @@ def _exact(p) -> Measurement:
     return exact(fp.exact(p["B"], p["R"]))
 
 
+def _exact_value(p) -> float:
+    return fp.exact(p["B"], p["R"])
+
+
 def _lemma(p) -> float:
     return fp.lemma_bound(p["B"], p["R"])
 
 
 def _estimate(est) -> Measurement:
     return Measurement(est.value, est.lower, est.upper,
-                       {"samples": est.samples, "hits": est.hits, "rel_se": est.rel_se})
+                       {"samples": est.samples, "draws": est.samples, "hits": est.hits,
+                                                        "rel_se": est.rel_se})
 
 
 def _geometric(p) -> Measurement:
@@ -134,23 +140,26 @@ register(Claim(
 register(Claim(
     MODULE, "lemma_A4_geometric", REF,
     "Monte Carlo (worst-case perturbations): lower limit of p_flip <= c R exp(-B^2/2)",
-    "bound", "<=", _geometric, _lemma, MC_DOMAIN, rtol=0.0, weight=0.3))
+    "bound", "<=", with_power(_geometric, _lemma, "<=", "proportion"), _lemma, MC_DOMAIN, rtol=0.0,
+    weight=0.3))
 
 register(Claim(
     MODULE, "lemma_A4_importance", REF,
     "Importance sampling: lower limit of p_flip <= c R exp(-B^2/2), B up to 12",
-    "bound", "<=", _importance, _lemma, IS_DOMAIN, rtol=0.0, weight=0.3))
+    "bound", "<=", with_power(_importance, _lemma, "<=", "mean"), _lemma, IS_DOMAIN, rtol=0.0, weight=0.3))
 
 register(Claim(
     MODULE, "characterization_geometric", f"{REF} (exact event)",
     "A_{i,r} <=> -2R <= <w~, x> - B < 2R: the sampled event's confidence interval contains "
-    "Q(B - 2R) - Q(B + 2R)", "identity", "==", _geometric, lambda p: fp.exact(p["B"], p["R"]),
+    "Q(B - 2R) - Q(B + 2R)", "identity", "==", with_power(_geometric, _exact_value, "==", "proportion"),
+    _exact_value,
     MC_DOMAIN, rtol=0.0, weight=0.3))
 
 register(Claim(
     MODULE, "characterization_importance", f"{REF} (exact event)",
     "Importance-sampled confidence interval contains Q(B - 2R) - Q(B + 2R), B up to 12",
-    "identity", "==", _importance, lambda p: fp.exact(p["B"], p["R"]), IS_DOMAIN, rtol=0.0, weight=0.3))
+    "identity", "==", with_power(_importance, _exact_value, "==", "mean"), _exact_value, IS_DOMAIN, rtol=0.0,
+    weight=0.3))
 
 corollary = register(Claim(
     MODULE, "corollary_A41", COR,
@@ -161,7 +170,8 @@ corollary = register(Claim(
 register(Claim(
     MODULE, "corollary_A41_sampled", COR,
     "Sampled flip sets (standard and symmetric init, m/2 when symmetric): lower limit of "
-    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8)", "bound", "<=", _flip_set_exceedance, _cor_failure,
+    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8)", "bound", "<=",
+    with_power(_flip_set_exceedance, _cor_failure, "<=", "proportion"), _cor_failure,
     COR_MC_DOMAIN, rtol=0.0, weight=0.2))
 
 # ---------------------------------------------------------------- mutants (false variants)

@@ -17,6 +17,7 @@ from bounds import initial_error as ie
 
 from .. import initial_error as mc
 from ..data import admissible_d
+from . import with_power
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
 from ..stats import quantile_limits
 
@@ -124,6 +125,10 @@ def _tau(p) -> float:
     return ie.tau(p["m"], p["n"], p["delta"])
 
 
+def _half_delta(p) -> float:
+    return p["delta"] / 2
+
+
 def _tight(p) -> float:
     y = _labels(p)
     return ie.E0_tight(y, p["m"], p["n"], p["delta"], p["B"])
@@ -132,6 +137,10 @@ def _tight(p) -> float:
 def _paper(p) -> float:
     y = _labels(p)
     return ie.E0_paper(y, p["m"], p["n"], p["delta"], p["B"])
+
+
+def _bern(p) -> float:
+    return ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"])
 
 
 def _tight_no_tau_term(p) -> float:
@@ -145,31 +154,32 @@ tight = register(Claim(
     MODULE, "lemma_A10_tight", REF,
     "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_tight = sum_i (|y_i| + sqrt(2 v(B) L) "
     "+ 2 tau L / (3 sqrt m))^2: lower order-statistic limit of the (1 - delta)-quantile <= E0_tight",
-    "bound", "<=", _error_quantile, _tight, MC_DOMAIN, rtol=0.0, weight=0.15))
+    "bound", "<=", with_power(_error_quantile, _tight, "<=", "quantile"), _tight, MC_DOMAIN, rtol=0.0, weight=0.15))
 
 register(Claim(
     MODULE, "lemma_A10_paper", REF,
     "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_paper = 2 ||y||^2 + 4 n e^{-B^2/2} L "
     "+ (32/9) n log(2mn/delta) L^2 / m (quantile form)",
-    "bound", "<=", _error_quantile, _paper, MC_DOMAIN, rtol=0.0, weight=0.15))
+    "bound", "<=", with_power(_error_quantile, _paper, "<=", "quantile"), _paper, MC_DOMAIN, rtol=0.0, weight=0.15))
 
 not_e1 = register(Claim(
     MODULE, "not_E1", f"{REF} (event E1)",
     "P[max_{i,r} |<w_r, x_i>| > tau] <= delta/2, tau = sqrt(2 log(2mn/delta)): Clopper-Pearson "
-    "lower limit <= delta/2", "link", "<=", _e1_failure(_tau), lambda p: p["delta"] / 2,
+    "lower limit <= delta/2", "link", "<=", with_power(_e1_failure(_tau), _half_delta, "<=", "proportion"),
+    _half_delta,
     MC_DOMAIN, rtol=0.0, weight=0.05))
 
 bernstein = register(Claim(
     MODULE, "bernstein_per_input", f"{REF} (Bernstein step)",
     "With probability >= 1 - delta/2, |f_i(0)| <= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i "
-    "(quantile form on max_i |f_i(0)|)", "link", "<=", _bernstein_quantile(False),
+    "(quantile form on max_i |f_i(0)|)", "link", "<=", with_power(_bernstein_quantile(False), _bern, "<=", "quantile"),
     lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.15))
 
 register(Claim(
     MODULE, "bernstein_truncated", f"{REF} (Bernstein step, truncated terms)",
     "The proof's exact statement: with z_{i,r} clipped to [-tau, tau], |sum_r z_{i,r}| / sqrt(m) "
     "<= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i with probability >= 1 - delta/2",
-    "link", "<=", _bernstein_quantile(True),
+    "link", "<=", with_power(_bernstein_quantile(True), _bern, "<=", "quantile"),
     lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.05))
 
 register(Claim(
