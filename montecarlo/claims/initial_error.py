@@ -210,3 +210,75 @@ mutant(bernstein, "mutant_bernstein_no_L",
        "the Bernstein bound without the log factor L: sqrt(2 v) + 2 tau / (3 sqrt m)",
        bound=lambda p: math.sqrt(2 * ie.v(p["B"])) + 2 * _tau(p) / (3 * math.sqrt(p["m"])),
        domain=Domain({**MC_DOMAIN.specs, "m": LogUniform(16, 512), "B": Uniform(0.0, 1.0)}, _derive))
+
+
+# ------------------------------------------------- the levels of the quantile checks
+# The "with probability >= 1 - delta" checks measure a quantile at a level fixed in the
+# measurement; these identities pin the level down where the law is known. With m = 1, n = 1,
+# y = 0: f(0) = a (Z - B)_+ (a = +-1, Z standard normal), so ||f(0)||^2 has (1 - delta)-quantile
+# (Q^{-1}(delta) - B)_+^2 and max_i |f_i(0)| has (1 - delta/2)-quantile (Q^{-1}(delta/2) - B)_+.
+# A revision checking another level (1 - 2 delta, 1 - delta/2 for the error, 1 - delta for the
+# Bernstein step) puts the exact value outside the order-statistic interval.
+def _single_neuron(p):
+    p = _derive(p)
+    p["m"], p["n"] = 1, 1
+    return p
+
+
+LEVEL_DOMAIN = Domain({"n": Int(1, 1), "d": Int(1, 4), "m": LogUniform(1, 1), "B": Uniform(0.0, 1.0),
+                       "delta": Uniform(0.02, 0.07), "labels": LABELS, "family": FAMILIES, "seed": Seed()},
+                      _single_neuron)
+
+
+def _relu_quantile(p, tail: float) -> float:
+    """(Q^{-1}(tail) - B)_+: the (1 - tail)-quantile of (Z - B)_+."""
+    from scipy.stats import norm
+
+    return max(0.0, float(norm.isf(tail)) - p["B"])
+
+
+level_error = register(Claim(
+    MODULE, "quantile_level_error", f"{REF} (level of the quantile check)",
+    "m = n = 1, y = 0: the order-statistic interval of the measured (1 - delta)-quantile of ||f(0)||^2 "
+    "contains the exact (Q^{-1}(delta) - B)_+^2", "identity", "==",
+    with_power(_norm_quantile_zero_labels, lambda p: _relu_quantile(p, p["delta"]) ** 2, "==", "quantile"),
+    lambda p: _relu_quantile(p, p["delta"]) ** 2, LEVEL_DOMAIN, rtol=0.0, weight=0.1))
+
+level_bernstein = register(Claim(
+    MODULE, "quantile_level_bernstein", f"{REF} (level of the Bernstein quantile check)",
+    "m = n = 1: the order-statistic interval of the measured (1 - delta/2)-quantile of max_i |f_i(0)| "
+    "contains the exact Q^{-1}(delta/2) - B", "identity", "==",
+    with_power(_bernstein_quantile(False), lambda p: _relu_quantile(p, p["delta"] / 2), "==", "quantile"),
+    lambda p: _relu_quantile(p, p["delta"] / 2), LEVEL_DOMAIN, rtol=0.0, weight=0.1))
+
+mutant(level_error, "mutant_level_2delta",
+       "the (1 - 2 delta)-quantile read as the (1 - delta)-quantile: ||f(0)||^2 exceeds (Q^{-1}(2 delta) - B)^2 "
+       "with probability 2 delta", bound=lambda p: _relu_quantile(p, 2 * p["delta"]) ** 2)
+mutant(level_bernstein, "mutant_level_delta",
+       "the Bernstein step's 'with probability >= 1 - delta/2' checked at 1 - delta: max_i |f_i(0)| exceeds "
+       "Q^{-1}(delta) - B with probability delta", bound=lambda p: _relu_quantile(p, p["delta"]))
+
+
+# ------------------------------------------------- the log factor of the Bernstein step
+def _bernstein_log4n(p) -> float:
+    """sqrt(2 v L') + 2 tau L' / (3 sqrt m) with L' = log(4n): the failure probability delta dropped
+    from the Bernstein step's log factor L = log(4n/delta)."""
+    Lp = math.log(4 * p["n"])
+    return math.sqrt(2 * ie.v(p["B"]) * Lp) + 2 * _tau(p) * Lp / (3 * math.sqrt(p["m"]))
+
+
+# Large m (range term small), small B, delta <= 0.1, few inputs: there max_i |f_i(0)| is nearly
+# Gaussian with sd sqrt(v(B)) and its (1 - delta/2)-quantile (>= 1.96 sd) exceeds sqrt(2 log 4n) sd.
+LOG_DOMAIN = Domain({**MC_DOMAIN.specs, "n": Int(1, 2), "m": LogUniform(256, 2048), "B": Uniform(0.0, 1.0),
+                     "delta": Uniform(0.05, 0.1)}, _derive)
+mutant(bernstein, "mutant_bernstein_L_log4n",
+       "the Bernstein step with L = log(4n) in place of log(4n/delta) (delta dropped inside the log)",
+       bound=_bernstein_log4n, domain=LOG_DOMAIN)
+mutant(tight, "mutant_E0_L_log4n",
+       "E0_tight with L = log(4n) in place of log(4n/delta): with y = 0 and n = 1, ||f(0)||^2 is about "
+       "v(B) chi^2_1, whose (1 - delta)-quantile (5.0 v to 5.9 v for delta in [0.015, 0.025]) exceeds "
+       "2 v log 4 = 2.77 v plus a small range term (at delta = 0.05 the excess, 3.84 v against about 3.3 v, is "
+       "within the 2000-draw interval)",
+       measure=_norm_quantile_zero_labels,
+       bound=lambda p: p["n"] * _bernstein_log4n(p) ** 2,
+       domain=Domain({**LOG_DOMAIN.specs, "n": Int(1, 1), "delta": Uniform(0.015, 0.025)}, _derive))
