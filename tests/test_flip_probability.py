@@ -292,3 +292,13 @@ def test_log_bounds_match_mpmath(B, frac, m, n):
     assert _log_rel(fp.log_corollary_union_tail(n, m, B, R), ref) <= 1e-13
     if B < 30:  # where the plain forms are representable, they are the exp of the log forms
         assert fp.lemma_bound(B, R) == pytest.approx(math.exp(fp.log_lemma_bound(B, R)), rel=1e-13)
+
+
+def test_ratio_form_separates_the_supremum_from_constants_within_half_a_percent():
+    """Lemma A.4 in ratio form reaches B = 200: 2.8939 (above the supremum 2.89380) is not
+    refuted and the search comes within 1e-4 of it; 2.88, 2.89, 2.893 are registered mutants."""
+    from montecarlo.falsify import falsify
+
+    r = falsify("flip_probability.lemma_A4_ratio", lambda p: 2.8939, examples=200, seed=1)
+    assert not r.refuted and r.worst_ratio * 2.8939 >= 2.8935
+    assert fp.ratio_to_rate(200.0, 1 / 200) == pytest.approx(2.8937490, abs=1e-6)

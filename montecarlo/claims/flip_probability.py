@@ -148,7 +148,7 @@ register(Claim(
     "Importance sampling: lower limit of p_flip <= c R exp(-B^2/2), B up to 12",
     "bound", "<=", with_power(_importance, _lemma, "<=", "mean"), _lemma, IS_DOMAIN, rtol=0.0, weight=0.3))
 
-register(Claim(
+char_geometric = register(Claim(
     MODULE, "characterization_geometric", f"{REF} (exact event)",
     "A_{i,r} <=> -2R <= <w~, x> - B < 2R: the sampled event's confidence interval contains "
     "Q(B - 2R) - Q(B + 2R)", "identity", "==", with_power(_geometric, _exact_value, "==", "proportion"),
@@ -189,3 +189,29 @@ mutant(corollary, "mutant_corollary_rate_3", "exp(-3 m q) in place of exp(-3 m q
 mutant(lemma, "mutant_no_R_condition", "the bound claimed without the condition R <= 1/B",
        bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2 / 2),
        domain=Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1.0, 12.0)}, _radius_beyond))
+
+mutant(char_geometric, "mutant_flip_width_R",
+       "the flip set -R <= <w~, x> - B < R (width R in place of 2R: the bias moves too), "
+       "p = Q(B - R) - Q(B + R), about half the sampled frequency",
+       bound=lambda p: fp.exact(p["B"], p["R"] / 2))
+
+
+# ------------------------------------------ constants within 0.5% of the supremum (ratio form)
+# sup p_flip / (R e^{-B^2/2}) over R <= 1/B is (e^2 - e^-2)/sqrt(2 pi) = 2.8938, approached as
+# B -> infinity with R = 1/B (2.8931 at B = 60, 2.8937 at B = 200). In the lemma's own form both
+# sides underflow past B ~ 38, so these mutants state it as a ratio (finite for every B through
+# log_exact); the lemma-form versions need log-space verdicts (registry log_bound).
+def _rate_ratio(p) -> Measurement:
+    return exact(fp.ratio_to_rate(p["B"], p["R"]))
+
+
+RATIO_DOMAIN = Domain({"B": Uniform(0.0, 200.0), "R_frac": LogUniform(1e-6, 1.0)}, _radius)
+ratio_claim = register(Claim(
+    MODULE, "lemma_A4_ratio", REF,
+    "p_flip(B, R) / (R exp(-B^2/2)) <= (e^2 - e^-2)/sqrt(2 pi) = 2.8938 (the tight constant, hence also "
+    "c = 4 e^2/sqrt(2 pi)), for 0 < R <= 1/B, B up to 200", "bound", "<=", _rate_ratio,
+    lambda p: fp.C_TIGHT, RATIO_DOMAIN, rtol=1e-12))
+for _c, _where in ((2.88, "B = 13.9"), (2.89, "B = 26.5"), (2.893, "B = 57.3")):
+    mutant(ratio_claim, f"mutant_constant_{str(_c).replace('.', '_')}",
+           f"constant {_c} within 0.5% below the supremum 2.8938: exceeded for R = 1/B from {_where} on",
+           bound=lambda p, _c=_c: _c)

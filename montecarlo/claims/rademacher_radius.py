@@ -273,3 +273,20 @@ mutant(nonlinear, "mutant_nonlinear_no_correction",
        domain=NL_MUTANT_DOMAIN, weight=0.2)
 mutant(lin_bound, "mutant_linearized_half", "half the distance bound, sqrt(y^T H(0)^{-1} y)/2",
        bound=lambda p: _lin_bound(p) / 2, weight=0.2)
+
+
+# ------------------------------------------------- the event of Lemma C.6's sparsity bound
+RAD_EVENT_DOMAIN = Domain({k: s for k, s in _SETUP.items() if k not in ("labels", "eta_frac")}
+                          | {"m": EvenInt(2, 16), "B": Uniform(1.5, 3.0), "R_F": LogUniform(0.1, 10.0)}, _dims)
+mutant(sparsity, "mutant_rademacher_unconditioned",
+       "the sparsity bound R_F sqrt(2 e^{-B^2/2}/n) claimed on every draw, not only on the section-3 event "
+       "max_i |S_on(i,0)| <= m e^{-B^2/2}: at small m and large B one active neuron already breaks it",
+       measure=lambda p: _rad_measure(p, False), domain=RAD_EVENT_DOMAIN, weight=0.2)
+
+
+
+# The width of the flip set in the nonlinear class (R in place of 2R per flipped neuron) has no
+# registered mutant here: the gradient ascent's per-sigma ratio to the 2R bound stays below 0.31
+# on the nonlinear domains (a lower estimate), so halving the allowance is not refuted. The width
+# is pinned by activated_neurons.mutant_flip_width_R (flip margins along real training) and
+# flip_probability.mutant_flip_width_R (the sampled flip event).
