@@ -5,8 +5,10 @@ or "no counterexample in N examples" with the worst ratio seen.
     >>> r = falsify("flip_probability.lemma_A4", lambda p: 2.8 * p["R"] * np.exp(-p["B"]**2 / 2))
     >>> print(r)   # REFUTED at {'B': ..., 'R': ...}: measured ... > candidate ...
 
-The search is deterministic given ``seed``: the domain's corners, then random draws, then
-a local search that perturbs the worst points found so far with shrinking steps. It uses
+The search is the one plan of :mod:`montecarlo.search` (deterministic given ``seed``: the
+domain's corners, then random draws, then a local search that perturbs the worst point found
+so far with shrinking steps), ranking points by severity and ignoring points where the
+claim's hypothesis does not hold (``detail["applicable"] = False``) or that are vacuous. It uses
 exactly the verdict of :func:`montecarlo.registry.check`, so a mutant refuted here is
 refuted by the same statistics the property tests use.
 """
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from bounds import validate as v
 
-from .registry import Claim, Domain, Evidence, Params, check, get
+from .registry import Claim, Domain, Evidence, Params, evaluate, html_table, resolve
+from .search import Search, severity
 
 __all__ = ["FalsifyResult", "falsify"]
 
@@ -41,6 +44,20 @@ class FalsifyResult:
     def worst_ratio(self) -> float:
         return math.nan if self.worst is None else self.worst.ratio
 
+    def _repr_html_(self) -> str:
+        ev = self.counterexample if self.refuted else self.worst
+        rows = [("claim", self.claim),
+                ("verdict", "REFUTED (counterexample)" if self.refuted else "no counterexample"),
+                ("examples", self.examples)]
+        if ev is not None:
+            where = ", ".join(f"{k}={x!r}" for k, x in ev.params.items())
+            rows += [("at" if self.refuted else "worst point", where),
+                     ("measured", f"{ev.measurement.value:.6g} [{ev.measurement.lower:.6g}, "
+                                  f"{ev.measurement.upper:.6g}]"),
+                     ("bound", f"{ev.sense} {ev.bound:.6g}"),
+                     ("ratio measured/bound", f"{ev.ratio:.6g}")]
+        return html_table(rows)
+
     def __str__(self) -> str:
         if self.refuted:
             return f"counterexample after {self.examples} examples: {self.counterexample}"
@@ -51,7 +68,7 @@ class FalsifyResult:
 
 def falsify(
     claim: Claim | str,
-    candidate: Callable[[Params], float] | None = None,
+    candidate: Callable[[Params], Any] | None = None,
     *,
     examples: int = 200,
     seed: int = 0,
@@ -60,10 +77,9 @@ def falsify(
     progress: bool = False,
 ) -> FalsifyResult:
     """Search ``claim``'s domain (or ``domain``) for a point where ``candidate`` (default:
-    the claim's own bound) is refuted. Returns a :class:`FalsifyResult`."""
-    c = get(claim) if isinstance(claim, str) else claim
-    if not isinstance(c, Claim):
-        v.fail("claim", claim, "a Claim or a registered key")
+    the claim's own bound; it may return an ``mpmath.mpf``, compared in log space) is
+    refuted. ``claim`` is a :class:`Claim` or a registered key. Returns a :class:`FalsifyResult`."""
+    c = resolve(claim)
     if candidate is not None and not callable(candidate):
         v.fail("candidate", candidate, "a callable params -> float")
     examples = v.positive_int("examples", examples)
@@ -71,51 +87,18 @@ def falsify(
         v.fail("seed", seed, "a nonnegative integer (every search must reproduce)")
     if domain is not None:
         c = replace(c, domain=domain)
-    rng = np.random.default_rng(seed)
-    dom = c.domain
-    corners = dom.corners_raw()
-    n_corner = min(len(corners), max(1, examples // 5))
-    n_random = max(0, (examples - n_corner) * 3 // 5)
-    n_local = examples - n_corner - n_random
-    worst: Evidence | None = None
-    worst_raw: Params | None = None
-    found: Evidence | None = None
-    used = 0
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=examples, desc=f"falsify {c.key}", unit="ex")
-
-    def try_raw(raw: Params) -> bool:
-        nonlocal worst, worst_raw, found, used
-        ev = check(c, dom.build(raw), candidate)
-        used += 1
-        if bar is not None:
-            bar.update(1)
-        if worst is None or _worse(ev, worst):
-            worst, worst_raw = ev, raw
-        if ev.refuted and (found is None or ev.severity > found.severity):
-            found = ev
-        return ev.refuted and stop_at_first
-
+    s = Search(c.domain, lambda params: evaluate(c, params, candidate), examples, int(seed),
+               rank=severity, stop_at_first=stop_at_first,
+               on_point=None if bar is None else (lambda ev: bar.update(1)))
     try:
-        plan = corners[:n_corner] + [dom.sample_raw(rng) for _ in range(n_random)]
-        for raw in plan:
-            if try_raw(raw):
-                break
-        else:
-            for k in range(n_local):
-                scale = 0.2 * 0.5 ** (4 * k / max(1, n_local))
-                if try_raw(dom.perturb_raw(worst_raw, rng, scale)):
-                    break
+        s.run()
     finally:
         if bar is not None:
             bar.close()
-    return FalsifyResult(c.key, found is not None, used, found if found is not None else worst, found)
-
-
-def _worse(a: Evidence, b: Evidence) -> bool:
-    if a.refuted != b.refuted:
-        return a.refuted
-    return a.severity > b.severity
+    found = s.counterexample
+    return FalsifyResult(c.key, found is not None, s.used, found if found is not None else s.worst, found)

@@ -16,16 +16,28 @@ A "with probability at least 1 - delta" claim measures the order-statistic limit
 Mutants are claims of kind ``"mutant"``: the same machinery must refute them.
 Claims live in :mod:`montecarlo.claims` (one file per lemma module), which registers them
 on import; :func:`claims` loads every file there, so adding a lemma touches one place.
+A user's claims live anywhere, in a namespace of their own (``Claim("my_notes", ...)``):
+:func:`load_claims` registers a file or module of them (``python -m reports --claims PATH``,
+``pytest --claims PATH``), and registering a key again replaces the claim with a warning.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.util
 import math
+import numbers
+import os
+import re
+import sys
+import warnings
 import pkgutil
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+import mpmath
 import numpy as np
 
 __all__ = [
@@ -40,11 +52,20 @@ __all__ = [
     "Domain",
     "Measurement",
     "exact",
+    "exact_log",
+    "as_measurement",
     "Claim",
     "Evidence",
     "check",
+    "evaluate",
+    "resolve",
+    "full_params",
+    "TINY",
     "register",
     "claims",
+    "load_claims",
+    "modules",
+    "module_rank",
     "get",
     "mutant",
     "MODULES",
@@ -215,18 +236,68 @@ class Domain:
 # ---------------------------------------------------------------------- measurements
 @dataclass(frozen=True)
 class Measurement:
-    """A measured quantity: point value and confidence limits (equal for exact values)."""
+    """A measured quantity: point value and confidence limits (equal for exact values).
+
+    The optional ``log_*`` fields are natural logs of the same three numbers (``-inf`` for an
+    exact 0): a value far below the smallest double (the exact flip probability at B = 200 is
+    about e^{-20000}) keeps its meaning there, and :func:`check` compares in log space."""
 
     value: float
     lower: float
     upper: float
     detail: Mapping[str, Any] = field(default_factory=dict)
+    log_value: float | None = None
+    log_lower: float | None = None
+    log_upper: float | None = None
+
+    @property
+    def has_log(self) -> bool:
+        return self.log_value is not None
 
 
 def exact(value: float, **detail) -> Measurement:
-    """A value computed exactly (closed form or deterministic numerics)."""
+    """A value computed exactly (closed form or deterministic numerics). An ``mpmath.mpf``
+    keeps its log (it never underflows)."""
+    if isinstance(value, mpmath.mpf):
+        x = float(value)
+        lx = _mp_log(value)
+        return Measurement(x, x, x, detail, lx, lx, lx)
     x = float(value)
     return Measurement(x, x, x, detail)
+
+
+def exact_log(log_value: float, **detail) -> Measurement:
+    """An exact value given by its natural log (``-inf`` for 0): value = lower = upper =
+    exp(log_value), which may underflow to 0.0 while the log fields keep the number."""
+    lv = float(log_value)
+    if math.isnan(lv) or lv == math.inf:
+        raise ValueError(f"log_value={log_value!r} violates the condition: a number < inf (-inf = exact 0)")
+    x = math.exp(lv) if lv < 709.0 else math.inf
+    return Measurement(x, x, x, detail, lv, lv, lv)
+
+
+def _mp_log(x) -> float:
+    """log of an mpf as a float (-inf for 0, nan for a negative number)."""
+    if x > 0:
+        return float(mpmath.log(x))
+    return -math.inf if x == 0 else math.nan
+
+
+def _log_of(x: float) -> float:
+    """log of a float (-inf for 0, nan for a negative number or nan)."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
+
+
+def as_measurement(x: Any) -> Measurement:
+    """What a ``measure`` returned, as a :class:`Measurement`: a plain number (int, float,
+    numpy scalar, mpf) is an exact value."""
+    if isinstance(x, Measurement):
+        return x
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, mpmath.mpf)):
+        raise TypeError(f"measure returned {x!r} ({type(x).__name__}): a Measurement or a number was expected")
+    return exact(x)
 
 
 @dataclass(frozen=True)
@@ -235,7 +306,10 @@ class Claim:
 
     ``weight`` scales how many examples a sweep spends on the claim (1 = cheap exact
     formula; small for claims that train networks). ``subject`` names the registered claim a
-    mutant falsifies.
+    mutant falsifies. ``log_bound`` is the natural log of the bound (used by :func:`check`
+    wherever the bound could underflow), ``tight_constant`` the known supremum of
+    measured/bound (bound/measured for ">="), and ``measure_mp`` an mpmath twin of an exact
+    measure (:func:`montecarlo.tightness` reports it at the best point).
     """
 
     module: str
@@ -252,10 +326,16 @@ class Claim:
     weight: float = 1.0
     subject: str | None = None
     why_false: str = ""
+    log_bound: Callable[[Params], float] | None = None
+    tight_constant: float | None = None
+    measure_mp: Callable[[Params], Any] | None = None
 
     def __post_init__(self):
-        if self.module not in MODULES:
-            raise ValueError(f"module={self.module!r} violates the condition module in {MODULES}")
+        if not (isinstance(self.module, str) and self.module.isidentifier()):
+            raise ValueError(f"module={self.module!r} violates the condition: an identifier "
+                             f"(a built-in module {MODULES} or a namespace of your own)")
+        if not (isinstance(self.claim_id, str) and self.claim_id and "." not in self.claim_id):
+            raise ValueError(f"claim_id={self.claim_id!r} violates the condition: a nonempty name without '.'")
         if self.kind not in KINDS:
             raise ValueError(f"kind={self.kind!r} violates the condition kind in {KINDS}")
         if self.sense not in ("<=", ">=", "=="):
@@ -268,7 +348,13 @@ class Claim:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The verdict of one claim at one parameter point."""
+    """The verdict of one claim at one parameter point.
+
+    ``ratio`` is measured/bound and ``log_ratio`` its natural log (computed in log space when
+    the values are tiny or given as logs, so it stays finite where the ratio under- or
+    overflows). ``vacuous`` marks a point where both sides are 0 (or underflowed) and no log
+    form tells them apart: it says nothing, is never refuted, has ratio nan and is never a
+    sweep's worst point."""
 
     claim: str
     params: Params
@@ -278,6 +364,16 @@ class Evidence:
     ratio: float  # measured value / bound
     severity: float  # point value's distance towards violation: > 1 is past the bound
     sense: str = "<="
+    log_ratio: float = math.nan
+    vacuous: bool = False
+    log_bound: float = math.nan
+    log_space: bool = False  # the verdict was decided on logs
+
+    @property
+    def applicable(self) -> bool:
+        """False when the claim's hypothesis does not hold at this point
+        (``measurement.detail["applicable"] is False``): such a point never decides a verdict."""
+        return self.measurement.detail.get("applicable", True) is not False
 
     def __str__(self) -> str:
         m = self.measurement
@@ -285,16 +381,54 @@ class Evidence:
         which = {"<=": f"lower confidence limit {m.lower:.6g}",
                  ">=": f"upper confidence limit {m.upper:.6g}"}.get(
             self.sense, f"interval [{m.lower:.6g}, {m.upper:.6g}]")
+        if self.vacuous:
+            return (f"{self.claim} VACUOUS at {shown}: measured {m.value:.6g} and bound {self.bound:.6g} "
+                    "are both 0 (or underflowed) and no log form tells them apart")
         verdict = "REFUTED" if self.refuted else "holds"
+        logs = ""
+        if self.log_space:
+            lv = m.log_value if m.log_value is not None else _log_of(m.value)
+            logs = f" [log measured {lv:.10g}, log bound {self.log_bound:.10g}]"
         return (f"{self.claim} {verdict} at {shown}: measured {m.value:.6g} ({which}) "
                 f"{'vs' if not self.refuted else 'violates'} {self.sense} {self.bound:.6g}; "
-                f"ratio measured/bound = {self.ratio:.6g}")
+                f"ratio measured/bound = {self.ratio:.6g}{logs}")
+
+    def _repr_html_(self) -> str:
+        m = self.measurement
+        verdict = "VACUOUS" if self.vacuous else ("REFUTED" if self.refuted else "holds")
+        rows = [("claim", self.claim), ("verdict", verdict),
+                ("params", ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())),
+                ("measured", f"{m.value:.6g} [{m.lower:.6g}, {m.upper:.6g}]"),
+                ("bound", f"{self.sense} {self.bound:.6g}"),
+                ("ratio measured/bound", f"{self.ratio:.6g} (log {self.log_ratio:.6g})")]
+        return html_table(rows)
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.6g}"
+    if isinstance(v, np.ndarray):
+        return f"array(shape={v.shape})"
+    return repr(v)
+
+
+def html_table(rows: Iterable[tuple[str, Any]]) -> str:
+    """A two-column HTML table (the notebook view of a result object)."""
+    import html
+
+    body = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
+                   f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+TINY = 1e-250
+"""Below this magnitude a float comparison is not trusted: :func:`check` goes to log space."""
 
 
 def _ratio(value: float, bound: float) -> float:
     if bound != 0:
         return value / bound
-    return 1.0 if value == 0 else math.copysign(math.inf, value)
+    return math.nan if value == 0 else math.copysign(math.inf, value)
 
 
 def _severity(sense: str, value: float, bound: float) -> float:
@@ -313,22 +447,126 @@ def _severity(sense: str, value: float, bound: float) -> float:
     return max(r, 1.0 / r) if r > 0 else math.inf
 
 
-def check(claim: Claim, params: Params, candidate: Callable[[Params], float] | None = None) -> Evidence:
-    """Evaluate ``claim`` (or ``candidate`` in place of its bound) at ``params``."""
-    bound_fn = candidate if candidate is not None else claim.bound
-    m = claim.measure(params)
-    b = float(bound_fn(params))
-    if not (np.isfinite(m.value) and not np.isnan(m.lower) and not np.isnan(m.upper)) or np.isnan(b):
-        raise ValueError(f"{claim.key}: non-finite measurement {m} or bound {b} at params={params}")
-    slack = claim.rtol * abs(b) + claim.atol
-    if claim.sense == "<=":
+def _exp(x: float) -> float:
+    return math.exp(x) if x < 709.0 else math.inf
+
+
+def _log_add(a: float, b: float) -> float:
+    """log(e^a + e^b)."""
+    if a == -math.inf:
+        return b
+    if b == -math.inf:
+        return a
+    hi, lo = max(a, b), min(a, b)
+    return hi + math.log1p(math.exp(lo - hi))
+
+
+def _upper_threshold(lb: float, rtol: float, atol: float) -> float:
+    """log(b (1 + rtol) + atol) from lb = log b."""
+    return _log_add(lb + math.log1p(rtol), math.log(atol) if atol > 0 else -math.inf)
+
+
+def _lower_threshold(lb: float, rtol: float, atol: float) -> float:
+    """log(b (1 - rtol) - atol) from lb = log b; -inf when that is <= 0 (nothing positive is below)."""
+    if rtol >= 1:
+        return -math.inf
+    base = lb + math.log1p(-rtol)
+    if atol <= 0:
+        return base
+    la = math.log(atol)
+    if base <= la:
+        return -math.inf
+    return base + math.log1p(-math.exp(la - base))
+
+
+def resolve(claim: "Claim | str") -> "Claim":
+    """A claim given as itself or by its registered key."""
+    if isinstance(claim, Claim):
+        return claim
+    if isinstance(claim, str):
+        return get(claim)
+    raise ValueError(f"claim={claim!r} violates the condition: a Claim or a registered key")
+
+
+def full_params(claim: Claim, params: Params) -> Params:
+    """The claim's parameters from ``params``: raw domain parameters are passed through the
+    domain's ``derive`` when that adds a parameter they lack (``{"B": 3, "R_frac": 0.3}``
+    gains ``R``); parameters that already carry the derived ones are used as given."""
+    params = dict(params)
+    if not set(claim.domain.specs) <= set(params):
+        return params
+    built = claim.domain.build(params)
+    if isinstance(built, dict) and set(built) - set(params):
+        return built
+    return params
+
+
+def check(claim: "Claim | str", params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
+    """Evaluate ``claim`` (a Claim or a registered key; or ``candidate`` in place of its bound)
+    at ``params`` (the claim's parameters, or the raw domain parameters: see
+    :func:`full_params`).
+
+    The comparison is made on natural logs whenever the claim has ``log_bound`` (and no
+    candidate replaces it), the bound is an ``mpmath.mpf``, the measurement carries log
+    fields, or a nonzero value or bound is below :data:`TINY` in magnitude; the round-off
+    allowance ``rtol * |bound| + atol`` is applied in log space too. A point where both sides
+    are 0 without a log form that separates them is vacuous (never refuted)."""
+    c = resolve(claim)
+    return evaluate(c, full_params(c, params), candidate)
+
+
+def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
+    """:func:`check` at the claim's own (already derived) parameters."""
+    m = as_measurement(c.measure(params))
+    raw_b = (candidate if candidate is not None else c.bound)(params)
+    log_b: float | None = None
+    if isinstance(raw_b, mpmath.mpf):
+        log_b = _mp_log(raw_b)
+    if candidate is None and c.log_bound is not None:
+        log_b = float(c.log_bound(params))
+    b = float(raw_b)
+    bad_m = (np.isnan(m.lower) or np.isnan(m.upper) or
+             (not np.isfinite(m.value) if m.log_value is None else math.isnan(m.log_value)))
+    if bad_m or np.isnan(b) or (log_b is not None and math.isnan(log_b) and b >= 0):
+        raise ValueError(f"{c.key}: non-finite measurement {m} or bound {b} at params={params}")
+    # a side is "zero" when it is 0 in floats and no log form says otherwise
+    zero_m = (m.log_value == -math.inf) if m.log_value is not None else m.value == 0
+    zero_b = (log_b == -math.inf) if log_b is not None else b == 0
+    if zero_m and zero_b:
+        return Evidence(c.key, dict(params), m, b, False, math.nan, math.nan, c.sense,
+                        math.nan, True, math.nan if log_b is None else log_b, False)
+    use_log = (log_b is not None or m.log_value is not None
+               or 0 < abs(m.value) < TINY or 0 < abs(b) < TINY)
+    if use_log:
+        lv = m.log_value if m.log_value is not None else _log_of(m.value)
+        ll = m.log_lower if m.log_lower is not None else _log_of(m.lower)
+        lu = m.log_upper if m.log_upper is not None else _log_of(m.upper)
+        lb = log_b if log_b is not None else _log_of(b)
+        use_log = not any(math.isnan(x) for x in (lv, lu, lb)) and (c.sense == ">=" or not math.isnan(ll))
+    if use_log:
+        hi = _upper_threshold(lb, c.rtol, c.atol)
+        lo = _lower_threshold(lb, c.rtol, c.atol)
+        if c.sense == "<=":
+            refuted = ll > hi
+        elif c.sense == ">=":
+            refuted = lu < lo
+        else:
+            refuted = ll > hi or lu < lo
+        log_ratio = lv - lb
+        sev = {"<=": log_ratio, ">=": -log_ratio}.get(c.sense, abs(log_ratio))
+        return Evidence(c.key, dict(params), m, b, bool(refuted), _exp(log_ratio), _exp(sev), c.sense,
+                        log_ratio, False, lb, True)
+    slack = c.rtol * abs(b) + c.atol
+    if c.sense == "<=":
         refuted = m.lower > b + slack
-    elif claim.sense == ">=":
+    elif c.sense == ">=":
         refuted = m.upper < b - slack
     else:
         refuted = (m.lower > b + slack) or (m.upper < b - slack)
-    return Evidence(claim.key, dict(params), m, b, bool(refuted), _ratio(m.value, b),
-                    _severity(claim.sense, m.value, b), claim.sense)
+    ratio = _ratio(m.value, b)
+    log_ratio = _log_of(ratio) if not math.isnan(ratio) else math.nan
+    return Evidence(c.key, dict(params), m, b, bool(refuted), ratio, _severity(c.sense, m.value, b), c.sense,
+                    log_ratio, False, _log_of(b), False)
 
 
 # -------------------------------------------------------------------------- registry
@@ -336,17 +574,21 @@ _REGISTRY: dict[str, Claim] = {}
 
 
 def register(claim: Claim) -> Claim:
-    """Add a claim (idempotent per key; a different claim under the same key is an error)."""
+    """Add a claim under its key ``module.claim_id``. Registering the same object again does
+    nothing; a different claim under an existing key replaces it with a ``UserWarning`` (a
+    notebook cell that defines a claim can be edited and re-run)."""
     old = _REGISTRY.get(claim.key)
-    if old is not None and old is not claim:
-        if (old.reference, old.statement) != (claim.reference, claim.statement):
-            raise ValueError(f"claim key {claim.key!r} registered twice with different content")
+    if old is not None and old is not claim and old != claim:
+        warnings.warn(f"claim {claim.key!r} registered again: the new definition replaces the old one",
+                      UserWarning, stacklevel=2)
     _REGISTRY[claim.key] = claim
     return claim
 
 
-def mutant(base: Claim, claim_id: str, why_false: str, **changes) -> Claim:
-    """Register a false variant of ``base``: same machinery, changed bound/domain/measure."""
+def mutant(base: "Claim | str", claim_id: str, why_false: str, **changes) -> Claim:
+    """Register a false variant of ``base`` (a Claim or a registered key): same machinery,
+    changed bound/domain/measure."""
+    base = resolve(base)
     c = replace(base, claim_id=claim_id, kind="mutant", subject=base.key, why_false=why_false,
                 statement=changes.pop("statement", f"MUTANT of {base.claim_id}: {why_false}"),
                 **changes)
@@ -359,12 +601,69 @@ def _load() -> None:
         importlib.import_module(f"{pkg.__name__}.{info.name}")
 
 
+_LOADED: dict[str, list[str]] = {}
+
+
+def load_claims(source: "str | os.PathLike[str]") -> list[Claim]:
+    """Register the claims of a user's file (``my_claims.py``) or importable module
+    (``my_pkg.claims``), which registers them on import (with :func:`register` /
+    :func:`mutant`, in a namespace of its own or a built-in one). Returns the claims it
+    registered. A file is executed once per process (loading it again returns the same
+    claims); the built-in claims are loaded first, so a user's mutant may name one as its
+    subject. Used by ``python -m reports --claims PATH`` and ``pytest --claims PATH``."""
+    _load()
+    src = os.fspath(source)
+    path = Path(src).expanduser()
+    by_file = src.endswith(".py") or path.is_file()
+    ident = str(path.resolve()) if by_file else src
+    if ident in _LOADED:
+        return [_REGISTRY[k] for k in _LOADED[ident] if k in _REGISTRY]
+    before = dict(_REGISTRY)
+    if by_file:
+        if not path.is_file():
+            raise ValueError(f"claims={src!r} violates the condition: an existing .py file or an importable module")
+        digest = hashlib.sha256(ident.encode()).hexdigest()[:10]
+        name = f"sparse_ntk_user_claims.{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}_{digest}"
+        spec = importlib.util.spec_from_file_location(name, path.resolve())
+        if spec is None or spec.loader is None:
+            raise ValueError(f"claims={src!r} violates the condition: a Python file")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        try:
+            spec.loader.exec_module(mod)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+    else:
+        try:
+            importlib.import_module(src)
+        except ModuleNotFoundError as exc:
+            if exc.name and src.startswith(exc.name):
+                raise ValueError(f"claims={src!r} violates the condition: an existing .py file or an "
+                                 "importable module") from None
+            raise
+    keys = [k for k, c in _REGISTRY.items() if before.get(k) is not c]
+    _LOADED[ident] = keys
+    return [_REGISTRY[k] for k in keys]
+
+
+def modules() -> list[str]:
+    """Every namespace with a registered claim, in report order (:func:`module_rank`)."""
+    _load()
+    return sorted({c.module for c in _REGISTRY.values()}, key=module_rank)
+
+
 def claims(module: str | None = None, kinds: Iterable[str] | None = None) -> list[Claim]:
     """Every registered claim (optionally one module's, or only some kinds), in a stable order."""
     _load()
     out = [c for c in _REGISTRY.values()
            if (module is None or c.module == module) and (kinds is None or c.kind in kinds)]
-    return sorted(out, key=lambda c: (MODULES.index(c.module), c.kind == "mutant", c.claim_id))
+    return sorted(out, key=lambda c: (module_rank(c.module), c.kind == "mutant", c.claim_id))
+
+
+def module_rank(module: str) -> tuple[int, str]:
+    """Report order: the built-in :data:`MODULES` in their order, then user namespaces A-Z."""
+    return (MODULES.index(module), "") if module in MODULES else (len(MODULES), module)
 
 
 def get(key: str) -> Claim:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from montecarlo.registry import MODULES
 
 from .sweep import BASES
-
-QUICK_BUDGET = 40.0  # seconds of sweep in --quick mode (the whole command stays under a minute)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -21,17 +20,29 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports/out", help="output folder (default: reports/out)")
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",
-                      help=f"small sweep, under a minute ({BASES['quick']} examples x weight per claim)")
+                      help=f"SMOKE RUN: {BASES['quick']} examples x weight per claim, far less power than the "
+                           "tests; the report says so")
     size.add_argument("--full", action="store_true",
                       help=f"long sweep ({BASES['full']} examples x weight per claim)")
     size.add_argument("--examples", type=int, metavar="BASE",
-                      help=f"base examples per claim, scaled by its weight (default {BASES['default']})")
-    p.add_argument("--module", choices=MODULES, help="only this module's claims")
+                      help=f"base examples per claim, scaled by its weight (default {BASES['default']}, "
+                           "the tests' ci profile)")
+    p.add_argument("--module", metavar="NAME",
+                   help=f"only this module's claims (one of {', '.join(MODULES)}, or a namespace "
+                        "registered by --claims)")
+    p.add_argument("--claims", action="append", default=[], metavar="PATH",
+                   help="a Python file or module that registers claims of your own (repeatable); "
+                        "they are swept and reported with the built-in ones")
     p.add_argument("--seed", type=int, default=0, help="seed of the whole sweep (default 0)")
-    p.add_argument("--budget", type=float, metavar="SECONDS",
-                   help=f"cap on the sweep's time (default {QUICK_BUDGET:g} with --quick, else none; "
-                        "0 = none). Claims cut short are listed in the provenance and are no "
-                        "longer reproducible.")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="fail (exit status 2, nothing written) when the sweep takes longer; "
+                        "a sweep is never cut short, so results.json depends only on the seed")
+    dist = p.add_mutually_exclusive_group()
+    dist.add_argument("--workers", type=int, metavar="N",
+                      help="sweep the claims on a local Dask cluster of N processes (extra [distributed]); "
+                           "results.json is the serial one")
+    dist.add_argument("--scheduler", metavar="ADDRESS",
+                      help="sweep on the Dask scheduler at ADDRESS (its workers must reach the --claims files)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-hooks", action="store_true", help="skip the modules' own report_figures")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when a record failed")
@@ -45,22 +56,59 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser().error(f"--seed={args.seed} violates the condition seed >= 0")
     if args.examples is not None and args.examples < 1:
         parser().error(f"--examples={args.examples} violates the condition examples >= 1")
+    from montecarlo import registry
+
+    for src in args.claims:
+        try:
+            registry.load_claims(src)
+        except ValueError as exc:
+            parser().error(f"--claims: {exc}")
+    if args.module is not None and args.module not in registry.modules():
+        parser().error(f"--module={args.module!r} violates the condition: a registered module "
+                       f"({', '.join(registry.modules())})")
     mode = "quick" if args.quick else "full" if args.full else "default"
     base = args.examples if args.examples is not None else BASES[mode]
     if args.examples is not None:
         mode = f"examples={base}"
-    budget = args.budget if args.budget is not None else (QUICK_BUDGET if args.quick else None)
-    from .build import run
+    if args.time_limit is not None and not args.time_limit > 0:
+        parser().error(f"--time-limit={args.time_limit} violates the condition time limit > 0")
+    if args.workers is not None and args.workers < 1:
+        parser().error(f"--workers={args.workers} violates the condition workers >= 1")
+    from .build import client_for, run
+    from .sweep import TimeLimitExceeded
 
-    rep = run(args.out, base=base, mode=mode, module=args.module, seed=args.seed,
-              progress=not args.no_progress, budget=budget or None, hooks=not args.no_hooks)
+    client = None
+    if args.workers is not None or args.scheduler is not None:
+        try:
+            client = client_for(args.workers, args.scheduler)
+        except ImportError as exc:
+            parser().error(str(exc))
+    try:
+        rep = run(args.out, base=base, mode=mode, module=args.module, seed=args.seed,
+                  progress=not args.no_progress, time_limit=args.time_limit, hooks=not args.no_hooks,
+                  client=client, sources=[_absolute(s) for s in args.claims])
+    except TimeLimitExceeded as exc:
+        print(f"error: --time-limit={args.time_limit:g} s exceeded: {exc}; nothing written", file=sys.stderr)
+        return 2
+    finally:
+        if client is not None:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None and args.scheduler is None:
+                cluster.close()
     bad = [r["key"] for r in rep.records if not r["passed"]]
     print(f"{len(rep.records)} records, {len(bad)} failed{': ' + ', '.join(bad) if bad else ''}; "
           f"wrote {rep.out / 'index.html'}, {rep.out / 'REPORT.md'}, {rep.out / 'results.json'} "
           f"({rep.provenance['wall_seconds']} s)", file=sys.stderr)
-    if rep.provenance["truncated"]:
-        print(f"warning: time budget cut short {rep.provenance['truncated']}", file=sys.stderr)
+    if rep.provenance.get("smoke"):
+        print("note: --quick is a smoke run with far fewer examples than the tests", file=sys.stderr)
     return 1 if (args.strict and bad) else 0
+
+
+def _absolute(src: str) -> str:
+    """A --claims file as an absolute path (workers may run elsewhere); module names as given."""
+    p = Path(src).expanduser()
+    return str(p.resolve()) if src.endswith(".py") or p.is_file() else src
 
 
 if __name__ == "__main__":

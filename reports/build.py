@@ -11,17 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from montecarlo import registry
 from montecarlo.registry import Claim
 
 from . import plots, render
-from .sweep import ClaimResult, claim_seed, examples_for, record, sweep_claim
+from .sweep import (BASES, ClaimResult, TimeLimitExceeded, claim_seed, examples_for, rebuild, record, sweep_claim,
+                    sweep_remote)
 
-__all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "RESERVE"]
-
-RESERVE = 0.25  # seconds of a time budget kept for each claim not yet swept
+__all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "client_for"]
 
 
 @dataclass
@@ -41,8 +40,8 @@ class Report:
 
 
 def _select(module: str | None, keys: Sequence[str] | None) -> list[Claim]:
-    if module is not None and module not in registry.MODULES:
-        raise ValueError(f"module={module!r} violates the condition module in {registry.MODULES}")
+    if module is not None and module not in registry.modules():
+        raise ValueError(f"module={module!r} violates the condition: a registered module {registry.modules()}")
     if keys is None:
         return registry.claims(module)
     chosen = {registry.get(k).key for k in keys}
@@ -82,6 +81,15 @@ def call_hooks(modules: Sequence[str], out: Path, seed: int, quick: bool,
     return figures, errors
 
 
+def _describe(client: Any) -> str:
+    """The Dask scheduler and its number of workers (for the provenance)."""
+    try:
+        info = client.scheduler_info()
+        return f"{info.get('address', '?')} ({len(info.get('workers', {}))} workers)"
+    except Exception:  # provenance must not fail the run
+        return repr(client)
+
+
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -110,9 +118,16 @@ def provenance(seed: int, mode: str, base: int, module: str | None) -> dict:
 
 
 def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = True,
-              budget: float | None = None) -> list[ClaimResult]:
-    """Sweep each claim in turn (progress bar over claims); ``budget`` as in :func:`run`."""
-    t0 = time.monotonic()
+              time_limit: float | None = None, client: Any = None,
+              sources: Sequence[str] = ()) -> list[ClaimResult]:
+    """Sweep each claim (progress bar over claims) with :func:`examples_for` examples.
+    ``time_limit`` (seconds) only fails loudly: past it :class:`~reports.sweep.TimeLimitExceeded`
+    is raised; it never shortens a sweep. With a Dask ``client`` the claims are swept on its
+    workers (:func:`~reports.sweep.sweep_remote`, loading the claim files ``sources`` there);
+    the results are those of the serial run."""
+    if client is not None:
+        return _sweep_distributed(selected, base, seed, progress, time_limit, client, tuple(sources))
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -120,13 +135,9 @@ def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = 
         bar = tqdm(total=len(selected), desc="sparse-ntk-report", unit="claim")
     results: list[ClaimResult] = []
     try:
-        for i, c in enumerate(selected):
+        for c in selected:
             if bar is not None:
                 bar.set_postfix_str(c.key, refresh=True)
-            deadline = None
-            if budget is not None:  # keep a small reserve for each claim still to come
-                reserve = min(RESERVE, budget / (2 * len(selected)))
-                deadline = t0 + budget - reserve * (len(selected) - i - 1)
             results.append(sweep_claim(c, examples_for(c, base), claim_seed(seed, c.key), deadline))
             if bar is not None:
                 bar.update(1)
@@ -136,23 +147,73 @@ def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = 
     return results
 
 
-def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default",
+def _sweep_distributed(selected: Sequence[Claim], base: int, seed: int, progress: bool,
+                       time_limit: float | None, client: Any, sources: tuple[str, ...]) -> list[ClaimResult]:
+    from distributed import as_completed
+
+    n = {c.key: examples_for(c, base) for c in selected}
+    futures = {client.submit(sweep_remote, c.key, n[c.key], claim_seed(seed, c.key), sources, pure=False): c
+               for c in selected}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(selected), desc="sparse-ntk-report (dask)", unit="claim")
+    done: dict[str, ClaimResult] = {}
+    try:
+        for fut in as_completed(list(futures), timeout=time_limit):
+            c = futures[fut]
+            done[c.key] = rebuild(c, n[c.key], fut.result())
+            if bar is not None:
+                bar.update(1)
+    except TimeoutError as exc:
+        for fut in futures:
+            fut.cancel()
+        raise TimeLimitExceeded(f"time limit of {time_limit:g} s reached with {len(done)} of "
+                                f"{len(selected)} claims swept") from exc
+    finally:
+        if bar is not None:
+            bar.close()
+    return [done[c.key] for c in selected]
+
+
+def client_for(workers: int | None = None, scheduler: str | None = None) -> Any:
+    """A Dask client: a local cluster of ``workers`` processes (one thread each), or the
+    scheduler at ``scheduler``. Needs the ``[distributed]`` extra."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ImportError("--workers/--scheduler need dask.distributed: "
+                          "pip install 'sparse-ntk-bounds[distributed]'") from exc
+    if scheduler is not None:
+        return Client(scheduler)
+    cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    return Client(cluster)
+
+
+def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: str = "default",
         module: str | None = None, keys: Sequence[str] | None = None, seed: int = 0,
-        progress: bool = True, budget: float | None = None, hooks: bool = True) -> Report:
+        progress: bool = True, time_limit: float | None = None, hooks: bool = True,
+        client: Any = None, sources: Sequence[str] = ()) -> Report:
     """Sweep the selected claims (``module``'s, or the registered ``keys``, default all) and
     write results.json, provenance.json, figures, index.html and REPORT.md into ``out``.
-    ``budget`` (seconds) caps the sweep: each claim may run until the budget minus a small
-    reserve (:data:`RESERVE`) for each claim still to come, then stops early (after at least
-    one point); truncated claims are marked in their record and listed in the provenance."""
+    The work per claim is a count of examples (``base`` x weight, see
+    :func:`~reports.sweep.examples_for`), so results.json depends only on the seed, never on
+    the machine's speed; ``time_limit`` (seconds) makes a run that takes longer fail with
+    :class:`~reports.sweep.TimeLimitExceeded` (nothing is written). ``mode="quick"`` is a smoke
+    run: the provenance says ``"smoke": true``. ``client`` (a Dask client) sweeps the claims on
+    its workers, which load the claim files ``sources`` (``--claims``) first; results.json is
+    the serial one."""
     t0 = time.monotonic()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     selected = _select(module, keys)
-    results = sweep_all(selected, base, seed, progress, budget)
+    results = sweep_all(selected, base, seed, progress, time_limit, client, sources)
+    out.mkdir(parents=True, exist_ok=True)
     phases = {"sweep": round(time.monotonic() - t0, 1)}
     records = [record(r) for r in results]
     (out / "results.json").write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")
-    modules = [m for m in registry.MODULES if any(r.claim.module == m for r in results) or m == module]
+    modules = [m for m in registry.modules() if any(r.claim.module == m for r in results) or m == module]
     figures: dict[str, list[tuple[str, str]]] = {}
     over = plots.overview_figure(results, out)
     if over:
@@ -169,7 +230,11 @@ def run(out: str | Path = "reports/out", *, base: int = 40, mode: str = "default
             figures.setdefault(m, []).extend(figs)
     prov = provenance(seed, mode, base, module)
     slowest = sorted(results, key=lambda r: -r.seconds)[:5]
-    prov.update(truncated=[r.claim.key for r in results if r.truncated], budget_seconds=budget,
+    prov.update(smoke=mode == "quick", time_limit_seconds=time_limit,
+                distributed=None if client is None else _describe(client),
+                truncated=[], budget_seconds=None,  # kept for the templates: never cut short now
+                examples=sum(len(r.points) for r in results),
+                vacuous_examples=sum(r.vacuous for r in results),
                 slowest=[(r.claim.key, round(r.seconds, 2)) for r in slowest],
                 hook_errors=errors, seconds={**phases, "hooks": hook_seconds},
                 wall_seconds=round(time.monotonic() - t0, 1))

@@ -1,9 +1,9 @@
 """The deterministic sweep behind the report: every evaluated point of every claim.
 
-:func:`sweep_claim` follows the plan of :func:`montecarlo.falsify.falsify` (the domain's
+:func:`sweep_claim` runs the one search plan of :mod:`montecarlo.search` (the domain's
 corners, then random draws, then a local search around the worst point with shrinking
-steps) and uses exactly the verdict of :func:`montecarlo.registry.check`, but keeps every
-:class:`~montecarlo.registry.Evidence` (the figures plot them all). A mutant stops at its
+steps), as :func:`montecarlo.falsify.falsify` does, and uses exactly the verdict of
+:func:`montecarlo.registry.check`, but keeps every :class:`~montecarlo.registry.Evidence` (the figures plot them all). A mutant stops at its
 first refutation (its counterexample); any other claim runs the whole plan and reports its
 worst point: a refuted one if any, else the one of largest
 :func:`closeness`. A claim that raises becomes a failed record with the error text.
@@ -24,12 +24,16 @@ from typing import Any
 
 import numpy as np
 
-from montecarlo.registry import Claim, Evidence, Params, check
+from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve
+from montecarlo.search import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
+                               mutant_examples)
 
-__all__ = ["BASES", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
+__all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
            "limit_ratio", "limit_side", "record", "sweep_claim"]
 
-BASES = {"quick": 12, "default": 40, "full": 200}
+BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
+"""Examples per unit of weight: ``quick`` is a smoke run (labelled so in the provenance),
+``default`` spends what the tests' ``ci`` profile spends (:data:`montecarlo.search.CI_EXAMPLES`)."""
 
 
 def claim_seed(seed: int, key: str) -> int:
@@ -38,17 +42,13 @@ def claim_seed(seed: int, key: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-MUTANT_FLOOR = 20  # as in tests/test_registry.py; a mutant's sweep stops at its counterexample
-MUTANT_BUDGET = 200  # tests/test_registry.py searches max(20, 200 * weight) examples per mutant
-
-
 def examples_for(claim: Claim, base: int) -> int:
-    """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant the same
-    budget as the tests, ``max(MUTANT_FLOOR, MUTANT_BUDGET * weight)`` (or more with a larger
-    base), so report and tests refute with the same effort (most stop after a few)."""
-    n = max(3, int(round(base * claim.weight)))
+    """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant at least
+    the tests' budget :func:`montecarlo.search.mutant_examples` (or more with a larger base),
+    so report and tests refute with the same effort (most stop after a few)."""
+    n = claim_examples(claim, base)
     if claim.kind == "mutant":
-        return max(MUTANT_FLOOR, int(MUTANT_BUDGET * claim.weight), n)
+        return max(mutant_examples(claim), n)
     return n
 
 
@@ -62,12 +62,16 @@ class ClaimResult:
     worst: Evidence | None = None
     counterexample: Evidence | None = None
     error: str | None = None
-    truncated: bool = False
     seconds: float = 0.0
 
     @property
     def applicable(self) -> list[Evidence]:
         return [e for e in self.points if _applicable(e)]
+
+    @property
+    def vacuous(self) -> int:
+        """How many applicable points were vacuous (both sides 0 without a log form)."""
+        return sum(e.vacuous for e in self.applicable)
 
     @property
     def status(self) -> str:
@@ -77,7 +81,9 @@ class ClaimResult:
             return "refuted" if self.counterexample is not None else "not refuted"
         if self.counterexample is not None:
             return "violated"
-        return "holds" if self.worst is not None else "not applicable"
+        if self.worst is not None:
+            return "holds"
+        return "vacuous" if any(e.vacuous for e in self.applicable) else "not applicable"
 
     @property
     def passed(self) -> bool:
@@ -87,84 +93,66 @@ class ClaimResult:
 
 
 def _applicable(ev: Evidence) -> bool:
-    return ev.measurement.detail.get("applicable", True) is not False
+    return ev.applicable
 
 
-def closeness(ev: Evidence, claim: Claim) -> float:
-    """How close a point came to refuting ``claim`` (1 = on the verge): the registry's
-    severity for inequalities (capped at 1 for exact values past the bound only within the
-    round-off allowance); for an exact identity the deviation |measured - bound| in units
-    of the claim's round-off allowance; for a Monte Carlo identity (an interval) the distance
-    from the point value to the bound in units of the half-interval on the bound's side."""
-    m, b = ev.measurement, ev.bound
-    if ev.sense != "==":
-        if ev.severity > 1 and not ev.refuted and m.lower == m.upper:
-            return 1.0  # past the bound only within the round-off allowance
-        return ev.severity
-    if m.lower == m.upper:
-        gap, half = abs(m.value - b), claim.rtol * abs(b) + claim.atol
-    elif b >= m.value:
-        gap, half = b - m.value, m.upper - m.value
-    else:
-        gap, half = m.value - b, m.value - m.lower
-    if half > 0:
-        return gap / half
-    return 0.0 if gap == 0 else math.inf
+class TimeLimitExceeded(RuntimeError):
+    """The run went past its time limit: it stops with this error, it is never cut short
+    silently (the work per claim is a count of examples, so no verdict depends on speed)."""
 
 
-def _worse(a: Evidence, b: Evidence, claim: Claim) -> bool:
-    if a.refuted != b.refuted:
-        return a.refuted
-    return closeness(a, claim) > closeness(b, claim)
+def sweep_claim(claim: Claim | str, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
+    """Run the one search plan on ``claim`` for ``examples`` evaluations, keeping every point.
 
-
-def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
-    """Run the falsify plan on ``claim`` keeping every point.
-
-    ``deadline`` (a :func:`time.monotonic` value) stops the sweep early after at least one
-    point; the result is then marked ``truncated`` (and is no longer reproducible).
+    ``deadline`` (a :func:`time.monotonic` value) is a time limit: past it the sweep raises
+    :class:`TimeLimitExceeded` (never a shorter, machine-dependent result).
     """
+    claim = resolve(claim)
     res = ClaimResult(claim, examples)
     t0 = time.monotonic()
-    rng = np.random.default_rng(seed)
-    dom = claim.domain
-    stop_first = claim.kind == "mutant"
-    worst_raw: Params | None = None
 
-    def try_raw(raw: Params) -> bool:
-        """Evaluate one point; True when the sweep should stop."""
-        nonlocal worst_raw
-        if deadline is not None and res.points and time.monotonic() > deadline:
-            res.truncated = True
-            return True
-        ev = check(claim, dom.build(raw))
-        res.points.append(ev)
-        if worst_raw is None:
-            worst_raw = raw
-        if _applicable(ev):
-            if res.worst is None or _worse(ev, res.worst, claim):
-                res.worst, worst_raw = ev, raw
-            if ev.refuted and (res.counterexample is None or _worse(ev, res.counterexample, claim)):
-                res.counterexample = ev
-        return ev.refuted and stop_first and _applicable(ev)
+    def verdict(params: Params) -> Evidence:
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeLimitExceeded(f"time limit reached while sweeping {claim.key} "
+                                    f"({len(res.points)} of {examples} examples done)")
+        return evaluate(claim, params)
 
+    search = Search(claim.domain, verdict, examples, seed, rank=lambda ev: closeness(ev, claim),
+                    stop_at_first=claim.kind == "mutant", points=res.points)
     try:
-        corners = dom.corners_raw()
-        n_corner = min(len(corners), max(1, examples // 5))
-        n_random = max(0, (examples - n_corner) * 3 // 5)
-        n_local = examples - n_corner - n_random
-        plan = corners[:n_corner] + [dom.sample_raw(rng) for _ in range(n_random)]
-        stopped = any(try_raw(raw) for raw in plan)
-        k = 0
-        while not stopped and k < n_local:
-            scale = 0.2 * 0.5 ** (4 * k / max(1, n_local))
-            stopped = try_raw(dom.perturb_raw(worst_raw, rng, scale))
-            k += 1
+        search.run()
+    except TimeLimitExceeded:
+        raise
     except Exception as exc:  # one broken claim must not stop the report
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         res.error = f"{type(exc).__name__}: {exc} (at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"
+    res.worst, res.counterexample = search.worst, search.counterexample
     res.seconds = time.monotonic() - t0
     return res
+
+
+# ------------------------------------------------------------------- distributed sweeps
+def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = ()) -> tuple:
+    """:func:`sweep_claim` of the registered ``key`` in another process (a Dask worker):
+    loads the claim files ``sources`` first (``--claims``), and returns what is needed to
+    rebuild the :class:`ClaimResult` (points, indices of the worst point and of the
+    counterexample, error, seconds), never the claim itself (its functions need not pickle).
+    Every evaluation's randomness comes from the claim's seed and the point (the plan draws
+    the points, seeds included, from ``claim_seed``), so the result is the serial one."""
+    from montecarlo import registry
+
+    for src in sources:
+        registry.load_claims(src)
+    res = sweep_claim(registry.get(key), examples, seed)
+    where = {id(e): i for i, e in enumerate(res.points)}
+    return (res.points, where.get(id(res.worst)), where.get(id(res.counterexample)), res.error, res.seconds)
+
+
+def rebuild(claim: Claim, examples: int, payload: tuple) -> ClaimResult:
+    """The :class:`ClaimResult` from :func:`sweep_remote`'s payload."""
+    points, worst, ce, error, seconds = payload
+    return ClaimResult(claim, examples, list(points), None if worst is None else points[worst],
+                       None if ce is None else points[ce], error, seconds)
 
 
 # ------------------------------------------------------------------------ JSON records
@@ -192,17 +180,34 @@ def limit_side(ev: Evidence) -> str:
     """Which confidence limit decides the verdict: lower for <=, upper for >=, and for == the
     one on the bound's side of the point value."""
     if ev.sense == "==":
+        if ev.log_space:
+            m = ev.measurement
+            lv = m.log_value if m.log_value is not None else _log(m.value)
+            return "upper" if ev.log_bound >= lv else "lower"
         return "upper" if ev.bound >= ev.measurement.value else "lower"
     return "lower" if ev.sense == "<=" else "upper"
 
 
 def limit_ratio(ev: Evidence) -> float:
-    """The deciding confidence limit (:func:`limit_side`) divided by the bound."""
+    """The deciding confidence limit (:func:`limit_side`) divided by the bound (through logs
+    when the verdict was decided on logs; nan at a vacuous point)."""
+    if ev.vacuous:
+        return math.nan
     m, b = ev.measurement, ev.bound
-    lim = m.lower if limit_side(ev) == "lower" else m.upper
+    lower = limit_side(ev) == "lower"
+    lim = m.lower if lower else m.upper
+    if ev.log_space:
+        log_lim = m.log_lower if lower else m.log_upper
+        log_lim = _log(lim) if log_lim is None else log_lim
+        d = log_lim - ev.log_bound
+        return math.exp(d) if d < 709 else math.inf
     if b == 0:
-        return 1.0 if lim == 0 else math.copysign(math.inf, lim)
+        return math.nan if lim == 0 else math.copysign(math.inf, lim)
     return lim / b
+
+
+def _log(x: float) -> float:
+    return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
 
 
 def _params(params: dict) -> dict:
@@ -231,16 +236,18 @@ def record(res: ClaimResult) -> dict:
         "module": c.module, "claim": c.claim_id, "key": c.key, "kind": c.kind,
         "reference": c.reference, "statement": c.statement, "sense": c.sense,
         "passed": res.passed, "status": res.status,
-        "worst_ratio": None, "limit": None, "limit_ratio": None, "severity": None,
+        "worst_ratio": None, "log_ratio": None, "limit": None, "limit_ratio": None, "severity": None,
         "closeness": None, "params": None,
         "measured": None, "lower": None, "upper": None, "bound": None, "detail": None,
         "examples": len(res.points), "examples_planned": res.planned,
-        "applicable_examples": len(res.applicable), "weight": c.weight, "error": res.error,
-        "truncated": res.truncated,
+        "applicable_examples": len(res.applicable), "vacuous_examples": res.vacuous,
+        "weight": c.weight, "error": res.error,
+        "truncated": False,  # kept for the renderer: a sweep is never cut short any more
     }
     if ev is not None:
         m = ev.measurement
-        rec.update(worst_ratio=ev.ratio, limit=limit_side(ev), limit_ratio=limit_ratio(ev),
+        rec.update(worst_ratio=ev.ratio, log_ratio=ev.log_ratio, limit=limit_side(ev),
+                   limit_ratio=limit_ratio(ev),
                    severity=ev.severity, closeness=closeness(ev, c),
                    params=_params(ev.params), measured=m.value, lower=m.lower, upper=m.upper,
                    bound=ev.bound, detail=_scalars(dict(m.detail)))

@@ -12,13 +12,14 @@ from hypothesis import given, settings, target
 
 from montecarlo import registry
 from montecarlo.falsify import falsify
+from montecarlo.search import claim_examples, mutant_examples
 
 CLAIMS = registry.claims(kinds=("bound", "identity", "link"))
 MUTANTS = registry.claims(kinds=("mutant",))
 
 
 def _examples(claim: registry.Claim) -> int:
-    return max(3, int(round(settings.default.max_examples * claim.weight)))
+    return claim_examples(claim, settings.default.max_examples)
 
 
 def test_registry_is_populated_and_consistent():
@@ -46,7 +47,7 @@ def test_claim_holds(claim: registry.Claim):
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda c: c.key)
 def test_mutant_is_refuted(mutant: registry.Claim):
-    result = falsify(mutant, examples=max(20, int(200 * mutant.weight)), seed=1)
+    result = falsify(mutant, examples=mutant_examples(mutant), seed=1)
     print(result)
     assert result.refuted, f"mutant not refuted: {result}"
     ce = result.counterexample
@@ -83,3 +84,61 @@ def test_falsify_refuses_unreproducible_seeds(seed):
 def test_bad_parameter_specs_raise(make):
     with pytest.raises(ValueError, match="violates the condition"):
         make()
+
+
+# ------------------------------------------------- the verdict logic of "==" claims (issue 10)
+# (lower, value, upper, bound, refuted): an "==" claim is refuted exactly when the bound lies
+# outside [lower, upper] widened by the round-off allowance rtol * |bound| (rtol = 1e-9 here).
+EQ_TABLE = [
+    (1.0, 2.0, 3.0, 0.5, True),  # below the interval
+    (1.0, 2.0, 3.0, 3.5, True),  # above it
+    (1.0, 2.0, 3.0, 1.0, False),  # on the lower limit
+    (1.0, 2.0, 3.0, 3.0, False),  # on the upper limit
+    (1.0, 2.0, 3.0, 1.5, False),  # inside, below the point value
+    (1.0, 2.0, 3.0, 2.5, False),  # inside, above it
+    (2.0, 2.0, 2.0, 2.0 * (1 + 2e-9), True),  # exact value, past the allowance above
+    (2.0, 2.0, 2.0, 2.0 * (1 - 2e-9), True),  # ... and below
+    (2.0, 2.0, 2.0, 2.0 * (1 + 0.5e-9), False),  # within it
+    (2.0, 2.0, 2.0, 2.0 * (1 - 0.5e-9), False),
+]
+
+# plausible false revisions of that verdict: each must disagree with the table somewhere
+EQ_VERDICT_MUTANTS = {
+    "lower side only": lambda lo, v, hi, b, s: lo > b + s,
+    "upper side only": lambda lo, v, hi, b, s: hi < b - s,
+    "point value, not the interval": lambda lo, v, hi, b, s: abs(v - b) > s,
+    "limits swapped": lambda lo, v, hi, b, s: hi > b + s or lo < b - s,
+    "the <= verdict": lambda lo, v, hi, b, s: lo > b + s,
+    "no round-off allowance": lambda lo, v, hi, b, s: lo > b or hi < b,
+    "allowance counted twice": lambda lo, v, hi, b, s: lo > b + 2 * s or hi < b - 2 * s,
+}
+
+
+def _eq_claim(lo: float, v: float, hi: float, b: float, log_scale: float | None) -> registry.Claim:
+    """An "==" claim measuring [lo, v, hi] against b; with ``log_scale`` all four numbers are
+    multiplied by e^{log_scale} (far below the smallest double) and given as logs."""
+    dom = registry.Domain({"B": registry.Uniform(0.0, 1.0)})
+    if log_scale is None:
+        return registry.Claim("test_eq", "eq", "test", "==", "identity", "==",
+                              lambda p: registry.Measurement(v, lo, hi), lambda p: b, dom, rtol=1e-9)
+    m = registry.Measurement(0.0, 0.0, 0.0, {}, math.log(v) + log_scale, math.log(lo) + log_scale,
+                             math.log(hi) + log_scale)
+    return registry.Claim("test_eq", "eq", "test", "==", "identity", "==", lambda p: m, lambda p: 0.0, dom,
+                          rtol=1e-9, log_bound=lambda p: math.log(b) + log_scale)
+
+
+@pytest.mark.parametrize("log_scale", [None, -2000.0], ids=["floats", "logs"])
+@pytest.mark.parametrize("row", EQ_TABLE, ids=lambda r: f"b={r[3]:.10g}-in-[{r[0]},{r[2]}]")
+def test_equality_verdict(row, log_scale):
+    lo, v, hi, b, refuted = row
+    ev = registry.check(_eq_claim(lo, v, hi, b, log_scale), {"B": 0.5})
+    assert ev.refuted is refuted, str(ev)
+    assert ev.log_space is (log_scale is not None) and not ev.vacuous
+
+
+@pytest.mark.parametrize("name", EQ_VERDICT_MUTANTS)
+def test_equality_verdict_table_catches_each_false_revision(name):
+    """The table above has power: every listed false revision of the "==" verdict gets at
+    least one row wrong (so a code change to any of them fails test_equality_verdict)."""
+    wrong = EQ_VERDICT_MUTANTS[name]
+    assert any(wrong(lo, v, hi, b, 1e-9 * abs(b)) != refuted for lo, v, hi, b, refuted in EQ_TABLE), name

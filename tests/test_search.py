@@ -1,0 +1,244 @@
+"""The one search plan (montecarlo.search) and the log-space verdicts of montecarlo.registry,
+on small claims defined here (none is registered)."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import pytest
+
+from montecarlo import registry
+from montecarlo.falsify import falsify
+from montecarlo.registry import Claim, Domain, Evidence, Measurement, Uniform, check, exact, exact_log
+from montecarlo.search import (MUTANT_BUDGET, MUTANT_FLOOR, Search, closeness, local_scale, mutant_examples,
+                               plan_sizes, severity)
+
+MOD = "test_search_ns"
+DOM = Domain({"B": Uniform(0.0, 4.0)})
+
+
+def claim(measure, bound, sense="<=", domain=DOM, **kw) -> Claim:
+    return Claim(MOD, kw.pop("claim_id", "toy"), "test", "toy", kw.pop("kind", "bound"), sense,
+                 measure, bound, domain, **kw)
+
+
+# ------------------------------------------------------------------------------ the plan
+def test_plan_sizes_and_steps():
+    assert plan_sizes(100, 4) == (4, 57, 39)
+    assert plan_sizes(3, 16) == (1, 1, 1)
+    assert plan_sizes(200, 16) == (16, 110, 74)
+    assert local_scale(0, 40) == 0.2 and local_scale(10, 40) == pytest.approx(0.1)
+
+
+def test_mutant_budget_is_shared():
+    c = claim(lambda p: exact(1.0), lambda p: 2.0, weight=0.05)
+    assert mutant_examples(c) == MUTANT_FLOOR
+    assert mutant_examples(claim(lambda p: exact(1.0), lambda p: 2.0, weight=0.5)) == MUTANT_BUDGET // 2
+    from reports.sweep import examples_for
+    assert examples_for(c, 1) == MUTANT_FLOOR or c.kind != "mutant"
+    m = claim(lambda p: exact(1.0), lambda p: 2.0, kind="mutant", weight=0.3)
+    assert examples_for(m, 1) == mutant_examples(m) == 60
+
+
+def test_search_is_deterministic_and_finds_the_worst_point():
+    c = claim(lambda p: exact(math.exp(-(p["B"] - 3.1) ** 2)), lambda p: 1.0)
+    runs = [Search(c.domain, lambda q: check(c, q), 60, 5).run() for _ in range(2)]
+    assert [e.params for e in runs[0].points] == [e.params for e in runs[1].points]
+    assert runs[0].used == 60 and runs[0].worst.ratio > 0.99  # the local search climbs to B = 3.1
+
+
+def test_search_stops_at_first_refutation_and_ranks_refuted_first():
+    c = claim(lambda p: exact(p["B"]), lambda p: 3.0)
+    s = Search(c.domain, lambda q: check(c, q), 50, 0, stop_at_first=True).run()
+    assert s.counterexample is not None and s.counterexample.refuted and s.worst is s.counterexample
+    assert s.used < 50
+
+
+def test_points_outside_the_hypothesis_never_decide():
+    """A measurement marked applicable=False may violate the bound: neither falsify nor the
+    sweep counts it (falsify used to, the sweep did not)."""
+    c = claim(lambda p: exact(p["B"], applicable=p["B"] < 2), lambda p: 2.0)
+    r = falsify(c, examples=60, seed=0)
+    assert not r.refuted and r.worst.params["B"] < 2
+    c2 = claim(lambda p: exact(p["B"], applicable=p["B"] < 2), lambda p: 1.0)
+    r2 = falsify(c2, examples=60, seed=0)
+    assert r2.refuted and r2.counterexample.params["B"] < 2
+
+
+def test_vacuous_points_are_never_the_worst():
+    c = claim(lambda p: exact(0.0 if p["B"] > 1 else 0.5 * p["B"]), lambda p: 0.0 if p["B"] > 1 else 1.0)
+    s = Search(c.domain, lambda q: check(c, q), 40, 0, rank=lambda e: closeness(e, c)).run()
+    assert any(e.vacuous for e in s.points)
+    assert not s.worst.vacuous and s.worst.ratio <= 0.5
+    from reports.sweep import record, sweep_claim
+    res = sweep_claim(c, 40, 0)
+    rec = record(res)
+    assert rec["status"] == "holds" and rec["vacuous_examples"] == sum(e.vacuous for e in res.points) > 0
+
+
+def test_a_claim_vacuous_everywhere_is_not_green():
+    from reports.sweep import record, sweep_claim
+    rec = record(sweep_claim(claim(lambda p: exact(0.0), lambda p: 0.0), 10, 0))
+    assert rec["status"] == "vacuous" and rec["passed"] is False and rec["vacuous_examples"] == 10
+
+
+# -------------------------------------------------------------------- log-space verdicts
+def test_zero_vs_zero_is_vacuous_never_ratio_one():
+    ev = check(claim(lambda p: exact(0.0), lambda p: 0.0), {"B": 1.0})
+    assert ev.vacuous and not ev.refuted and math.isnan(ev.ratio) and math.isnan(ev.log_ratio)
+    assert "VACUOUS" in str(ev)
+    # an underflowed bound against an underflowed measurement: the same
+    ev = check(claim(lambda p: exact(math.exp(-800.0)), lambda p: 3 * math.exp(-900.0)), {"B": 1.0})
+    assert ev.vacuous
+
+
+@pytest.mark.parametrize("factor, refuted", [(2.0, False), (1.0, False), (0.5, True), (0.99, True)])
+def test_mpf_bound_compared_in_log_space(factor, refuted):
+    """measured e^{-20000} against factor * e^{-20000} (both underflow as floats)."""
+    c = claim(lambda p: exact_log(-20000.0), lambda p: factor * mpmath.exp(-20000), rtol=1e-12)
+    ev = check(c, {"B": 1.0})
+    assert ev.log_space and not ev.vacuous and ev.refuted is refuted
+    assert ev.log_ratio == pytest.approx(-math.log(factor), abs=1e-9)
+    assert ev.ratio == pytest.approx(1 / factor)
+
+
+@pytest.mark.parametrize("sense, log_measured, refuted", [
+    ("<=", -1000.0, False), ("<=", -999.0, True), (">=", -1001.0, True), (">=", -999.0, False),
+    ("==", -999.0, True), ("==", -1001.0, True), ("==", -1000.0 + 1e-12, False)])
+def test_log_bound_decides_where_floats_underflow(sense, log_measured, refuted):
+    c = claim(lambda p: exact_log(log_measured), lambda p: 0.0, sense=sense,
+              log_bound=lambda p: -1000.0, rtol=1e-9)
+    ev = check(c, {"B": 0.5})
+    assert ev.measurement.value == 0.0 and ev.bound == 0.0
+    assert ev.log_space and not ev.vacuous and ev.refuted is refuted
+    assert ev.log_ratio == pytest.approx(log_measured + 1000.0)
+
+
+def test_round_off_allowance_in_log_space():
+    rtol = 1e-6
+    for excess, refuted in ((0.5 * rtol, False), (2 * rtol, True)):
+        c = claim(lambda p: exact_log(-700.0 + math.log1p(excess)), lambda p: 0.0,
+                  log_bound=lambda p: -700.0, rtol=rtol)
+        assert check(c, {"B": 0.0}).refuted is refuted
+    # atol dominates a tiny bound: log(b + atol) ~ log(atol)
+    c = claim(lambda p: exact(1e-300), lambda p: 1e-310, atol=1e-299)
+    assert not check(c, {"B": 0.0}).refuted
+    c = claim(lambda p: exact(1e-298), lambda p: 1e-310, atol=1e-299)
+    assert check(c, {"B": 0.0}).refuted
+
+
+@pytest.mark.parametrize("value, refuted", [(1e-300, False), (2e-300, False), (2.1e-300, True)])
+def test_tiny_floats_go_to_log_space(value, refuted):
+    ev = check(claim(lambda p: exact(value), lambda p: 2e-300, rtol=1e-9), {"B": 0.0})
+    assert ev.log_space and ev.refuted is refuted and ev.ratio == pytest.approx(value / 2e-300)
+
+
+def test_monte_carlo_limits_in_log_space():
+    """A measurement with log limits: the lower limit decides a <= claim."""
+    m = Measurement(0.0, 0.0, 0.0, {}, -500.0, -502.0, -498.0)
+    c = claim(lambda p: m, lambda p: 0.0, log_bound=lambda p: -501.0)
+    assert not check(c, {"B": 0.0}).refuted  # lower e^-502 <= e^-501
+    c = claim(lambda p: m, lambda p: 0.0, log_bound=lambda p: -503.0)
+    assert check(c, {"B": 0.0}).refuted
+    c = claim(lambda p: m, lambda p: 0.0, sense=">=", log_bound=lambda p: -497.0)
+    assert check(c, {"B": 0.0}).refuted  # upper e^-498 < e^-497
+
+
+def test_plain_number_measure_is_exact_and_check_takes_keys_and_raw_params():
+    c = claim(lambda p: 0.5 * p["B"], lambda p: 2.0)
+    ev = check(c, {"B": 1.0})
+    assert ev.measurement.lower == ev.measurement.upper == 0.5 and not ev.refuted
+    assert check(claim(lambda p: mpmath.mpf(3), lambda p: 2.0), {"B": 1.0}).refuted
+    ev = check("flip_probability.lemma_A4", {"B": 3, "R_frac": 0.3})
+    assert ev.params["R"] == pytest.approx(0.1) and not ev.refuted
+    with pytest.raises(TypeError, match="Measurement or a number"):
+        check(claim(lambda p: "x", lambda p: 1.0), {"B": 1.0})
+
+
+def test_evidence_html():
+    ev = check(claim(lambda p: 1.0, lambda p: 2.0), {"B": 1.0})
+    html = ev._repr_html_()
+    assert html.startswith("<table>") and "holds" in html and "0.5" in html
+    assert isinstance(ev, Evidence) and ev.applicable
+    assert severity(ev) == 0.5
+
+
+# ------------------------------------------------------------------------------ tightness
+def _radius(p):
+    p["R"] = p["R_frac"] / max(p["B"], 0.1)
+    return p
+
+
+def _lemma_A4_mp() -> Claim:
+    """Lemma A.4 computed in mpmath (never underflows) on B in [0, 200], R = R_frac / B: the
+    supremum of P / (R e^{-B^2/2}) is (e^2 - e^-2)/sqrt(2 pi) = 2.8938, approached as B grows
+    with R = 1/B (issue 10: 2.8931 at B = 60, 2.8935 at B = 100, 2.8937 at B = 200)."""
+    from bounds import flip_probability as fp
+
+    return Claim(MOD, "lemma_A4_mp", "Lemma A.4", "P <= c R e^{-B^2/2}", "bound", "<=",
+                 lambda p: fp.exact_mp(p["B"], p["R"]),
+                 lambda p: fp.C_PAPER * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2),
+                 Domain({"B": Uniform(0.0, 200.0), "R_frac": registry.LogUniform(1e-6, 1.0)}, _radius),
+                 tight_constant=SUP_A4 / fp.C_PAPER, measure_mp=lambda p: fp.exact_mp(p["B"], p["R"]))
+
+
+SUP_A4 = (math.e ** 2 - math.e ** -2) / math.sqrt(2 * math.pi)
+
+
+def test_tightness_finds_the_supremum_of_lemma_A4_in_log_space():
+    from bounds import flip_probability as fp
+    from montecarlo.tightness import tightness
+
+    r = tightness(_lemma_A4_mp(), examples=60)
+    assert r.best_ratio * fp.C_PAPER >= 2.8935 and r.best_ratio <= r.tight_constant
+    assert r.params["B"] > 99 and r.params["R_frac"] == pytest.approx(1.0)
+    assert r.mp_value is not None and mpmath.log(r.mp_value) < -4000  # far below any double
+    assert 0 <= r.gap < 1e-4 and "known supremum" in str(r) and r._repr_html_().startswith("<table>")
+
+
+@pytest.mark.parametrize("constant, refuted", [(2.88, True), (2.89, True), (2.893, True), (2.8939, False)])
+def test_falsify_with_mpf_candidates_near_the_supremum(constant, refuted):
+    """A constant within 0.5% of the supremum is refuted; one above it is not."""
+    cand = lambda p: constant * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2)  # noqa: E731
+    r = falsify(_lemma_A4_mp(), cand, examples=40, seed=0)
+    assert r.refuted is refuted, str(r)
+    if refuted:
+        assert check(_lemma_A4_mp(), r.counterexample.params, cand).refuted  # it replays
+
+
+def test_tightness_local_optimizer_reaches_an_interior_supremum():
+    """sup of x e^{-x} y (2 - y) on [0, 10] x [0, 2] is e^{-1} at (1, 1): random draws get
+    within about 1e-2, the local optimizer within 1e-9."""
+    from montecarlo.tightness import tightness
+
+    c = claim(lambda p: p["x"] * math.exp(-p["x"]) * p["y"] * (2 - p["y"]), lambda p: 1.0,
+              domain=Domain({"x": Uniform(0.0, 10.0), "y": Uniform(0.0, 2.0)}), tight_constant=math.exp(-1))
+    r = tightness(c, examples=200, seed=3)
+    assert r.best_ratio == pytest.approx(math.exp(-1), rel=1e-9)
+    assert r.params["x"] == pytest.approx(1.0, abs=1e-3) and r.examples <= 200
+    assert tightness(c, examples=200, seed=3) == r  # reproduces
+
+
+def test_tightness_of_a_lower_bound_and_a_limit_at_the_edge():
+    """">=": the ratio is bound/measured. e^{-B^2/2} (1 - 1/B) >= e^{-B^2/2} (1 - 2/B): the
+    ratio (1 - 2/B)/(1 - 1/B) grows to 1 as B -> infinity; only logs see it beyond B = 38."""
+    from montecarlo.tightness import tightness
+
+    c = claim(lambda p: exact_log(-p["B"] ** 2 / 2 + math.log1p(-1 / p["B"])), lambda p: 0.0, sense=">=",
+              log_bound=lambda p: -p["B"] ** 2 / 2 + math.log1p(-2 / p["B"]),
+              domain=Domain({"B": Uniform(3.0, 1000.0)}))
+    r = tightness(c, examples=30, seed=0)
+    assert r.params["B"] == 1000.0 and r.best_ratio == pytest.approx((1 - 2e-3) / (1 - 1e-3), rel=1e-9)
+    assert r.tight_constant is None and r.mp_value is None
+
+
+def test_tightness_takes_a_key_and_validates():
+    from montecarlo.tightness import tightness
+
+    r = tightness("flip_probability.lemma_A4", examples=20)
+    assert r.claim == "flip_probability.lemma_A4" and 0 < r.best_ratio <= 1 and r.examples <= 20
+    with pytest.raises(ValueError, match="seed="):
+        tightness("flip_probability.lemma_A4", seed=-1)
+    with pytest.raises(ValueError, match="examples="):
+        tightness("flip_probability.lemma_A4", examples=0)
