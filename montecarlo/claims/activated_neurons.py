@@ -20,7 +20,8 @@ from bounds import activated_neurons as an
 
 from .. import activated_neurons as mc
 from . import with_power
-from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
+                        register)
 from ..stats import ALPHA, clopper_pearson
 
 MODULE = "activated_neurons"
@@ -52,8 +53,10 @@ def _radius(p):
     return _even(p)
 
 
-Q_DOMAIN = Domain({"B": Uniform(0.0, 30.0)})
-TAIL_DOMAIN = Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.0, 12.0),
+# B up to 200 and 40: Q(B) and the Bernstein exponent underflow past B ~ 38; both sides carry
+# log forms (exact_log, log_bound), so the verdicts are taken on logs there.
+Q_DOMAIN = Domain({"B": Uniform(0.0, 200.0)})
+TAIL_DOMAIN = Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.0, 40.0),
                       "symmetric": Choice(False, True)}, _log_m)
 SAMPLED_DOMAIN = Domain({"m": Int(2, 2000), "B": Uniform(0.0, 4.0), "symmetric": Choice(False, True),
                          "seed": Seed()}, _even)
@@ -104,6 +107,12 @@ def _neg_log_tail(p, thr=None, strict: bool = False) -> Measurement:
 
 def _exponent(p) -> float:
     return an.bernstein_exponent(p["m"], p["B"], p["symmetric"])
+
+
+def _log_exponent(p, rate: float = an.BERNSTEIN_RATE) -> float:
+    """log((3/16) m' e^{-B^2/2}) (the exponent underflows past B ~ 38)."""
+    mm = p["m"] // 2 if p["symmetric"] else p["m"]
+    return math.log(rate * mm) - p["B"] ** 2 / 2
 
 
 def _fail(p) -> float:
@@ -199,14 +208,15 @@ def _training_fail(p) -> float:
 # ------------------------------------------------------------------ claims
 q_bound = register(Claim(
     MODULE, "Q_bound", A18, "Q(B) <= exp(-B^2/2) / 2 (equality at B = 0)", "bound", "<=",
-    lambda p: exact(an.on_probability(p["B"])), lambda p: an.on_probability_bound(p["B"]),
-    Q_DOMAIN, rtol=1e-12))
+    lambda p: exact_log(an.log_on_probability(p["B"])), lambda p: an.on_probability_bound(p["B"]),
+    Q_DOMAIN, rtol=1e-12, log_bound=lambda p: an.log_on_probability_bound(p["B"]), tight_constant=1.0,
+    measure_mp=lambda p: an.on_probability_mp(p["B"])))
 
 tail = register(Claim(
     MODULE, "lemma_A18_exact", A18,
     "-log P[|S_on(i,0)| >= m e^{-B^2/2}] >= (3/16) m' e^{-B^2/2} (m' = m, or m/2 under symmetric "
     "init), |S_on(i,0)| ~ Binomial(m, Q(B)) or 2 Binomial(m/2, Q(B)) exactly; m up to 1e6, B up to 12",
-    "bound", ">=", _neg_log_tail, _exponent, TAIL_DOMAIN, rtol=1e-9))
+    "bound", ">=", _neg_log_tail, _exponent, TAIL_DOMAIN, rtol=1e-9, log_bound=_log_exponent))
 
 sampled = register(Claim(
     MODULE, "lemma_A18_sampled", A18,
@@ -259,7 +269,8 @@ training = register(Claim(
 # ---------------------------------------------------------------- mutants (false variants)
 mutant(tail, "mutant_rate_3", "Bernstein rate 3 in place of 3/16: the exact tail decays only "
        "about 3.7 times faster than the 3/16 bound (B = 0), not 16 times",
-       bound=lambda p: an.bernstein_exponent(p["m"], p["B"], p["symmetric"], rate=3.0))
+       bound=lambda p: an.bernstein_exponent(p["m"], p["B"], p["symmetric"], rate=3.0),
+       log_bound=lambda p: _log_exponent(p, 3.0))
 mutant(tail, "mutant_exponent_B2", "|S_on(i,0)| <= m e^{-B^2} (exponent B^2 in place of B^2/2) "
        "w.p. 1 - exp(-(3/16) m' e^{-B^2/2}): for B > 1.7, Q(B) > e^{-B^2}",
        statement="MUTANT: -log P[|S_on(i,0)| > m e^{-B^2}] >= (3/16) m' e^{-B^2/2}",

@@ -18,7 +18,8 @@ from bounds import initial_error as ie
 from .. import initial_error as mc
 from ..data import admissible_d
 from . import with_power
-from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
+                        register)
 from ..stats import quantile_limits
 
 MODULE = "initial_error"
@@ -63,7 +64,7 @@ def _labels_only(p):
 
 EXACT_DOMAIN = Domain({"n": Int(1, 1000), "m": LogUniform(1, 1e6), "B": Uniform(0.0, 12.0),
                        "delta": LogUniform(1e-6, 0.999), "labels": LABELS, "seed": Seed()}, _labels_only)
-V_DOMAIN = Domain({"B": Uniform(0.0, 12.0)})
+V_DOMAIN = Domain({"B": Uniform(0.0, 200.0)})  # v(B) underflows past B ~ 38: log forms on both sides
 
 
 # ------------------------------------------------------------------------ measurements
@@ -190,7 +191,8 @@ register(Claim(
 v_bound = register(Claim(
     MODULE, "v_bound", f"{REF} (variance)",
     "v(B) = E[(Z - B)_+^2] <= exp(-B^2/2) / 2 (equality at B = 0)",
-    "link", "<=", lambda p: exact(ie.v(p["B"])), lambda p: ie.v_bound(p["B"]), V_DOMAIN, rtol=1e-12))
+    "link", "<=", lambda p: exact_log(ie.log_v(p["B"])), lambda p: ie.v_bound(p["B"]), V_DOMAIN, rtol=1e-12,
+    log_bound=lambda p: ie.log_v_bound(p["B"]), tight_constant=1.0, measure_mp=lambda p: ie.v_mp(p["B"])))
 
 # ---------------------------------------------------------------- mutants (false variants)
 mutant(tight, "mutant_quarter_mean",
@@ -202,7 +204,8 @@ mutant(tight, "mutant_no_tau_term",
        "finds no counterexample: there the term is slack)",
        bound=_tight_no_tau_term, domain=SMALL_DELTA_DOMAIN)
 mutant(v_bound, "mutant_v_exp_B2", "exp(-B^2) in place of exp(-B^2/2): v(B) ~ 2 phi(B) / B^3 is larger for B >= 3",
-       bound=lambda p: math.exp(-p["B"] ** 2) / 2)
+       bound=lambda p: math.exp(-p["B"] ** 2) / 2, log_bound=lambda p: -p["B"] ** 2 - math.log(2.0),
+       tight_constant=None)
 mutant(not_e1, "mutant_tau_no_union",
        "tau = sqrt(2 log(2/delta)) (the union bound over the m n pairs dropped)",
        measure=_e1_failure(lambda p: math.sqrt(2 * math.log(2 / p["delta"]))))
