@@ -328,3 +328,13 @@ def test_log_count_pmf_matches_mpmath(B, m, k, symmetric):
     assert _log_rel(got, ref) <= 1e-12
     if B < 30:
         assert an.count_pmf(k, mm, B, symmetric) == pytest.approx(math.exp(got), rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("B", [20.0, 38.5, 40.0])
+def test_lemma_A18_holds_past_the_underflow_in_log_space(B):
+    """Lemma A.18's exact tail at B up to 40 (the registered domain stops at 12 until the report
+    plots log ratios): the log bound keeps the verdict meaningful where the exponent is 0.0."""
+    c = registry.get("activated_neurons.lemma_A18_exact")
+    for m_log, sym in ((1.0, False), (1000.0, True), (1e6, False)):
+        ev = registry.check(c, {"m_log": m_log, "B": B, "symmetric": sym})
+        assert not ev.refuted and not ev.vacuous and ev.log_ratio > 0

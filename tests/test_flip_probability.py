@@ -302,3 +302,15 @@ def test_ratio_form_separates_the_supremum_from_constants_within_half_a_percent(
     r = falsify("flip_probability.lemma_A4_ratio", lambda p: 2.8939, examples=200, seed=1)
     assert not r.refuted and r.worst_ratio * 2.8939 >= 2.8935
     assert fp.ratio_to_rate(200.0, 1 / 200) == pytest.approx(2.8937490, abs=1e-6)
+
+
+@pytest.mark.parametrize("B", [20.0, 38.5, 40.0])
+def test_corollary_holds_past_the_underflow_in_log_space(B):
+    """Corollary A.4.1 at B up to 40 (its registered domain stops at 6 until the report plots
+    log ratios): the claim's log bound keeps the verdict meaningful where 3 m q / 8 is 0.0."""
+    from montecarlo import registry
+
+    c = registry.get("flip_probability.corollary_A41")
+    for m, sym, frac in ((1, False, 1.0), (1000, True, 0.5), (10**5, False, 1e-3)):
+        ev = registry.check(c, {"B": B, "R_frac": frac, "m": m, "symmetric": sym})
+        assert not ev.refuted and not ev.vacuous and ev.log_ratio > 0

@@ -51,7 +51,8 @@ def _useful(m: registry.Measurement) -> bool:
 
 def _params(claim: registry.Claim):
     rng = np.random.default_rng(zlib.crc32(claim.key.encode()))
-    for _ in range(MAX_POINTS):
+    # a known powerless claim only has to stay powerless on a few points (strict xfail)
+    for _ in range(12 if claim.key in POWERLESS else MAX_POINTS):
         yield claim.domain.build(claim.domain.sample_raw(rng))
 
 
