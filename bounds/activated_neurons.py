@@ -35,6 +35,15 @@ __all__ = [
     "on_probability_mp",
     "on_probability_bound",
     "on_probability_bound_mp",
+    "log_on_probability",
+    "log_on_probability_bound",
+    "log_threshold",
+    "log_count_pmf",
+    "log_failure_probability",
+    "log_union_failure_probability",
+    "log_frobenius_bound",
+    "log_training_bound",
+    "log_training_failure_probability",
     "threshold",
     "count_pmf",
     "count_sf",
@@ -77,6 +86,11 @@ def on_probability_mp(B: float, dps: int = 50):
     return Q_mp(v.bias(B), dps)
 
 
+def log_on_probability(B: float) -> float:
+    """log Q(B), finite for every B (Q(B) underflows past B ~ 38.5)."""
+    return float(logQ(v.bias(B)))
+
+
 def on_probability_bound(B: float) -> float:
     """Q(B) <= exp(-B^2/2) / 2 (the Chernoff bound used by Lemma A.18)."""
     B = v.bias(B)
@@ -89,10 +103,22 @@ def on_probability_bound_mp(B: float, dps: int = 50):
         return mp.exp(-mp.mpf(B) ** 2 / 2) / 2
 
 
+def log_on_probability_bound(B: float) -> float:
+    """log of :func:`on_probability_bound`: -B^2/2 - log 2."""
+    B = v.bias(B)
+    return -B * B / 2 - math.log(2.0)
+
+
 def threshold(m: int, B: float) -> float:
     """m exp(-B^2/2), the count threshold of Lemma A.18."""
     m, B = v.positive_int("m", m), v.bias(B)
     return m * math.exp(-B * B / 2)
+
+
+def log_threshold(m: int, B: float) -> float:
+    """log of :func:`threshold`: log m - B^2/2."""
+    m, B = v.positive_int("m", m), v.bias(B)
+    return math.log(m) - B * B / 2
 
 
 def _k(name: str, k) -> int:
@@ -112,6 +138,21 @@ def count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
     if symmetric:
         return 0.0 if k % 2 else float(stats.binom.pmf(k // 2, m // 2, on_probability(B)))
     return float(stats.binom.pmf(k, m, on_probability(B)))
+
+
+def log_count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
+    """log of :func:`count_pmf` (-inf where the probability is 0), from log Q(B)."""
+    m, B = _mB(m, B, symmetric)
+    k = _k("k", k)
+    if symmetric:
+        if k % 2:
+            return -math.inf
+        k, m = k // 2, m // 2
+    if not 0 <= k <= m:
+        return -math.inf
+    lq = float(logQ(B))
+    l1q = float(logQ(-B))  # log(1 - Q(B)) = log Phi(B)
+    return math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) + k * lq + (m - k) * l1q
 
 
 def count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
@@ -214,11 +255,22 @@ def failure_probability_mp(m: int, B: float, symmetric: bool = False, dps: int =
         return mp.exp(-mp.mpf(3) / 16 * _trials(m, symmetric) * mp.exp(-mp.mpf(B) ** 2 / 2))
 
 
+def log_failure_probability(m: int, B: float, symmetric: bool = False, rate: float = BERNSTEIN_RATE) -> float:
+    """log of :func:`failure_probability`: -(3/16) m' e^{-B^2/2}."""
+    return -bernstein_exponent(m, B, symmetric, rate)
+
+
 def union_failure_probability(n: int, m: int, B: float, symmetric: bool = False) -> float:
     """Over all n inputs: P[exists i: |S_on(i, 0)| >= m e^{-B^2/2}] <= n exp(-(3/16) m' e^{-B^2/2})
     (capped at 1)."""
     n = v.positive_int("n", n)
     return min(1.0, n * failure_probability(m, B, symmetric))
+
+
+def log_union_failure_probability(n: int, m: int, B: float, symmetric: bool = False) -> float:
+    """log of :func:`union_failure_probability`: min(0, log n - (3/16) m' e^{-B^2/2})."""
+    n = v.positive_int("n", n)
+    return min(0.0, math.log(n) + log_failure_probability(m, B, symmetric))
 
 
 def frobenius_identity(counts, m: int):
@@ -240,11 +292,24 @@ def frobenius_bound(n: int, B: float) -> float:
     return 2.0 * n * math.exp(-B * B / 2)
 
 
+def log_frobenius_bound(n: int, B: float) -> float:
+    """log of :func:`frobenius_bound`: log(2n) - B^2/2."""
+    n, B = v.positive_int("n", n), v.bias(B)
+    return math.log(2.0 * n) - B * B / 2
+
+
 def training_bound(m: int, B: float, R: float, c: float = C_PAPER) -> float:
     """Lemma A.19: |S_on(i, t)| <= (1 + 2 c R) m e^{-B^2/2}, for 0 < R <= 1/B."""
     m, B = v.positive_int("m", m), v.bias(B)
     R = v.radius(B, R)
     return (1.0 + 2.0 * v.positive("c", c) * R) * m * math.exp(-B * B / 2)
+
+
+def log_training_bound(m: int, B: float, R: float, c: float = C_PAPER) -> float:
+    """log of :func:`training_bound`: log(1 + 2cR) + log m - B^2/2."""
+    m, B = v.positive_int("m", m), v.bias(B)
+    R = v.radius(B, R)
+    return math.log1p(2.0 * v.positive("c", c) * R) + math.log(m) - B * B / 2
 
 
 def training_failure_probability(n: int, m: int, B: float, R: float, symmetric: bool = False) -> float:
@@ -257,6 +322,19 @@ def training_failure_probability(n: int, m: int, B: float, R: float, symmetric: 
     first = n * failure_probability(m, B, symmetric)
     second = n * math.exp(-3.0 * mm * flip_q(B, R) / 8.0)
     return min(1.0, first + second)
+
+
+def log_training_failure_probability(n: int, m: int, B: float, R: float, symmetric: bool = False) -> float:
+    """log of :func:`training_failure_probability` (a log-sum-exp of the two events' logs,
+    capped at 0)."""
+    n = v.positive_int("n", n)
+    m, B = _mB(m, B, symmetric)
+    R = v.radius(B, R)
+    mm = _trials(m, symmetric)
+    a = math.log(n) + log_failure_probability(m, B, symmetric)
+    b = math.log(n) - 3.0 * mm * flip_q(B, R) / 8.0
+    top = max(a, b)
+    return min(0.0, top + math.log1p(math.exp(min(a, b) - top)))
 
 
 def training_failure_probability_mp(n: int, m: int, B: float, R: float, symmetric: bool = False,

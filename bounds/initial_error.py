@@ -35,6 +35,9 @@ __all__ = [
     "v_mp",
     "v_closed_form",
     "v_bound",
+    "log_v",
+    "log_v_bound",
+    "log_moment",
     "moment",
     "moment_mp",
     "bernstein_bound",
@@ -114,6 +117,20 @@ def moment(B, k: int = 2):
     return out.reshape(Bs.shape) if Bs.ndim else float(out[0])
 
 
+def log_moment(B, k: int = 2):
+    """log of :func:`moment`: log phi(B) + log(integral) - (k + 1) log(1 + B), finite for
+    every B (the moment itself underflows past B ~ 38). Vectorized in B."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= 4:
+        _v.fail("k", k, "an integer with 0 <= k <= 4")
+    Bs = _biases(B)
+    b = Bs.reshape(-1, 1)
+    s = b / (1.0 + b)
+    integral = (_T**k * np.exp(-s * _T - 0.5 * (1.0 - s) ** 2 * _T * _T)) @ _W
+    bb = Bs.ravel()
+    out = -0.5 * bb * bb - 0.5 * math.log(2 * math.pi) + np.log(integral) - (k + 1) * np.log1p(bb)
+    return out.reshape(Bs.shape) if Bs.ndim else float(out[0])
+
+
 def moment_mp(B, k: int = 2, dps: int = 50):
     """mpmath twin of :func:`moment` from the closed form: the truncated moments
     M_j = int_B^inf z^j phi(z) dz (M_0 = Q(B), M_1 = phi(B), M_j = B^{j-1} phi(B) +
@@ -144,6 +161,11 @@ def v_mp(B, dps: int = 50):
     return moment_mp(B, 2, dps)
 
 
+def log_v(B):
+    """log v(B) (finite where v underflows, B past ~38). Vectorized in B."""
+    return log_moment(B, 2)
+
+
 def v_closed_form(B: float) -> float:
     """(1 + B^2) Q(B) - B phi(B) in double precision: loses about B^4 in relative accuracy
     (kept only to show why :func:`v` integrates)."""
@@ -159,6 +181,13 @@ def v_bound(B) -> float:
 
 
 # ------------------------------------------------------------------------ the bounds
+def log_v_bound(B):
+    """log of :func:`v_bound`: -B^2/2 - log 2."""
+    Bs = _biases(B)
+    out = -0.5 * Bs * Bs - math.log(2.0)
+    return out if Bs.ndim else float(out)
+
+
 def bernstein_bound(m: int, n: int, delta: float, B: float) -> float:
     """Per-input Bernstein bound sqrt(2 v(B) L) + 2 tau L / (3 sqrt m): with probability
     >= 1 - delta/2, |f_i(0)| is below it for all i (Lemma A.10's proof, z truncated at tau)."""

@@ -38,9 +38,11 @@ __all__ = [
     "linearized_distance_mp",
     "rademacher_bound",
     "rademacher_bound_mp",
+    "log_rademacher_bound",
     "jensen_bound",
     "nonlinear_correction",
     "nonlinear_correction_mp",
+    "log_nonlinear_correction",
     "nonlinear_bound",
     "generalization_term",
 ]
@@ -203,6 +205,12 @@ def rademacher_bound_mp(n: int, B: float, R_F: float, dps: int = 50):
         return mp.mpf(R_F) * mp.sqrt(2 * mp.exp(-mp.mpf(B) ** 2 / 2) / n)
 
 
+def log_rademacher_bound(n: int, B: float, R_F: float) -> float:
+    """log of :func:`rademacher_bound`: log R_F + (log 2 - B^2/2 - log n) / 2."""
+    n, B, R_F = v.positive_int("n", n), v.bias(B), v.positive("R_F", R_F)
+    return math.log(R_F) + 0.5 * (math.log(2.0) - B * B / 2 - math.log(n))
+
+
 def jensen_bound(Z_fro: float, n: int, R_F: float) -> float:
     """Lemma C.6, Jensen step: (R_F/n) E||Z sigma|| <= (R_F/n) sqrt(E||Z sigma||^2) = R_F ||Z||_F / n."""
     n, R_F = v.positive_int("n", n), v.positive("R_F", R_F)
@@ -224,6 +232,13 @@ def nonlinear_correction_mp(m: int, B: float, R: float, dps: int = 50):
     with mp.workdps(dps):
         c = 4 * mp.e**2 / mp.sqrt(2 * mp.pi)
         return 4 * c * mp.mpf(R) ** 2 * mp.sqrt(m) * mp.exp(-mp.mpf(B) ** 2 / 2)
+
+
+def log_nonlinear_correction(m: int, B: float, R: float, c: float = C_PAPER) -> float:
+    """log of :func:`nonlinear_correction`: log(4c) + 2 log R + log(m)/2 - B^2/2."""
+    m, B = v.positive_int("m", m), v.bias(B)
+    R = v.radius(B, R)
+    return math.log(4 * v.positive("c", c)) + 2 * math.log(R) + 0.5 * math.log(m) - B * B / 2
 
 
 def nonlinear_bound(rad_lin: float, m: int, B: float, R: float, c: float = C_PAPER) -> float:

@@ -23,6 +23,10 @@ __all__ = [
     "exceedance_test",
     "quantile_limits",
     "bounded_mean_limits",
+    "POWER",
+    "detectable_proportion",
+    "detectable_quantile",
+    "detectable_mean",
 ]
 
 ALPHA = 1e-7
@@ -143,3 +147,104 @@ def bounded_mean_limits(samples, low: float, high: float, alpha: float = ALPHA) 
     dev = min(hoeffding, bernstein)
     m = float(x.mean())
     return max(low, m - dev), min(high, m + dev)
+
+
+# ------------------------------------------------------------------------- power
+# What a check can see: the smallest violation it refutes with probability >= 1/2 (its median
+# detectable effect) at the false-alarm level alpha with its sample size. Each function returns
+# a ratio >= 1 (inf when no outcome of the experiment can refute), stated the way
+# montecarlo.registry reads a claim: true / bound for "<=", bound / true for ">=", the smaller
+# of the two directions for "==".
+
+POWER = 0.5  # the detection probability at which "detectable" is stated
+
+
+def _refuting_count_above(bound: float, n: int, alpha: float) -> int | None:
+    """Smallest k whose one-sided Clopper-Pearson lower limit exceeds ``bound``:
+    lower(k) > b  <=>  P[Binomial(n, b) >= k] < alpha. None when even k = n cannot."""
+    k = np.arange(1, n + 1)
+    ok = np.flatnonzero(stats.binom.sf(k - 1, n, bound) < alpha)
+    return int(k[ok[0]]) if ok.size else None
+
+
+def _refuting_count_below(bound: float, n: int, alpha: float) -> int | None:
+    """Largest k whose one-sided upper limit falls below ``bound``:
+    upper(k) < b  <=>  P[Binomial(n, b) <= k] < alpha. None when even k = 0 cannot."""
+    k = np.arange(0, n)
+    ok = np.flatnonzero(stats.binom.cdf(k, n, bound) < alpha)
+    return int(k[ok[-1]]) if ok.size else None
+
+
+def detectable_proportion(bound: float, n: int, alpha: float = ALPHA, sense: str = "<=") -> float:
+    """Power of a Clopper-Pearson check of a proportion from n Bernoulli draws.
+
+    ``"<="`` (refuted when the one-sided lower limit at ``alpha`` exceeds ``bound``): the
+    smallest p / bound such that P[refuted] >= 1/2 when the true proportion is p. With k* the
+    smallest refuting count, that p solves P[Binomial(n, p) >= k*] = 1/2, i.e. the median of
+    Beta(k*, n - k* + 1). ``">="``: bound / p for the largest p refuted with probability 1/2.
+    ``"=="`` (two-sided interval at ``alpha``, alpha/2 each side): the smaller of the two.
+    inf when the check cannot refute at all (bound above alpha^{1/n} for "<=", bound 0)."""
+    n = v.positive_int("n", n)
+    alpha = _alpha(alpha)
+    bound = float(bound)
+    if not 0.0 <= bound <= 1.0:
+        v.fail("bound", bound, "0 <= bound <= 1 (a probability)")
+    if sense not in ("<=", ">=", "=="):
+        v.fail("sense", sense, "one of '<=', '>=', '=='")
+    if sense == "==":
+        return min(detectable_proportion(bound, n, alpha / 2, "<="),
+                   detectable_proportion(bound, n, alpha / 2, ">="))
+    if bound == 0.0:
+        return math.inf
+    if sense == "<=":
+        k = _refuting_count_above(bound, n, alpha)
+        if k is None:
+            return math.inf
+        return float(stats.beta.ppf(POWER, k, n - k + 1)) / bound
+    k = _refuting_count_below(bound, n, alpha)
+    if k is None:
+        return math.inf
+    p = float(stats.beta.isf(POWER, k + 1, n - k))  # P[Binomial(n, p) <= k] = 1/2
+    return bound / p if p > 0 else math.inf
+
+
+def detectable_quantile(N: int, q: float, alpha: float = ALPHA) -> float:
+    """Power of the order-statistic check of "the q-quantile is <= bound" (a "with probability
+    at least q" statement) refuted when :func:`quantile_limits`' lower limit exceeds the bound.
+
+    That lower limit is X_(l) with l fixed by (N, q, alpha), so the check refutes exactly when
+    at least N - l + 1 of the N values exceed the bound: a Binomial(N, pi) event for the true
+    exceedance probability pi. Returns the smallest pi / (1 - q) refuted with probability
+    1/2 (the claim says pi <= 1 - q); inf when N is too small for a lower limit."""
+    N = v.positive_int("N", N)
+    q = v.probability("q", q)
+    alpha = _alpha(alpha)
+    j = np.arange(N + 1)
+    ok = np.flatnonzero(stats.binom.cdf(j, N, q) <= alpha)
+    if not ok.size:
+        return math.inf
+    l = int(ok[-1]) + 1  # the lower limit is the l-th smallest value (1-based)
+    need = N - l + 1  # exceedances that refute
+    pi = float(stats.beta.ppf(POWER, need, N - need + 1))
+    return pi / (1.0 - q)
+
+
+def detectable_mean(bound: float, value: float, lower: float, upper: float, sense: str = "<=") -> float:
+    """Power of a check on a mean through confidence limits of fixed half-width (as
+    :func:`bounded_mean_limits`): the estimate's median is about the true mean mu, so "<=" is
+    refuted with probability about 1/2 once mu - (value - lower) > bound: returns
+    (bound + value - lower) / bound; ">=": bound / (bound - (upper - value)); "==": the smaller.
+    inf when the bound is <= 0 (or the limit's width leaves nothing refutable)."""
+    bound, value, lower, upper = (float(x) for x in (bound, value, lower, upper))
+    if sense == "==":
+        return min(detectable_mean(bound, value, lower, upper, "<="),
+                   detectable_mean(bound, value, lower, upper, ">="))
+    if not bound > 0:
+        return math.inf
+    if sense == "<=":
+        return (bound + max(0.0, value - lower)) / bound
+    if sense == ">=":
+        room = bound - max(0.0, upper - value)
+        return bound / room if room > 0 else math.inf
+    v.fail("sense", sense, "one of '<=', '>=', '=='")
+    raise AssertionError  # unreachable

@@ -213,3 +213,22 @@ def test_e1_failure_estimate_brackets_the_independent_case():
 def test_invalid_inputs_raise(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ------------------------------------------------------------------ log forms, whole domain
+@settings(max_examples=100)
+@given(B=st.floats(0.0, 1e3), k=st.integers(0, 4))
+def test_log_moment_matches_mpmath(B, k):
+    """The moments underflow past B ~ 38; their log forms are exact for every B >= 0."""
+    ref = float(mp.log(ie.moment_mp(B, k)))
+    assert abs(ie.log_moment(B, k) - ref) / max(1.0, abs(ref)) <= 1e-13
+    if k == 2:
+        assert ie.log_v(B) == ie.log_moment(B, 2)
+        assert abs(ie.log_v_bound(B) - (-B * B / 2 - math.log(2))) <= 1e-15 * max(1.0, B * B)
+    if B < 30:
+        assert ie.moment(B, k) == pytest.approx(math.exp(ie.log_moment(B, k)), rel=1e-12)
+
+
+def test_log_moment_vectorized():
+    Bs = np.array([0.0, 1.0, 40.0, 500.0])
+    assert np.allclose(ie.log_v(Bs), [ie.log_v(float(b)) for b in Bs], rtol=1e-15)

@@ -283,3 +283,16 @@ def _run3():
 def test_validation(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ------------------------------------------------------------------ log forms, whole domain
+@settings(max_examples=100)
+@given(n=st.integers(1, 1000), m=st.integers(1, 10**6), B=st.floats(0.0, 1e3),
+       R_F=st.floats(1e-6, 1e6), frac=st.floats(1e-9, 1.0))
+def test_log_forms_match_mpmath(n, m, B, R_F, frac):
+    """The Rademacher bound and the nonlinear correction underflow past B ~ 38-54."""
+    R = frac / max(B, 1e-3)
+    ref = float(mp.log(rr.rademacher_bound_mp(n, B, R_F)))
+    assert abs(rr.log_rademacher_bound(n, B, R_F) - ref) / max(1.0, abs(ref)) <= 1e-14
+    ref = float(mp.log(rr.nonlinear_correction_mp(m, B, R)))
+    assert abs(rr.log_nonlinear_correction(m, B, R) - ref) / max(1.0, abs(ref)) <= 1e-14

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import mpmath
 import pytest
 from hypothesis import given, settings, target
 
@@ -63,7 +64,10 @@ def test_falsify_reports_no_refutation_for_a_true_bound():
     r = falsify(lemma, examples=300, seed=1)
     assert not r.refuted and 0 < r.worst_ratio <= 1
     assert "no counterexample in 300 examples" in str(r)
-    r29 = falsify(lemma, lambda p: 2.9 * p["R"] * math.exp(-p["B"] ** 2 / 2), examples=300, seed=1)
+    # an mpf candidate: the lemma's domain reaches B = 200, where a float 2.9 R e^{-B^2/2} is 0.0
+    # (below the exact p_flip, so rightly refuted) while the mpf keeps its log
+    r29 = falsify(lemma, lambda p: 2.9 * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2),
+                  examples=300, seed=1)
     assert not r29.refuted
     assert r29.worst_ratio > 2.8 / 2.9  # the search did reach the tight region
 

@@ -212,6 +212,7 @@ def test_quantile_limits_ties_and_small_samples():
     "name, draw, mean, low, high",
     [
         ("bernoulli", lambda r, s: (r.uniform(size=s) < 0.3).astype(float), 0.3, 0.0, 1.0),
+        ("fair_coin", lambda r, s: (r.uniform(size=s) < 0.5).astype(float), 0.5, 0.0, 1.0),
         ("rare", lambda r, s: (r.uniform(size=s) < 0.02).astype(float), 0.02, 0.0, 1.0),
         ("beta", lambda r, s: 2.0 + 3.0 * r.beta(2, 5, size=s), 2.0 + 3.0 * 2 / 7, 2.0, 5.0),
     ],
@@ -276,3 +277,91 @@ def test_validation(call, name, condition):
 
 def test_default_alpha_is_at_most_1e_6():
     assert 0 < S.ALPHA <= 1e-6
+
+
+# ---------------------------------------------------------------- mutants of the limits
+def _misses(limits, mean: float) -> tuple[int, int]:
+    return int(np.sum(limits[:, 0] > mean)), int(np.sum(limits[:, 1] < mean))
+
+
+def _refuted(misses: int, reps: int, alpha: float) -> bool:
+    return sps.binomtest(misses, reps, alpha, alternative="greater").pvalue < LEVEL
+
+
+@pytest.mark.parametrize("name, p", [("fair_coin", 0.5), ("very_rare", 0.002)])
+def test_coverage_tests_catch_too_narrow_bounded_mean_limits(name, p):
+    """Mutants of the empirical-Bernstein/Hoeffding limit are refuted by the same coverage
+    procedure (alpha = 0.05, N = 150, 1500 seeded repetitions, exact binomial test at 1e-6) that
+    test_bounded_mean_limits_coverage applies to the real limits:
+
+    - half the width (the fair coin: Hoeffding is within a factor 1.4 of the normal quantile, so
+      half of it misses about 9% of the time on each side);
+    - Maurer-Pontil without the range term 7 w L / (3 (N - 1)) (rare events: the sample variance
+      is 0 in most samples and the limit collapses onto the sample mean 0)."""
+    alpha, N, reps = 0.05, 150, 1500
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    x = (rng.uniform(size=(reps, N)) < p).astype(float)
+    real = np.array([S.bounded_mean_limits(row, 0.0, 1.0, alpha) for row in x])
+    means = x.mean(axis=1)
+    for miss in _misses(real, p):
+        assert not _refuted(miss, reps, alpha)  # the real limits pass
+    half = np.column_stack([means - (means - real[:, 0]) / 2, means + (real[:, 1] - means) / 2])
+    L = math.log(2 / (alpha / 2))
+    dev = np.sqrt(2 * x.var(axis=1, ddof=1) * L / N)
+    no_range = np.column_stack([means - dev, means + dev])
+    mutant = half if name == "fair_coin" else no_range
+    assert any(_refuted(miss, reps, alpha) for miss in _misses(mutant, p)), _misses(mutant, p)
+
+
+# ---------------------------------------------------------------- power
+def _first_true(pred, lo: int, hi: int) -> int | None:
+    """Smallest k in [lo, hi] with pred(k) for a monotone pred (None if none): bisection."""
+    if not pred(hi):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if pred(mid) else (mid + 1, hi)
+    return lo
+
+
+@pytest.mark.parametrize("n", [6, 60, 400, 1000, 20000])
+@pytest.mark.parametrize("bound", [1e-4, 0.003, 0.05, 0.3])
+def test_detectable_proportion_is_the_median_detectable_effect(n, bound):
+    """At p = detectable x bound the real one-sided lower limit exceeds the bound with
+    probability 1/2, and below it less often (the refuting counts are found by bisection on
+    clopper_pearson itself; the probability is an exact binomial tail)."""
+    r = S.detectable_proportion(bound, n)
+    k = _first_true(lambda j: S.clopper_pearson(j, n, side="lower")[0] > bound, 1, n)
+    if not math.isfinite(r):
+        assert k is None
+        return
+    assert float(sps.binom.sf(k - 1, n, min(1.0, r * bound))) == pytest.approx(0.5, abs=1e-9)
+    assert float(sps.binom.sf(k - 1, n, r * bound * (1 - 1e-6))) < 0.5
+    ge = S.detectable_proportion(bound, n, sense=">=")
+    c0 = _first_true(lambda c: not S.clopper_pearson(c, n, side="upper")[1] < bound, 0, n)
+    assert math.isfinite(ge) == (c0 > 0)
+    if c0 > 0:  # the largest refuting count is c0 - 1
+        assert float(sps.binom.cdf(c0 - 1, n, bound / ge)) == pytest.approx(0.5, abs=1e-9)
+    assert S.detectable_proportion(bound, n, sense="==") >= min(r, ge)
+
+
+@pytest.mark.parametrize("N, q", [(2000, 0.95), (2000, 0.5), (500, 0.99), (200, 0.999), (100, 0.999)])
+def test_detectable_quantile_counts_the_refuting_exceedances(N, q):
+    """The order-statistic check refutes exactly when enough values exceed the bound; at the
+    stated exceedance probability that happens with probability 1/2."""
+    r = S.detectable_quantile(N, q)
+    if not math.isfinite(r):
+        assert S.quantile_limits(np.zeros(N), q)[0] == -math.inf
+        return
+    pi = r * (1 - q)
+    # the smallest number of exceedances (values 1 above the bound 0.5) that refutes
+    need = _first_true(lambda e: S.quantile_limits(np.r_[np.zeros(N - e), np.ones(e)], q)[0] > 0.5, 0, N)
+    assert float(sps.binom.sf(need - 1, N, pi)) == pytest.approx(0.5, abs=1e-9)
+
+
+def test_detectable_mean():
+    assert S.detectable_mean(1.0, 0.5, 0.4, 0.6) == pytest.approx(1.1)
+    assert S.detectable_mean(1.0, 0.5, 0.4, 0.6, ">=") == pytest.approx(1 / 0.9)
+    assert S.detectable_mean(0.0, 0.5, 0.4, 0.6) == math.inf
+    with pytest.raises(ValueError, match="bound="):
+        S.detectable_proportion(1.5, 10)

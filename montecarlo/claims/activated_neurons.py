@@ -20,7 +20,9 @@ from bounds import activated_neurons as an
 
 from .. import activated_neurons as mc
 from ..data import LABELS, problem
-from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from . import with_power
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
+                        register)
 from ..seeding import spawn
 from ..stats import ALPHA, clopper_pearson
 
@@ -52,7 +54,12 @@ def _radius(p):
     return _even(p)
 
 
-Q_DOMAIN = Domain({"B": Uniform(0.0, 30.0)})
+# Q(B) underflows past B ~ 38: both sides of Q_bound carry log forms (exact_log, log_bound), so
+# its verdicts are taken on logs up to B = 200. The exact tail also has a log bound and is
+# correct to B = 40, but its domain stays at B <= 12 until the report plots log ratios: past
+# B ~ 21 measured/bound exceeds 1e100 (-log P ~ B^2/2 against (3/16) m' e^{-B^2/2}) and
+# reports/plots.py fails on the axis limits (e^{800} at B = 40).
+Q_DOMAIN = Domain({"B": Uniform(0.0, 200.0)})
 TAIL_DOMAIN = Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.0, 12.0),
                       "symmetric": Choice(False, True)}, _log_m)
 SAMPLED_DOMAIN = Domain({"m": Int(2, 2000), "B": Uniform(0.0, 4.0), "symmetric": Choice(False, True),
@@ -60,6 +67,18 @@ SAMPLED_DOMAIN = Domain({"m": Int(2, 2000), "B": Uniform(0.0, 4.0), "symmetric":
 NET_DOMAIN = Domain({"n": Int(1, 8), "d": Int(1, 12), "m": Int(2, 1000), "B": Uniform(0.0, 4.0),
                      "family": Choice(*FAMILIES[:3]), "symmetric": Choice(False, True),
                      "seed": Seed()}, _even)
+def _scaled_m(p):
+    """m from the drawn scale m e^{-B^2/2} (the count threshold of Lemma A.18), rounded, >= 2.
+    The by-product's event is informative only where that threshold is a few units: at B = 0 and
+    m = 1000 ||Z(0)||_F^2 > 2n e^{-B^2/2} is impossible (its mean is half of that and it is at
+    most 2n), and for large m e^{-B^2/2} its probability is astronomically small."""
+    p["m"] = int(min(1000, max(2, round(p.pop("scale") * math.exp(p["B"] ** 2 / 2)))))
+    return _even(p)
+
+
+FROB_DOMAIN = Domain({"n": Int(1, 8), "d": Int(1, 12), "scale": LogUniform(0.3, 30.0), "B": Uniform(0.0, 3.0),
+                      "family": Choice(*FAMILIES[:3]), "symmetric": Choice(False, True),
+                      "seed": Seed()}, _scaled_m)
 TRAIN_SPECS = {"n": Int(1, 8), "d": Int(1, 16), "m": Int(2, 512), "B": Uniform(0.0, 3.0),
                "eta_frac": LogUniform(0.01, 1.0), "steps": Int(1, 50),
                "family": Choice(*FAMILIES), "labels": Choice(*LABELS),
@@ -92,6 +111,12 @@ def _neg_log_tail(p, thr=None, strict: bool = False) -> Measurement:
 
 def _exponent(p) -> float:
     return an.bernstein_exponent(p["m"], p["B"], p["symmetric"])
+
+
+def _log_exponent(p, rate: float = an.BERNSTEIN_RATE) -> float:
+    """log((3/16) m' e^{-B^2/2}) (the exponent underflows past B ~ 38)."""
+    mm = p["m"] // 2 if p["symmetric"] else p["m"]
+    return math.log(rate * mm) - p["B"] ** 2 / 2
 
 
 def _fail(p) -> float:
@@ -127,6 +152,10 @@ def _frobenius_identity_gap(p) -> Measurement:
     ident = an.frobenius_identity(draws.counts, draws.m)  # one value per draw
     gap = np.abs(draws.frobenius_sq - ident) / np.maximum(1.0, ident)
     return exact(float(gap.max()), max_frobenius_sq=float(draws.frobenius_sq.max()))
+
+
+def _law(p) -> float:
+    return an.count_sf(math.ceil(p["m"] * an.on_probability(p["B"])), p["m"], p["B"], p["symmetric"])
 
 
 def _union_fail(p) -> float:
@@ -183,34 +212,36 @@ def _training_fail(p) -> float:
 # ------------------------------------------------------------------ claims
 q_bound = register(Claim(
     MODULE, "Q_bound", A18, "Q(B) <= exp(-B^2/2) / 2 (equality at B = 0)", "bound", "<=",
-    lambda p: exact(an.on_probability(p["B"])), lambda p: an.on_probability_bound(p["B"]),
-    Q_DOMAIN, rtol=1e-12))
+    lambda p: exact_log(an.log_on_probability(p["B"])), lambda p: an.on_probability_bound(p["B"]),
+    Q_DOMAIN, rtol=1e-12, log_bound=lambda p: an.log_on_probability_bound(p["B"]), tight_constant=1.0,
+    measure_mp=lambda p: an.on_probability_mp(p["B"])))
 
 tail = register(Claim(
     MODULE, "lemma_A18_exact", A18,
     "-log P[|S_on(i,0)| >= m e^{-B^2/2}] >= (3/16) m' e^{-B^2/2} (m' = m, or m/2 under symmetric "
     "init), |S_on(i,0)| ~ Binomial(m, Q(B)) or 2 Binomial(m/2, Q(B)) exactly; m up to 1e6, B up to 12",
-    "bound", ">=", _neg_log_tail, _exponent, TAIL_DOMAIN, rtol=1e-9))
+    "bound", ">=", _neg_log_tail, _exponent, TAIL_DOMAIN, rtol=1e-9, log_bound=_log_exponent))
 
 sampled = register(Claim(
     MODULE, "lemma_A18_sampled", A18,
     "Sampled counts at initialization (standard and symmetric): Clopper-Pearson lower limit of "
     "P[|S_on(i,0)| >= m e^{-B^2/2}] <= exp(-(3/16) m' e^{-B^2/2})", "bound", "<=",
-    _sampled_exceedance, _fail, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+    with_power(_sampled_exceedance, _fail, "<=", "proportion"), _fail, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 register(Claim(
     MODULE, "law_at_init_sampled", A18,
     "Sampled counts follow the exact law: the Clopper-Pearson interval of P[|S_on(i,0)| >= k] at "
     "k = ceil(m Q(B)) contains the binomial survival function", "identity", "==",
-    lambda p: _sampled_exceedance(p, thr=math.ceil(p["m"] * an.on_probability(p["B"]))),
-    lambda p: an.count_sf(math.ceil(p["m"] * an.on_probability(p["B"])), p["m"], p["B"], p["symmetric"]),
-    SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+    with_power(lambda p: _sampled_exceedance(p, thr=math.ceil(p["m"] * an.on_probability(p["B"]))), _law, "==",
+               "proportion"),
+    _law, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 frob = register(Claim(
     MODULE, "frobenius_byproduct", A18,
     "||Z(0)||_F^2 <= 2 n e^{-B^2/2} with probability >= 1 - n exp(-(3/16) m' e^{-B^2/2}) (Z from "
     "the network's Jacobian; Clopper-Pearson lower limit of the exceedance frequency)", "bound", "<=",
-    _frobenius_exceedance, _union_fail, NET_DOMAIN, rtol=0.0, weight=0.2))
+    with_power(_frobenius_exceedance, _union_fail, "<=", "proportion"), _union_fail, FROB_DOMAIN, rtol=0.0,
+    weight=0.2))
 
 register(Claim(
     MODULE, "frobenius_identity", A18,
@@ -235,13 +266,15 @@ training = register(Claim(
     MODULE, "lemma_A19_training", A19,
     "With R fixed in advance (R <= 1/B): P[movement <= R and max_{i,t} |S_on(i,t)| > "
     "(1 + 2cR) m e^{-B^2/2}] <= n exp(-(3/16) m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2}/8); "
-    "Clopper-Pearson lower limit over 6 runs", "bound", "<=", _training_bound, _training_fail,
+    "Clopper-Pearson lower limit over 6 runs", "bound", "<=",
+    with_power(_training_bound, _training_fail, "<=", "proportion"), _training_fail,
     BOUND_DOMAIN, rtol=0.0, weight=0.3))
 
 # ---------------------------------------------------------------- mutants (false variants)
 mutant(tail, "mutant_rate_3", "Bernstein rate 3 in place of 3/16: the exact tail decays only "
        "about 3.7 times faster than the 3/16 bound (B = 0), not 16 times",
-       bound=lambda p: an.bernstein_exponent(p["m"], p["B"], p["symmetric"], rate=3.0))
+       bound=lambda p: an.bernstein_exponent(p["m"], p["B"], p["symmetric"], rate=3.0),
+       log_bound=lambda p: _log_exponent(p, 3.0))
 mutant(tail, "mutant_exponent_B2", "|S_on(i,0)| <= m e^{-B^2} (exponent B^2 in place of B^2/2) "
        "w.p. 1 - exp(-(3/16) m' e^{-B^2/2}): for B > 1.7, Q(B) > e^{-B^2}",
        statement="MUTANT: -log P[|S_on(i,0)| > m e^{-B^2}] >= (3/16) m' e^{-B^2/2}",

@@ -13,7 +13,9 @@ import math
 from bounds import flip_probability as fp
 
 from .. import flip_probability as mc
-from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from . import with_power
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
+                        register)
 
 MODULE = "flip_probability"
 REF = "Lemma 3.3 = Lemma A.4"
@@ -31,7 +33,10 @@ def _radius_beyond(p):
     return _radius(p)
 
 
-LEMMA_DOMAIN = Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1e-6, 1.0)}, _radius)
+# B up to 200: the ratio p / (R e^{-B^2/2}) approaches its supremum 2.8938 only as B grows (2.8753 at
+# B = 12, 2.8931 at 60, 2.8937 at 200), far past the underflow of both sides (B ~ 38): the
+# measurement is exact_log and the bound has a log form, so the verdict is taken on logs.
+LEMMA_DOMAIN = Domain({"B": Uniform(0.0, 200.0), "R_frac": LogUniform(1e-6, 1.0)}, _radius)
 MC_DOMAIN = Domain({"B": Uniform(0.0, 4.0), "R_frac": LogUniform(1e-3, 1.0),
                     "d": Int(1, 64), "seed": Seed()}, _radius)
 IS_DOMAIN = Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1e-2, 1.0),
@@ -42,13 +47,16 @@ def _radius_possible(p):
     """R = R_frac * min(1/max(B, 0.1), (1 - 1e-9) e^{B^2/2} / (2c)): inside R <= 1/B and with
     2 q <= 1, so that |S_i| >= 2 m q is possible (beyond, its probability is exactly 0 and the
     check would compare 0 with an underflowed bound). m is made even under symmetric init."""
-    cap = min(1.0 / max(p["B"], 0.1), (1 - 1e-9) * math.exp(p["B"] ** 2 / 2) / (2 * fp.C_PAPER))
+    # exp(min(., 700)): past B ~ 6 the second term is far above 1/B anyway (and e^{B^2/2} overflows at B ~ 37.7)
+    cap = min(1.0 / max(p["B"], 0.1), (1 - 1e-9) * math.exp(min(p["B"] ** 2 / 2, 700.0)) / (2 * fp.C_PAPER))
     p["R"] = p["R_frac"] * cap
     if p.get("symmetric"):
         p["m"] = p["m"] + (p["m"] % 2)
     return p
 
 
+# B <= 6 (correct to B = 40 with the log bound, tested in tests/test_flip_probability.py; kept
+# here until the report plots log ratios: measured/bound reaches e^{800} at B = 40)
 COR_DOMAIN = Domain({"B": Uniform(0.0, 6.0), "R_frac": LogUniform(1e-4, 1.0),
                      "m": Int(1, 100_000), "symmetric": Choice(False, True)}, _radius_possible)
 
@@ -75,7 +83,25 @@ COR_DRAWS = 400
 
 
 def _exact(p) -> Measurement:
-    return exact(fp.exact(p["B"], p["R"]))
+    """The exact p_flip by its log (finite for every B: p itself underflows past B ~ 38)."""
+    return exact_log(fp.log_exact(p["B"], p["R"]))
+
+
+def _exact_mp(p):
+    return fp.exact_mp(p["B"], p["R"])
+
+
+def _log_lemma(p) -> float:
+    return fp.log_lemma_bound(p["B"], p["R"])
+
+
+def _log_const(c: float):
+    """log of c R e^{-B^2/2} for a constant c (the bound of Lemma A.4 with another constant)."""
+    return lambda p: math.log(c) + math.log(p["R"]) - p["B"] ** 2 / 2
+
+
+def _exact_value(p) -> float:
+    return fp.exact(p["B"], p["R"])
 
 
 def _lemma(p) -> float:
@@ -84,7 +110,8 @@ def _lemma(p) -> float:
 
 def _estimate(est) -> Measurement:
     return Measurement(est.value, est.lower, est.upper,
-                       {"samples": est.samples, "hits": est.hits, "rel_se": est.rel_se})
+                       {"samples": est.samples, "draws": est.samples, "hits": est.hits,
+                                                        "rel_se": est.rel_se})
 
 
 def _geometric(p) -> Measurement:
@@ -115,6 +142,12 @@ def _cor_exponent(p) -> float:
     return fp.corollary_exponent(p["m"], p["B"], p["R"], p.get("symmetric", False))
 
 
+def _log_cor_exponent(p) -> float:
+    """log(3 m' q / 8) = log(3 m' / 8) + log q (the exponent underflows past B ~ 38)."""
+    mm = p["m"] // 2 if p.get("symmetric", False) else p["m"]
+    return math.log(3 * mm / 8) + fp.log_lemma_bound(p["B"], p["R"])
+
+
 def _neg_log_binomial_tail(p) -> Measurement:
     """-log P[|S_i| >= 2 m q], exact from the binomial law of |S_i| (log form: no underflow)."""
     lt = fp.log_binomial_tail(p["m"], p["B"], p["R"], p["symmetric"])
@@ -124,58 +157,99 @@ def _neg_log_binomial_tail(p) -> Measurement:
 lemma = register(Claim(
     MODULE, "lemma_A4", REF,
     "p_flip(B, R) <= c R exp(-B^2/2), c = 4 e^2/sqrt(2 pi), for 0 < R <= 1/B",
-    "bound", "<=", _exact, _lemma, LEMMA_DOMAIN, rtol=1e-12))
+    "bound", "<=", _exact, _lemma, LEMMA_DOMAIN, rtol=1e-12, log_bound=_log_lemma,
+    tight_constant=fp.C_TIGHT / fp.C_PAPER, measure_mp=_exact_mp))
 
 register(Claim(
     MODULE, "tight_constant", f"{REF} (tightness)",
     "p_flip(B, R) <= (e^2 - e^-2)/sqrt(2 pi) R exp(-B^2/2) (the supremum, never attained)",
-    "bound", "<=", _exact, lambda p: fp.tight_bound(p["B"], p["R"]), LEMMA_DOMAIN, rtol=1e-12))
+    "bound", "<=", _exact, lambda p: fp.tight_bound(p["B"], p["R"]), LEMMA_DOMAIN, rtol=1e-12,
+    log_bound=lambda p: fp.log_tight_bound(p["B"], p["R"]), tight_constant=1.0, measure_mp=_exact_mp))
 
 register(Claim(
     MODULE, "lemma_A4_geometric", REF,
     "Monte Carlo (worst-case perturbations): lower limit of p_flip <= c R exp(-B^2/2)",
-    "bound", "<=", _geometric, _lemma, MC_DOMAIN, rtol=0.0, weight=0.3))
+    "bound", "<=", with_power(_geometric, _lemma, "<=", "proportion"), _lemma, MC_DOMAIN, rtol=0.0,
+    weight=0.3))
 
 register(Claim(
     MODULE, "lemma_A4_importance", REF,
     "Importance sampling: lower limit of p_flip <= c R exp(-B^2/2), B up to 12",
-    "bound", "<=", _importance, _lemma, IS_DOMAIN, rtol=0.0, weight=0.3))
+    "bound", "<=", with_power(_importance, _lemma, "<=", "mean"), _lemma, IS_DOMAIN, rtol=0.0, weight=0.3))
 
-register(Claim(
+char_geometric = register(Claim(
     MODULE, "characterization_geometric", f"{REF} (exact event)",
     "A_{i,r} <=> -2R <= <w~, x> - B < 2R: the sampled event's confidence interval contains "
-    "Q(B - 2R) - Q(B + 2R)", "identity", "==", _geometric, lambda p: fp.exact(p["B"], p["R"]),
+    "Q(B - 2R) - Q(B + 2R)", "identity", "==", with_power(_geometric, _exact_value, "==", "proportion"),
+    _exact_value,
     MC_DOMAIN, rtol=0.0, weight=0.3))
 
 register(Claim(
     MODULE, "characterization_importance", f"{REF} (exact event)",
     "Importance-sampled confidence interval contains Q(B - 2R) - Q(B + 2R), B up to 12",
-    "identity", "==", _importance, lambda p: fp.exact(p["B"], p["R"]), IS_DOMAIN, rtol=0.0, weight=0.3))
+    "identity", "==", with_power(_importance, _exact_value, "==", "mean"), _exact_value, IS_DOMAIN, rtol=0.0,
+    weight=0.3))
 
 corollary = register(Claim(
     MODULE, "corollary_A41", COR,
     "-log P[|S_i| >= 2 m q] >= 3 m' q / 8, q = c R exp(-B^2/2), |S_i| ~ Binomial(m, p_flip) or "
     "2 Binomial(m/2, p_flip) exactly (m' = m, or m/2 under symmetric init); 2 q <= 1",
-    "bound", ">=", _neg_log_binomial_tail, _cor_exponent, COR_DOMAIN, rtol=1e-9))
+    "bound", ">=", _neg_log_binomial_tail, _cor_exponent, COR_DOMAIN, rtol=1e-9, log_bound=_log_cor_exponent))
 
 register(Claim(
     MODULE, "corollary_A41_sampled", COR,
     "Sampled flip sets (standard and symmetric init, m/2 when symmetric): lower limit of "
-    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8)", "bound", "<=", _flip_set_exceedance, _cor_failure,
+    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8)", "bound", "<=",
+    with_power(_flip_set_exceedance, _cor_failure, "<=", "proportion"), _cor_failure,
     COR_MC_DOMAIN, rtol=0.0, weight=0.2))
 
 # ---------------------------------------------------------------- mutants (false variants)
+# A mutant of a claim with a log form states its own log form (log_bound): check compares logs.
 mutant(lemma, "mutant_constant_2_8", "constant 2.8, below the tight constant 2.894",
-       bound=lambda p: 2.8 * p["R"] * math.exp(-p["B"] ** 2 / 2))
+       bound=lambda p: 2.8 * p["R"] * math.exp(-p["B"] ** 2 / 2), log_bound=_log_const(2.8), tight_constant=None)
+for _c, _from in ((2.88, 13.9), (2.89, 26.5), (2.893, 57.3)):
+    mutant(lemma, f"mutant_constant_{str(_c).replace('.', '_')}",
+           f"constant {_c}, within 0.5% below the supremum (e^2 - e^-2)/sqrt(2 pi) = 2.8938 of p / (R e^{{-B^2/2}}): "
+           f"exceeded with R = 1/B for B > {_from} (log-space verdict: both sides underflow past B ~ 38)",
+           bound=lambda p, _c=_c: _c * p["R"] * math.exp(-p["B"] ** 2 / 2), log_bound=_log_const(_c),
+           tight_constant=None)
 mutant(lemma, "mutant_exponent_B2", "exponent exp(-B^2) in place of exp(-B^2/2)",
-       bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2))
+       bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2),
+       log_bound=lambda p: math.log(fp.C_PAPER) + math.log(p["R"]) - p["B"] ** 2, tight_constant=None)
 mutant(corollary, "mutant_corollary_rate_3", "exp(-3 m q) in place of exp(-3 m q / 8): the exact "
        "tail's exponent is only about 6.9 times 3 m q / 8 at B ~ 3.5, R near its cap, m ~ 1e5",
-       bound=lambda p: 8 * _cor_exponent(p),
+       bound=lambda p: 8 * _cor_exponent(p), log_bound=lambda p: math.log(8) + _log_cor_exponent(p),
        # The region where rate 3 fails (a quarter of its points refute it); on the whole
        # corollary domain a 20-example search missed it for some seeds.
        domain=Domain({"B": Uniform(2.5, 4.5), "R_frac": Uniform(0.3, 1.0), "m": Int(10_000, 100_000),
                       "symmetric": Choice(False, True)}, _radius_possible))
 mutant(lemma, "mutant_no_R_condition", "the bound claimed without the condition R <= 1/B",
-       bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2 / 2),
-       domain=Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1.0, 12.0)}, _radius_beyond))
+       bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2 / 2), log_bound=_log_const(fp.C_PAPER),
+       tight_constant=None, domain=Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1.0, 12.0)}, _radius_beyond))
+
+mutant(char_geometric, "mutant_flip_width_R",
+       "the flip set -R <= <w~, x> - B < R (width R in place of 2R: the bias moves too), "
+       "p = Q(B - R) - Q(B + R), about half the sampled frequency",
+       bound=lambda p: fp.exact(p["B"], p["R"] / 2))
+
+
+# ------------------------------------------ constants within 0.5% of the supremum (ratio form)
+# sup p_flip / (R e^{-B^2/2}) over R <= 1/B is (e^2 - e^-2)/sqrt(2 pi) = 2.8938, approached as
+# B -> infinity with R = 1/B (2.8931 at B = 60, 2.8937 at B = 200). In the lemma's own form both
+# sides underflow past B ~ 38, so these mutants state it as a ratio (finite for every B through
+# log_exact); the same constants in the lemma's own form are the mutants mutant_constant_2_88, ...
+# above (log-space verdicts through log_bound).
+def _rate_ratio(p) -> Measurement:
+    return exact(fp.ratio_to_rate(p["B"], p["R"]))
+
+
+RATIO_DOMAIN = Domain({"B": Uniform(0.0, 200.0), "R_frac": LogUniform(1e-6, 1.0)}, _radius)
+ratio_claim = register(Claim(
+    MODULE, "lemma_A4_ratio", REF,
+    "p_flip(B, R) / (R exp(-B^2/2)) <= (e^2 - e^-2)/sqrt(2 pi) = 2.8938 (the tight constant, hence also "
+    "c = 4 e^2/sqrt(2 pi)), for 0 < R <= 1/B, B up to 200", "bound", "<=", _rate_ratio,
+    lambda p: fp.C_TIGHT, RATIO_DOMAIN, rtol=1e-12, tight_constant=1.0))
+for _c, _where in ((2.88, "B = 13.9"), (2.89, "B = 26.5"), (2.893, "B = 57.3")):
+    mutant(ratio_claim, f"mutant_ratio_constant_{str(_c).replace('.', '_')}",
+           f"constant {_c} within 0.5% below the supremum 2.8938: exceeded for R = 1/B from {_where} on",
+           bound=lambda p, _c=_c: _c, tight_constant=None)

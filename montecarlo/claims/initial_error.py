@@ -18,7 +18,9 @@ from bounds import initial_error as ie
 from .. import initial_error as mc
 from .. import data
 from ..data import admissible_d, problem
-from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
+from . import with_power
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
+                        register)
 from ..seeding import spawn
 from ..stats import quantile_limits
 
@@ -64,7 +66,7 @@ def _labels_only(p):
 
 EXACT_DOMAIN = Domain({"n": Int(1, 1000), "m": LogUniform(1, 1e6), "B": Uniform(0.0, 12.0),
                        "delta": LogUniform(1e-6, 0.999), "labels": LABELS, "seed": Seed()}, _labels_only)
-V_DOMAIN = Domain({"B": Uniform(0.0, 12.0)})
+V_DOMAIN = Domain({"B": Uniform(0.0, 200.0)})  # v(B) underflows past B ~ 38: log forms on both sides
 
 
 # ------------------------------------------------------------------------ measurements
@@ -126,6 +128,10 @@ def _tau(p) -> float:
     return ie.tau(p["m"], p["n"], p["delta"])
 
 
+def _half_delta(p) -> float:
+    return p["delta"] / 2
+
+
 def _tight(p) -> float:
     y = _labels(p)
     return ie.E0_tight(y, p["m"], p["n"], p["delta"], p["B"])
@@ -134,6 +140,10 @@ def _tight(p) -> float:
 def _paper(p) -> float:
     y = _labels(p)
     return ie.E0_paper(y, p["m"], p["n"], p["delta"], p["B"])
+
+
+def _bern(p) -> float:
+    return ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"])
 
 
 def _tight_no_tau_term(p) -> float:
@@ -147,31 +157,32 @@ tight = register(Claim(
     MODULE, "lemma_A10_tight", REF,
     "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_tight = sum_i (|y_i| + sqrt(2 v(B) L) "
     "+ 2 tau L / (3 sqrt m))^2: lower order-statistic limit of the (1 - delta)-quantile <= E0_tight",
-    "bound", "<=", _error_quantile, _tight, MC_DOMAIN, rtol=0.0, weight=0.15))
+    "bound", "<=", with_power(_error_quantile, _tight, "<=", "quantile"), _tight, MC_DOMAIN, rtol=0.0, weight=0.15))
 
 register(Claim(
     MODULE, "lemma_A10_paper", REF,
     "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_paper = 2 ||y||^2 + 4 n e^{-B^2/2} L "
     "+ (32/9) n log(2mn/delta) L^2 / m (quantile form)",
-    "bound", "<=", _error_quantile, _paper, MC_DOMAIN, rtol=0.0, weight=0.15))
+    "bound", "<=", with_power(_error_quantile, _paper, "<=", "quantile"), _paper, MC_DOMAIN, rtol=0.0, weight=0.15))
 
 not_e1 = register(Claim(
     MODULE, "not_E1", f"{REF} (event E1)",
     "P[max_{i,r} |<w_r, x_i>| > tau] <= delta/2, tau = sqrt(2 log(2mn/delta)): Clopper-Pearson "
-    "lower limit <= delta/2", "link", "<=", _e1_failure(_tau), lambda p: p["delta"] / 2,
+    "lower limit <= delta/2", "link", "<=", with_power(_e1_failure(_tau), _half_delta, "<=", "proportion"),
+    _half_delta,
     MC_DOMAIN, rtol=0.0, weight=0.05))
 
 bernstein = register(Claim(
     MODULE, "bernstein_per_input", f"{REF} (Bernstein step)",
     "With probability >= 1 - delta/2, |f_i(0)| <= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i "
-    "(quantile form on max_i |f_i(0)|)", "link", "<=", _bernstein_quantile(False),
+    "(quantile form on max_i |f_i(0)|)", "link", "<=", with_power(_bernstein_quantile(False), _bern, "<=", "quantile"),
     lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.15))
 
 register(Claim(
     MODULE, "bernstein_truncated", f"{REF} (Bernstein step, truncated terms)",
     "The proof's exact statement: with z_{i,r} clipped to [-tau, tau], |sum_r z_{i,r}| / sqrt(m) "
     "<= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i with probability >= 1 - delta/2",
-    "link", "<=", _bernstein_quantile(True),
+    "link", "<=", with_power(_bernstein_quantile(True), _bern, "<=", "quantile"),
     lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.05))
 
 register(Claim(
@@ -182,7 +193,8 @@ register(Claim(
 v_bound = register(Claim(
     MODULE, "v_bound", f"{REF} (variance)",
     "v(B) = E[(Z - B)_+^2] <= exp(-B^2/2) / 2 (equality at B = 0)",
-    "link", "<=", lambda p: exact(ie.v(p["B"])), lambda p: ie.v_bound(p["B"]), V_DOMAIN, rtol=1e-12))
+    "link", "<=", lambda p: exact_log(ie.log_v(p["B"])), lambda p: ie.v_bound(p["B"]), V_DOMAIN, rtol=1e-12,
+    log_bound=lambda p: ie.log_v_bound(p["B"]), tight_constant=1.0, measure_mp=lambda p: ie.v_mp(p["B"])))
 
 # ---------------------------------------------------------------- mutants (false variants)
 mutant(tight, "mutant_quarter_mean",
@@ -194,7 +206,8 @@ mutant(tight, "mutant_no_tau_term",
        "finds no counterexample: there the term is slack)",
        bound=_tight_no_tau_term, domain=SMALL_DELTA_DOMAIN)
 mutant(v_bound, "mutant_v_exp_B2", "exp(-B^2) in place of exp(-B^2/2): v(B) ~ 2 phi(B) / B^3 is larger for B >= 3",
-       bound=lambda p: math.exp(-p["B"] ** 2) / 2)
+       bound=lambda p: math.exp(-p["B"] ** 2) / 2, log_bound=lambda p: -p["B"] ** 2 - math.log(2.0),
+       tight_constant=None)
 mutant(not_e1, "mutant_tau_no_union",
        "tau = sqrt(2 log(2/delta)) (the union bound over the m n pairs dropped)",
        measure=_e1_failure(lambda p: math.sqrt(2 * math.log(2 / p["delta"]))))
@@ -202,3 +215,75 @@ mutant(bernstein, "mutant_bernstein_no_L",
        "the Bernstein bound without the log factor L: sqrt(2 v) + 2 tau / (3 sqrt m)",
        bound=lambda p: math.sqrt(2 * ie.v(p["B"])) + 2 * _tau(p) / (3 * math.sqrt(p["m"])),
        domain=Domain({**MC_DOMAIN.specs, "m": LogUniform(16, 512), "B": Uniform(0.0, 1.0)}, _derive))
+
+
+# ------------------------------------------------- the levels of the quantile checks
+# The "with probability >= 1 - delta" checks measure a quantile at a level fixed in the
+# measurement; these identities pin the level down where the law is known. With m = 1, n = 1,
+# y = 0: f(0) = a (Z - B)_+ (a = +-1, Z standard normal), so ||f(0)||^2 has (1 - delta)-quantile
+# (Q^{-1}(delta) - B)_+^2 and max_i |f_i(0)| has (1 - delta/2)-quantile (Q^{-1}(delta/2) - B)_+.
+# A revision checking another level (1 - 2 delta, 1 - delta/2 for the error, 1 - delta for the
+# Bernstein step) puts the exact value outside the order-statistic interval.
+def _single_neuron(p):
+    p = _derive(p)
+    p["m"], p["n"] = 1, 1
+    return p
+
+
+LEVEL_DOMAIN = Domain({"n": Int(1, 1), "d": Int(1, 4), "m": LogUniform(1, 1), "B": Uniform(0.0, 1.0),
+                       "delta": Uniform(0.02, 0.07), "labels": LABELS, "family": FAMILIES, "seed": Seed()},
+                      _single_neuron)
+
+
+def _relu_quantile(p, tail: float) -> float:
+    """(Q^{-1}(tail) - B)_+: the (1 - tail)-quantile of (Z - B)_+."""
+    from scipy.stats import norm
+
+    return max(0.0, float(norm.isf(tail)) - p["B"])
+
+
+level_error = register(Claim(
+    MODULE, "quantile_level_error", f"{REF} (level of the quantile check)",
+    "m = n = 1, y = 0: the order-statistic interval of the measured (1 - delta)-quantile of ||f(0)||^2 "
+    "contains the exact (Q^{-1}(delta) - B)_+^2", "identity", "==",
+    with_power(_norm_quantile_zero_labels, lambda p: _relu_quantile(p, p["delta"]) ** 2, "==", "quantile"),
+    lambda p: _relu_quantile(p, p["delta"]) ** 2, LEVEL_DOMAIN, rtol=0.0, weight=0.1))
+
+level_bernstein = register(Claim(
+    MODULE, "quantile_level_bernstein", f"{REF} (level of the Bernstein quantile check)",
+    "m = n = 1: the order-statistic interval of the measured (1 - delta/2)-quantile of max_i |f_i(0)| "
+    "contains the exact Q^{-1}(delta/2) - B", "identity", "==",
+    with_power(_bernstein_quantile(False), lambda p: _relu_quantile(p, p["delta"] / 2), "==", "quantile"),
+    lambda p: _relu_quantile(p, p["delta"] / 2), LEVEL_DOMAIN, rtol=0.0, weight=0.1))
+
+mutant(level_error, "mutant_level_2delta",
+       "the (1 - 2 delta)-quantile read as the (1 - delta)-quantile: ||f(0)||^2 exceeds (Q^{-1}(2 delta) - B)^2 "
+       "with probability 2 delta", bound=lambda p: _relu_quantile(p, 2 * p["delta"]) ** 2)
+mutant(level_bernstein, "mutant_level_delta",
+       "the Bernstein step's 'with probability >= 1 - delta/2' checked at 1 - delta: max_i |f_i(0)| exceeds "
+       "Q^{-1}(delta) - B with probability delta", bound=lambda p: _relu_quantile(p, p["delta"]))
+
+
+# ------------------------------------------------- the log factor of the Bernstein step
+def _bernstein_log4n(p) -> float:
+    """sqrt(2 v L') + 2 tau L' / (3 sqrt m) with L' = log(4n): the failure probability delta dropped
+    from the Bernstein step's log factor L = log(4n/delta)."""
+    Lp = math.log(4 * p["n"])
+    return math.sqrt(2 * ie.v(p["B"]) * Lp) + 2 * _tau(p) * Lp / (3 * math.sqrt(p["m"]))
+
+
+# Large m (range term small), small B, delta <= 0.1, few inputs: there max_i |f_i(0)| is nearly
+# Gaussian with sd sqrt(v(B)) and its (1 - delta/2)-quantile (>= 1.96 sd) exceeds sqrt(2 log 4n) sd.
+LOG_DOMAIN = Domain({**MC_DOMAIN.specs, "n": Int(1, 2), "m": LogUniform(256, 2048), "B": Uniform(0.0, 1.0),
+                     "delta": Uniform(0.05, 0.1)}, _derive)
+mutant(bernstein, "mutant_bernstein_L_log4n",
+       "the Bernstein step with L = log(4n) in place of log(4n/delta) (delta dropped inside the log)",
+       bound=_bernstein_log4n, domain=LOG_DOMAIN)
+mutant(tight, "mutant_E0_L_log4n",
+       "E0_tight with L = log(4n) in place of log(4n/delta): with y = 0 and n = 1, ||f(0)||^2 is about "
+       "v(B) chi^2_1, whose (1 - delta)-quantile (5.0 v to 5.9 v for delta in [0.015, 0.025]) exceeds "
+       "2 v log 4 = 2.77 v plus a small range term (at delta = 0.05 the excess, 3.84 v against about 3.3 v, is "
+       "within the 2000-draw interval)",
+       measure=_norm_quantile_zero_labels,
+       bound=lambda p: p["n"] * _bernstein_log4n(p) ** 2,
+       domain=Domain({**LOG_DOMAIN.specs, "n": Int(1, 1), "delta": Uniform(0.015, 0.025)}, _derive))
