@@ -213,7 +213,13 @@ def _claim_axes(ax, res: ClaimResult) -> None:
     elif fin.size and np.all(np.abs(fin - 1.0) < 1e-6):  # on the bound up to round-off
         y, lo, hi, ref = val - 1.0, lo - 1.0, hi - 1.0, 0.0
         ax.axhline(ref, color=RED, lw=1, ls="--", label="bound")
-        ax.set_ylabel("measured / bound - 1", fontsize=9)
+        dev = np.abs(y[np.isfinite(y) & (y != 0)])
+        k = int(np.floor(np.log10(dev.max()))) if dev.size else 0
+        if abs(k) >= 3:  # the unit goes into the label, not into an offset text by the title
+            y, lo, hi = y / 10.0**k, lo / 10.0**k, hi / 10.0**k
+            ax.set_ylabel(f"(measured / bound - 1) / 1e{k}", fontsize=9)
+        else:
+            ax.set_ylabel("measured / bound - 1", fontsize=9)
     else:
         y, ref = val, 1.0
         ax.axhline(ref, color=RED, lw=1, ls="--", label="bound")
@@ -254,7 +260,11 @@ def _panel_legend(axes, rs: list[ClaimResult]) -> tuple[list, list[str]]:
     if any(any(p.measurement.lower != p.measurement.upper for p in r.points) for r in rs):
         seen["confidence band"] = Line2D([], [], color=BLUE, alpha=0.35, lw=1.5, marker="|",
                                          markersize=10, ls="none")
-    order = ["bound", "tolerance", "holds", "confidence band", "refuted", "n/a"]
+    if "bound" in seen and "tolerance" in seen:  # the same red dashed line: one entry
+        seen["bound (identities: tolerance)"] = seen.pop("bound")
+        del seen["tolerance"]
+    order = ["bound", "bound (identities: tolerance)", "tolerance", "holds", "confidence band",
+             "refuted", "n/a"]
     keys = sorted(seen, key=lambda k: order.index(k) if k in order else len(order))
     return [seen[k] for k in keys], keys
 
