@@ -16,12 +16,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.collections import PathCollection, PolyCollection, QuadMesh  # noqa: E402
+from matplotlib.legend import Legend  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from montecarlo.registry import Evidence  # noqa: E402
 
 from .sweep import ClaimResult, closeness  # noqa: E402
 
-__all__ = ["overview_figure", "module_figure", "x_axis", "save", "finish"]
+__all__ = ["overview_figure", "module_figure", "x_axis", "save", "finish", "place_legend", "covers_data"]
 
 _SAVE = dict(dpi=110, metadata={"Software": None})
 RED, BLUE, GREY, GREEN, ORANGE = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32", "#ef6c00"
@@ -38,16 +43,108 @@ def save(fig, out_dir, name: str) -> str:
 
 def finish(fig, ax, out_dir, name: str, *, xlabel: str, title: str, ylabel: str | None = None,
            legend: float | None = 8) -> str:
-    """Label a one-panel figure (x, y, title; a legend at ``legend`` points where matplotlib
-    finds the least data, none for None), lay it out and :func:`save` it; returns ``name``."""
+    """Label a one-panel figure (x, y, title; a legend at ``legend`` points placed by
+    :func:`place_legend`: inside where it covers no data, else below the axes; none for None),
+    lay it out and :func:`save` it; returns ``name``."""
     ax.set_xlabel(xlabel)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
     ax.set_title(title)
-    if legend is not None:
-        ax.legend(fontsize=legend)
     fig.tight_layout()
+    if legend is not None:
+        place_legend(ax, fontsize=legend)
     return save(fig, out_dir, name)
+
+
+_NO_STYLE = ("None", "none", "", " ")
+
+
+def covers_data(ax, box: Bbox, pad: float = 6.0) -> bool:
+    """Whether the display-space box ``box`` (grown by ``pad`` pixels) touches anything drawn
+    in ``ax``: a line or its markers, a scatter marker, a segment (error bars, vlines), a
+    band, a patch or a text. Colour meshes (heat maps) are ignored: they fill the axes."""
+    b = Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+    px = ax.figure.dpi / 72.0
+
+    def hits(points: np.ndarray, r: float) -> bool:
+        pts = points[np.all(np.isfinite(points), axis=1)]
+        return bool(np.any((pts[:, 0] >= b.x0 - r) & (pts[:, 0] <= b.x1 + r)
+                           & (pts[:, 1] >= b.y0 - r) & (pts[:, 1] <= b.y1 + r)))
+
+    def crosses(path: MplPath, filled: bool) -> bool:
+        v = path.vertices
+        if not len(v) or not np.all(np.isfinite(v)):
+            ok = np.all(np.isfinite(v), axis=1)
+            if not ok.any():
+                return False
+            path = MplPath(v[ok])  # a log axis drops non-positive points, as the drawing does
+        return bool(path.intersects_bbox(b, filled=filled)) or hits(path.vertices, 0.0)
+
+    for line in ax.get_lines():
+        if not line.get_visible():
+            continue
+        path = line.get_transform().transform_path(line.get_path())
+        if line.get_linestyle() not in _NO_STYLE and crosses(path, False):
+            return True
+        if line.get_marker() not in _NO_STYLE and line.get_marker() is not None:
+            if hits(path.vertices, line.get_markersize() * px / 2):
+                return True
+    for coll in ax.collections:
+        if not coll.get_visible() or isinstance(coll, QuadMesh):
+            continue
+        if isinstance(coll, PathCollection):  # scatter: markers at data offsets
+            pts = coll.get_offset_transform().transform(np.asarray(coll.get_offsets(), float))
+            sizes = coll.get_sizes()
+            r = float(np.sqrt(sizes.max()) * px / 2) if len(sizes) else 3.0
+            if len(pts) and hits(pts, r):
+                return True
+            continue
+        filled = isinstance(coll, PolyCollection)
+        for path in coll.get_paths():
+            if crosses(coll.get_transform().transform_path(path), filled):
+                return True
+    for patch in ax.patches:
+        if patch.get_visible() and patch.get_window_extent().overlaps(b):
+            return True
+    renderer = ax.figure.canvas.get_renderer()
+    return any(t.get_visible() and t.get_text() and t.get_window_extent(renderer).overlaps(b)
+               for t in ax.texts)
+
+
+_INSIDE = ("best", "upper right", "upper left", "lower left", "lower right", "center right",
+           "center left", "upper center", "lower center")
+
+
+def place_legend(ax, *, fontsize: float = 8, handles=None, labels=None, ncol: int | None = None,
+                 **kw) -> Legend:
+    """Put ``ax``'s legend (or one of ``handles``/``labels``) where it covers no data: the
+    first of matplotlib's "best" spot and the corners and edge centres that
+    :func:`covers_data` finds clear; if none is, below the axes (under the x label, in up to
+    ``ncol`` columns, default 3) and the figure is laid out again. Call it after
+    ``fig.tight_layout()``; returns the legend."""
+    fig = ax.figure
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    fig.canvas.draw()  # positions of ticks, labels and data in pixels
+    for loc in _INSIDE:
+        leg = ax.legend(handles, labels, fontsize=fontsize, loc=loc, **kw)
+        fig.canvas.draw()
+        if not covers_data(ax, leg.get_window_extent()):
+            return leg
+        leg.remove()
+    ncol = ncol or min(3, len(handles))
+    leg = None
+    for _ in range(2):  # the anchor is in axes units: settle it against the new layout
+        renderer = fig.canvas.get_renderer()
+        below = ax.xaxis.get_tightbbox(renderer)
+        y = ax.transAxes.inverted().transform((0, below.y0 - 4))[1] if below is not None else -0.12
+        if leg is not None:
+            leg.remove()
+        leg = ax.legend(handles, labels, fontsize=fontsize, loc="upper center",
+                        bbox_to_anchor=(0.5, y), ncol=ncol, frameon=False, **kw)
+        fig.tight_layout()
+        fig.canvas.draw()
+    return leg
 
 
 def x_axis(points: list[Evidence]) -> str | None:
@@ -110,17 +207,23 @@ def _claim_axes(ax, res: ClaimResult) -> None:
         y = np.maximum(np.abs(val - 1.0), 1e-17)
         ref = max(c.rtol, 1e-17)
         ax.axhline(ref, color=RED, lw=1, ls="--", label="tolerance")
-        ax.set_ylabel("|measured/bound - 1|", fontsize=8)
+        ax.set_ylabel("|measured/bound - 1|", fontsize=9)
         ax.set_yscale("log")
         lo = hi = y
     elif fin.size and np.all(np.abs(fin - 1.0) < 1e-6):  # on the bound up to round-off
         y, lo, hi, ref = val - 1.0, lo - 1.0, hi - 1.0, 0.0
         ax.axhline(ref, color=RED, lw=1, ls="--", label="bound")
-        ax.set_ylabel("measured / bound - 1", fontsize=8)
+        dev = np.abs(y[np.isfinite(y) & (y != 0)])
+        k = int(np.floor(np.log10(dev.max()))) if dev.size else 0
+        if abs(k) >= 3:  # the unit goes into the label, not into an offset text by the title
+            y, lo, hi = y / 10.0**k, lo / 10.0**k, hi / 10.0**k
+            ax.set_ylabel(f"(measured / bound - 1) / 1e{k}", fontsize=9)
+        else:
+            ax.set_ylabel("measured / bound - 1", fontsize=9)
     else:
         y, ref = val, 1.0
         ax.axhline(ref, color=RED, lw=1, ls="--", label="bound")
-        ax.set_ylabel("measured / bound", fontsize=8)
+        ax.set_ylabel("measured / bound", fontsize=9)
         if _spans_decades(y[y > 0]) and np.mean(y > 0) > 0.8:
             ax.set_yscale("log")
     app = np.array([p.applicable for p in pts])
@@ -138,12 +241,32 @@ def _claim_axes(ax, res: ClaimResult) -> None:
         ax.ticklabel_format(axis="y", useOffset=False)
     if xk and _spans_decades(x):
         ax.set_xscale("log")
-    ax.set_xlabel(xk or "example", fontsize=8)
+    ax.set_xlabel(xk or "example", fontsize=9)
     hidden = ~np.isfinite(y) | ((y <= 0) if ax.get_yscale() == "log" else False)
     extra = f" ({int(hidden.sum())} not shown)" if hidden.any() else ""
-    ax.set_title(f"{c.claim_id} [{c.sense}]{extra}", fontsize=9,
+    ax.set_title(f"{c.claim_id} [{c.sense}]{extra}", fontsize=10,
                  color=RED if res.status in ("violated", "error") else "black")
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=8)
+    ax.yaxis.get_offset_text().set_fontsize(8)
+
+
+def _panel_legend(axes, rs: list[ClaimResult]) -> tuple[list, list[str]]:
+    """One key for all the panels of a module figure: every label any panel uses (bound,
+    tolerance, holds, refuted, n/a) once, and the confidence band when a panel draws one."""
+    seen: dict[str, object] = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(lab, h)
+    if any(any(p.measurement.lower != p.measurement.upper for p in r.points) for r in rs):
+        seen["confidence band"] = Line2D([], [], color=BLUE, alpha=0.35, lw=1.5, marker="|",
+                                         markersize=10, ls="none")
+    if "bound" in seen and "tolerance" in seen:  # the same red dashed line: one entry
+        seen["bound (identities: tolerance)"] = seen.pop("bound")
+        del seen["tolerance"]
+    order = ["bound", "bound (identities: tolerance)", "tolerance", "holds", "confidence band",
+             "refuted", "n/a"]
+    keys = sorted(seen, key=lambda k: order.index(k) if k in order else len(order))
+    return [seen[k] for k in keys], keys
 
 
 def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tuple[str, str] | None:
@@ -156,10 +279,19 @@ def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tup
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.1 * nrow), squeeze=False)
     for ax, r in zip(axes.flat, rs):
         _claim_axes(ax, r)
-    for ax in list(axes.flat)[len(rs):]:
+    spare = list(axes.flat)[len(rs):]
+    for ax in spare:
         ax.set_visible(False)
-    axes.flat[0].legend(fontsize=7, loc="best")
-    fig.tight_layout()
+    handles, labels = _panel_legend(axes.flat[:len(rs)], rs)
+    if spare:  # the key goes into the first empty cell, clear of every panel's data
+        fig.tight_layout()
+        fig.legend(handles, labels, loc="center", bbox_to_anchor=spare[0].get_position().bounds,
+                   fontsize=9, title="key (every panel)", title_fontsize=9, frameon=False)
+    else:  # one row above the panels
+        top = 0.42 / fig.get_figheight()
+        fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
+                   fontsize=9, frameon=False)
+        fig.tight_layout(rect=(0, 0, 1, 1 - top))
     name = save(fig, out_dir, f"sweep_{module}.png")
     caption = (f"{module}: measured / bound at every swept point (blue: holds, with its confidence "
                "band; red x: refuted; grey: hypothesis not met). Identities show the relative "

@@ -14,7 +14,7 @@ from montecarlo import seeding
 from montecarlo.data import problem
 from montecarlo.initial_error import error_values, quantile_check
 
-from ..plots import save
+from ..plots import place_legend, save
 
 __all__ = ["tightness", "tightness_table", "report_figures"]
 
@@ -67,11 +67,12 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
         ax.set_xlabel(axis)
         ax.set_ylabel("(1 - delta)-quantile of ||f(0) - y||^2 / bound")
         ax.axhline(1.0, color="k", lw=0.8)
+        ax.annotate("bound (ratio 1)", (0.01, 1.0), xycoords=("axes fraction", "data"),
+                    xytext=(0, -3), textcoords="offset points", va="top", fontsize=8)
         ax.set_title(f"Initial-error tightness, n = {n}, delta = {delta}, "
                      + ", ".join(f"{k} = {v:g}" for k, v in fixed.items()))
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3,
-                  frameon=False)  # below the axes: the curves cross the whole plot
         fig.tight_layout()
+        place_legend(ax, fontsize=8)  # inside where no curve runs, else below the axes
         files.append((save(fig, out_dir, fname), f"Tightness of Lemma 3.5 over {axis} ({draws} draws per "
                                                   "point, random data, random-sign labels)."))
     return files

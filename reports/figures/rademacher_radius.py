@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
 import numpy as np
 
 from bounds import rademacher_radius as rr
@@ -24,7 +25,7 @@ from montecarlo.network import empirical_ntk, init_symmetric
 from montecarlo.rademacher_radius import rademacher_linear
 from montecarlo.trainer import train
 
-from ..plots import finish
+from ..plots import finish, place_legend, save
 
 __all__ = ["LadderResult", "width_ladder", "generalization_curve", "rademacher_tightness", "report_figures"]
 
@@ -134,24 +135,33 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
         ax.loglog(ms.ravel(), np.abs(L.excess).ravel(), mk, alpha=0.5,
                   label=f"B={B:g}: slope {L.slope:.2f} [{L.ci[0]:.2f}, {L.ci[1]:.2f}]")
         c = np.exp(np.log(np.abs(L.excess)).mean() - L.slope * np.log(ms).mean())
-        ax.loglog(L.widths, c * L.widths.astype(float) ** L.slope, "-", color="k", lw=0.8)
+        ax.loglog(L.widths, c * L.widths.astype(float) ** L.slope, "-", color="k", lw=0.8,
+                  label="least-squares fit" if B == cfg["Bs"][0] else None)
     f1 = finish(fig, ax, out_dir, "rademacher_width_ladder.png", xlabel="width m",
                 ylabel="| ||theta(T) - theta(0)|| - sqrt(y^T H_inf^-1 y) |",
                 title="Excess distance travelled (n=5, d=5, random data)")
     out.append((f1, "Excess distance over widths, with the fitted log-log slope and its 95% "
                     "bootstrap interval (draws resampled within widths)."))
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
     Bs = np.linspace(0, 12, 25 if quick else 61)
+    key = []
     for fam, n, d in (("random", 8, 4), ("orthonormal", 5, 5), ("circle", 8, 4)):
         X, y = problem(n, d, fam, "random", seed)
         g = generalization_curve(X, y, Bs)
-        line = ax.plot(Bs, g["times_exp"], "-", label=f"{fam} n={n}: y^T H^-1 y e^(-B^2/2)")[0]
-        ax.plot(Bs, g["times_Q"], "--", color=line.get_color(), label=f"{fam}: y^T H^-1 y Q(B)")
+        line = ax.plot(Bs, g["times_exp"], "-")[0]
+        ax.plot(Bs, g["times_Q"], "--", color=line.get_color())
         ax.axhline(g["half_norm2"], ls=":", lw=0.8, color=line.get_color())
+        key.append((Line2D([], [], color=line.get_color(), lw=4), f"{fam}, n = {n}, d = {d}"))
+    key += [(Line2D([], [], color="k", ls=ls, lw=lw), lab) for ls, lw, lab in
+            (("-", 1.5, "y^T H^-1 y e^(-B^2/2)"), ("--", 1.5, "y^T H^-1 y Q(B)"), (":", 0.8, "||y||^2/2"))]
     ax.set_yscale("log")
-    f2 = finish(fig, ax, out_dir, "rademacher_generalization.png", xlabel="B",
-                title="Theorem 3.9's y^T H_inf^-1 y (dotted: ||y||^2/2)", legend=7)
+    ax.set_xlabel("B")
+    ax.set_ylabel("value (log scale)")
+    ax.set_title("Theorem 3.9's y^T H_inf^-1 y over B")
+    fig.tight_layout()
+    place_legend(ax, fontsize=8, handles=[h for h, _ in key], labels=[lab for _, lab in key], ncol=2)
+    f2 = save(fig, out_dir, "rademacher_generalization.png")
     out.append((f2, "y^T H_inf^-1 y times Q(B) (tends to ||y||^2/2) and times exp(-B^2/2) (grows about "
                     "linearly in B, slope sqrt(2 pi)/2 ||y||^2, for separated data; flat while a "
                     "near-parallel pair dominates, as on the circle) over B."))
@@ -165,6 +175,7 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
     ax.plot(Bf, np.sqrt(Q(Bf) * np.exp(Bf**2 / 2)), "k-", lw=0.8, label="sqrt(Q(B) e^(B^2/2))")
     ax.set_ylim(0, 1.05)
     f3 = finish(fig, ax, out_dir, "rademacher_tightness.png", xlabel="B",
+                ylabel="Rademacher complexity / sparsity bound",
                 title=f"Tightness of Lemma C.6's sparsity bound (m={T['m']}, n={T['n']})")
     out.append((f3, "Measured linear Rademacher complexity over its sparsity bound: it follows "
                     "sqrt(Q(B) e^(B^2/2)), about (2 pi B^2)^(-1/4) for large B."))

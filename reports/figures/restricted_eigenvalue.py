@@ -56,11 +56,15 @@ def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str
         ax.semilogy(Bs, re_.lambda_R(Hs, Qs), "b-", label="lambda_R(H_inf)")  # one batched solve
         ax.semilogy(Bs, [re_.sharper_bound(sep, B) for B in Bs], "g--", label="2 T(B, delta/sqrt(4-delta^2))")
         ax.semilogy(Bs, [max(re_.closed_form_bound(sep, B), 1e-300) for B in Bs], "r:", label="closed form")
-        ax.set_title(f"{fam} (n = 8, d = 4, delta = {sep:.3g})", fontsize=9)
+        ax.set_title(f"{fam} (n = 8, d = 4, delta = {sep:.3g})", fontsize=10)
         ax.set_xlabel("B")
-    axes[0, 0].legend(fontsize=7)
+        ax.tick_params(labelbottom=True)  # shared x: every panel keeps its tick labels
+    for ax in axes[:, 0]:
+        ax.set_ylabel("eigenvalue or bound (log scale)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, frameon=False)
     fig.suptitle("Theorem 3.12: restricted vs unrestricted least eigenvalue and the bounds")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))  # the key below the panels, clear of the curves
     name = save(fig, out_dir, "restricted_eigenvalue_vs_B.png")
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
