@@ -156,6 +156,61 @@ def test_lambda_R_vectorized_over_a_batch():
     assert two.shape == (5, 6) and np.allclose(two.ravel(), batch, rtol=0, atol=1e-15)
 
 
+def _problems(count: int, n: int, seed: int):
+    """(M, Qm) pairs from the drawn families: H_inf and P with their region."""
+    g = np.random.default_rng(seed)
+    for k in range(count):
+        fam = FAMILIES[k % len(FAMILIES)]
+        d = n if fam == "orthonormal" else int(g.integers(2, 6))
+        X = make_data(fam, n, d, int(g.integers(2**31)))
+        B = float(g.uniform(0.0, 4.0))
+        P = re_.pair_matrix(X, B)
+        yield (re_.h_inf_from_pairs(X, P) if k % 2 == 0 else P), re_.region_matrix(X, B)
+
+
+def test_dual_ascent_uses_few_eigen_solves():
+    """The tangent-intersection ascent reaches DUAL_RTOL in at most 40 eigen-solves (the grid
+    scan and golden section took about 150)."""
+    for M, Qm in _problems(20, 12, 1):
+        r = re_.restricted_eigenvalue(M, Qm)
+        assert r.detail["eigen_solves"] <= 40, r.detail
+        assert r.gap <= r.error + 1e-12 * abs(r.value), (r.value, r.gap, r.error)
+
+
+def test_lanczos_path_matches_the_dense_path(monkeypatch):
+    """The shift-invert Lanczos solves (used for n >= DENSE_LIMIT) give the dense value, with a
+    certificate in R; run at n = 60 by lowering the limit."""
+    from bounds.restricted_eigenvalue import solver
+
+    problems = list(_problems(4, 60, 2))
+    dense = [re_.restricted_eigenvalue(M, Qm) for M, Qm in problems]
+    monkeypatch.setattr(solver, "DENSE_LIMIT", 50)
+    assert sum(bool(np.any(Qm)) for _, Qm in problems) >= 2
+    for (M, Qm), rd in zip(problems, dense):
+        r = re_.restricted_eigenvalue(M, Qm)
+        assert r.detail["method"] == ("lanczos" if np.any(Qm) else "eigh")
+        assert abs(r.value - rd.value) <= 1e-10 * abs(rd.value) + 1e-13 * _norm2(M), (r.value, rd.value)
+        assert re_.in_region(r.certificate, Qm, tol=1e-13)
+        assert r.certificate_value >= rd.value - rd.error
+        assert r.certificate_value - r.value <= 1e-9 * _norm2(M)
+
+
+def test_lambda_R_against_an_independent_sdp():
+    """Strong duality (S-lemma): lambda_R(M) = min tr(M Y) over Y PSD, tr Y = 1, tr(Qm Y) >= 0.
+    Solved by cvxpy + Clarabel (test-only extra ``sdp``) on small n; agreement to 1e-6 relative
+    (the interior-point solver's accuracy) of ||M||."""
+    cp = pytest.importorskip("cvxpy")
+    for M, Qm in _problems(6, 7, 3):
+        n = M.shape[0]
+        Y = cp.Variable((n, n), PSD=True)
+        scale = float(np.abs(Qm).max()) or 1.0
+        prob = cp.Problem(cp.Minimize(cp.trace(M @ Y)), [cp.trace(Y) == 1, cp.trace((Qm / scale) @ Y) >= 0])
+        prob.solve(solver=cp.CLARABEL)
+        assert prob.status == "optimal"
+        r = re_.restricted_eigenvalue(M, Qm)
+        assert abs(prob.value - r.value) <= 1e-6 * _norm2(M), (prob.value, r.value)
+
+
 # ------------------------------------------------------------------- special data sets
 @settings(max_examples=20)
 @given(n=st.integers(2, 16), extra=st.integers(0, 8), B=B_S, seed=st.integers(0, 2**32 - 1))
