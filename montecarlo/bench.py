@@ -1,15 +1,62 @@
-"""Benchmark command: ``python -m montecarlo.bench [--samples N] [--d D]``.
+"""Benchmark command: ``python -m montecarlo.bench [--samples N] [--d D]`` and
+``python -m montecarlo.bench --kernel [--sizes 256 1024 4096] [--B 1.0]``.
 
-Prints, for each estimator, samples per second and the ratio, per normal drawn, to raw
+Default: for each estimator, samples per second and the ratio, per normal drawn, to raw
 ``numpy.random.Generator.standard_normal`` throughput measured in the same run (target:
-at least 0.3). Not a timed test: speed is measured here, on demand.
+at least 0.3). ``--kernel``: at each n (random unit data, d = 16), the time per pair of
+``bounds.ntk.h_inf``, the eigen-solves and time of ``lambda_R(H_inf)`` and their ratios to one
+``numpy.linalg.eigvalsh(H_inf)`` at the same n, measured in the same run. Not a timed test:
+speed is measured here, on demand (the numbers depend on the machine's load; say so).
 """
 
 from __future__ import annotations
 
 import argparse
+import time
+
+import numpy as np
 
 from . import flip_probability
+
+
+def kernel_benchmark(sizes=(256, 1024, 4096), B: float = 1.0, d: int = 16, seed: int = 0) -> list[dict]:
+    """Time h_inf, lambda_R (with its eigen-solve count) and one eigvalsh at each n."""
+    from bounds import ntk
+    from bounds import restricted_eigenvalue as re_
+
+    from .data import make_data
+
+    rows = []
+    for n in sizes:
+        X = make_data("random", n, d, seed)
+        t = time.perf_counter()
+        H = ntk.h_inf(X, B)
+        t_h = time.perf_counter() - t
+        t = time.perf_counter()
+        np.linalg.eigvalsh(H)
+        t_eig = time.perf_counter() - t
+        Qm = re_.region_matrix(X, B)
+        t = time.perf_counter()
+        r = re_.restricted_eigenvalue(H, Qm)
+        t_r = time.perf_counter() - t
+        rows.append({"n": n, "pairs": n * (n - 1) // 2, "h_inf_s": t_h, "us_per_pair": t_h / (n * (n - 1) / 2) * 1e6,
+                     "eigvalsh_s": t_eig, "lambda_R_s": t_r, "eigen_solves": r.detail.get("eigen_solves"),
+                     "method": r.detail.get("method"), "lambda_R": r.value, "gap": r.gap,
+                     "h_inf_over_eigvalsh": t_h / t_eig, "lambda_R_over_eigvalsh": t_r / t_eig})
+    return rows
+
+
+def _print_kernel(rows: list[dict]) -> None:
+    print(f"{'n':>6} {'h_inf s':>9} {'us/pair':>8} {'eigvalsh s':>11} {'lambda_R s':>11} {'solves':>7} "
+          f"{'method':>8} {'h/eig':>7} {'lR/eig':>7} {'lambda_R':>12} {'gap':>9}")
+    for r in rows:
+        _print_kernel_row(r)
+
+
+def _print_kernel_row(r: dict) -> None:
+    print(f"{r['n']:>6} {r['h_inf_s']:>9.3f} {r['us_per_pair']:>8.3f} {r['eigvalsh_s']:>11.3f} "
+          f"{r['lambda_R_s']:>11.3f} {r['eigen_solves']:>7} {r['method']:>8} {r['h_inf_over_eigvalsh']:>7.2f} "
+          f"{r['lambda_R_over_eigvalsh']:>7.2f} {r['lambda_R']:>12.6g} {r['gap']:>9.2g}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,7 +64,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--samples", type=int, default=4_000_000)
     ap.add_argument("--d", type=int, default=16)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--kernel", action="store_true", help="h_inf and lambda_R against eigvalsh")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[256, 1024, 4096])
+    ap.add_argument("--B", type=float, default=1.0)
     args = ap.parse_args(argv)
+    if args.kernel:
+        rows = []
+        for n in args.sizes:  # print each size as soon as it is measured
+            rows += kernel_benchmark((n,), args.B, seed=args.seed)
+            if len(rows) == 1:
+                _print_kernel(rows)
+            else:
+                _print_kernel_row(rows[-1])
+        return
     rows = flip_probability.benchmark(args.samples, args.d, args.seed)
     print(f"raw standard_normal: {rows[0]['raw_normals_per_s'] / 1e6:.1f} M normals/s")
     print(f"{'estimator':<16} {'samples/s':>12} {'normals/s':>12} {'ratio to raw':>13}")

@@ -16,7 +16,7 @@ from montecarlo import registry
 from montecarlo.registry import Claim
 
 from . import plots, render
-from .figures import FIGURES
+from .figures import FIGURES, report_only_sections
 from .sweep import (BASES, ClaimResult, TimeLimitExceeded, claim_seed, examples_for, rebuild, record, sweep_claim,
                     sweep_remote)
 
@@ -225,6 +225,8 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
     records = [record(r) for r in results]
     (out / "results.json").write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")
     modules = [m for m in registry.modules() if any(r.claim.module == m for r in results) or m == module]
+    if module is None and keys is None and hooks:
+        modules += report_only_sections()  # figure-only sections (real data), full runs only
     figures: dict[str, list[tuple[str, str]]] = {}
     over = plots.overview_figure(results, out)
     if over:

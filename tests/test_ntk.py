@@ -198,6 +198,61 @@ def test_vectorized_shapes():
     assert np.ndim(ntk.pair_probability(0.3, 1.5)) == 0
 
 
+# ---------------------------------------------------------------- many pairs at once (the interpolant)
+
+def _many_rho(seed: int, size: int) -> np.ndarray:
+    """Correlations over the whole range, with decades down to 1e-13 from +1 and 1e-9 from -1."""
+    g = np.random.default_rng(seed)
+    k = size // 3
+    return np.concatenate([g.uniform(-1.0, 1.0, size - 2 * k), 1 - 10 ** -g.uniform(1.0, 13.0, k),
+                           -1 + 10 ** -g.uniform(1.0, 9.0, k)])
+
+
+@given(B=st.floats(0.0, 12.0), seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=4, deadline=None)
+def test_vectorized_matches_mpmath_on_many_pairs(B, seed):
+    """An array large enough for the interpolant (ntk.INTERP_MIN entries or more): a random
+    subset against mpmath at REL, and every entry against the per-value quadrature."""
+    rho = _many_rho(seed, ntk.INTERP_MIN + 600)
+    lp = ntk.log_pair_probability(rho, B)
+    ref_quad = np.concatenate([ntk.log_pair_probability(c, B) for c in np.array_split(rho, 8)])
+    assert np.all(np.abs(lp - ref_quad) <= 1e-11 * np.maximum(1.0, np.abs(ref_quad)))
+    p = ntk.pair_probability(rho, B)
+    finite = p > 0
+    np.testing.assert_allclose(p[finite], np.exp(lp[finite]), rtol=1e-12)
+    for i in np.random.default_rng(seed).choice(rho.size, 5, replace=False):
+        ref = ntk.pair_probability_mp(float(rho[i]), B)
+        logref = float(mp.log(ref))
+        assert abs(lp[i] - logref) <= REL * max(1.0, abs(logref)), (rho[i], B, lp[i], logref)
+        if ref > mp.mpf("1e-300"):
+            assert abs(p[i] / float(ref) - 1) <= REL, (rho[i], B, p[i], ref)
+
+
+def test_interpolant_covers_extreme_bias():
+    """B = 12 (the top of the contract) and B tiny, rho within 1e-13 of 1 and 1e-9 of -1."""
+    for B in (1e-9, 12.0):
+        rho = _many_rho(7, 2 * ntk.INTERP_MIN)
+        lp = ntk.log_pair_probability(rho, B)
+        for i in (0, rho.size // 2, rho.size - 1, int(np.argmax(rho)), int(np.argmin(rho))):
+            logref = float(mp.log(ntk.pair_probability_mp(float(rho[i]), B)))
+            assert abs(lp[i] - logref) <= REL * max(1.0, abs(logref)), (rho[i], B)
+
+
+def test_pair_matrix_large_equals_small_path():
+    """n = 80 (3160 pairs) goes through the interpolant; every entry agrees with the per-value
+    quadrature, the matrix is exactly symmetric with diagonal Q(B)."""
+    X = make_data("random", 80, 5, 3)
+    for B in (0.5, 3.0):
+        P = ntk.pair_matrix(X, B)
+        np.testing.assert_array_equal(P, P.T)
+        np.testing.assert_array_equal(np.diag(P), float(ntk.Q(B)))
+        rho = np.clip(X @ X.T, -1, 1)
+        for i in range(0, 80, 7):
+            row = ntk.pair_probability(np.delete(rho[i], i), B)
+            np.testing.assert_allclose(np.delete(P[i], i), row, rtol=1e-11)
+        np.testing.assert_allclose(ntk.h_inf(X, B), (rho + 1) * P, rtol=1e-15)
+
+
 # ---------------------------------------------------------------- H_inf
 
 @given(n=st.integers(2, 9), d=st.integers(1, 6), B=st.floats(0.0, 8.0), seed=st.integers(0, 2**32 - 1),
@@ -265,3 +320,14 @@ def test_validation(call, name):
     with pytest.raises(ValueError, match="violates the condition") as info:
         call()
     assert str(info.value).startswith(f"{name}=")
+
+
+def test_kernel_benchmark_command_runs_on_a_small_size(capsys):
+    """``python -m montecarlo.bench --kernel`` (smoke test at n = 24; speed is not tested)."""
+    from montecarlo import bench
+
+    bench.main(["--kernel", "--sizes", "24", "40"])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:3] == ["n", "h_inf", "s"] and len(out) == 3
+    row = bench.kernel_benchmark((24,))[0]
+    assert row["pairs"] == 276 and row["eigen_solves"] >= 1 and row["lambda_R_over_eigvalsh"] > 0

@@ -127,6 +127,8 @@ STRATEGIES: dict[str, st.SearchStrategy] = {
     "convergence.rate": st.floats(1e-6, 4.0).flatmap(
         lambda el: st.tuples(st.just(el), st.just(1.0), st.integers(0, 10**6))),
     "flip_probability.exact": _flip(),
+    # any R > 0, but a relative error of log p is meaningless where log p ~ 0 (B = 0, R > 1)
+    "flip_probability.log_exact": st.tuples(st.floats(0.0, 1000.0), st.floats(1e-6, 1.0)),
     "flip_probability.lemma_bound": _flip(),
     "flip_probability.prior_bound": _flip(),
     "flip_probability.corollary_tail": _flip(with_m=True),

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import activated_neurons, convergence, flip_probability, initial_error, rademacher_radius, restricted_eigenvalue
+from . import (activated_neurons, convergence, flip_probability, initial_error, rademacher_radius, real_data,
+               restricted_eigenvalue)
 
-__all__ = ["FIGURES", "FigureHook"]
+__all__ = ["FIGURES", "FigureHook", "REPORT_ONLY", "report_only_sections"]
 
 FigureHook = Callable[..., "list[tuple[str, str]]"]
 
@@ -29,5 +30,17 @@ FIGURES: dict[str, FigureHook] = {
     "restricted_eigenvalue": restricted_eigenvalue.report_figures,
     "rademacher_radius": rademacher_radius.report_figures,
     "convergence": convergence.report_figures,
+    "real_data": real_data.report_figures,
 }
 """Module name -> ``report_figures(out_dir, seed, quick)``."""
+
+REPORT_ONLY = {"real_data": "sklearn"}
+"""Sections with figures but no registered claims, and the package each needs (an optional
+extra: without it the section is left out, not reported as an error)."""
+
+
+def report_only_sections() -> list[str]:
+    """The report-only sections whose optional package is installed."""
+    from importlib.util import find_spec
+
+    return [name for name, pkg in REPORT_ONLY.items() if find_spec(pkg) is not None]

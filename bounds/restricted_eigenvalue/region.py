@@ -1,0 +1,154 @@
+"""Data quantities of Theorem 3.12 = Theorem B.1 (BOUNDS.md section 4): the separation delta,
+p0 = Q(B), the pair matrix P, p_min, and the region R = {a : a^T Qm a >= 0} of Definition 3.11.
+
+The region matrix Qm_ij = p_ij - p_min (i != j), Qm_ii = 0, has entries below
+``REGION_RTOL * p0`` set to 0 (round-off: orthonormal data give 1e-16 p0 instead of 0).
+P comes from :func:`bounds.ntk.pair_matrix` (the stable quadrature or its checked interpolant,
+never an Owen's T difference).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import validate as v
+from ..ntk import Q, Q_mp, pair_matrix, pair_probability
+from ..ntk import _rho as _gram
+
+__all__ = [
+    "REGION_RTOL",
+    "SQRT2",
+    "separation",
+    "p0",
+    "p0_mp",
+    "pair_matrix",
+    "p_min",
+    "p_separation",
+    "region_matrix",
+    "in_region",
+    "check_square",
+    "check_separation",
+    "h_inf_from_pairs",
+]
+
+REGION_RTOL = 1e-12  # |Qm_ij| <= REGION_RTOL * p0 is set to 0 (float noise is ~2e-16 p0)
+SQRT2 = math.sqrt(2.0)
+
+
+def separation(X) -> float:
+    """delta = min_{i != j} min(||x_i - x_j||, ||x_i + x_j||) (Theorem 3.12's hypothesis, BOUNDS.md
+    section 4), computed from the differences themselves (no 1 - rho cancellation).
+
+    It lies in [0, sqrt 2]; 0 for exact duplicates or antipodal pairs. With n = 1 there is no
+    pair and we return sqrt 2 (the largest possible value, the orthonormal case)."""
+    X = v.unit_rows("X", X)
+    n = X.shape[0]
+    if n == 1:
+        return SQRT2
+    best = math.inf
+    rows = max(1, int(2e6 // max(1, n * X.shape[1])))
+    for s in range(0, n, rows):
+        blk = X[s:s + rows]
+        minus = np.linalg.norm(blk[:, None, :] - X[None, :, :], axis=2)
+        plus = np.linalg.norm(blk[:, None, :] + X[None, :, :], axis=2)
+        dist = np.minimum(minus, plus)
+        idx = np.arange(s, s + blk.shape[0])
+        dist[np.arange(blk.shape[0]), idx] = np.inf
+        best = min(best, float(dist.min()))
+    return float(min(best, SQRT2))
+
+
+def p0(B: float) -> float:
+    """p0 = Q(B) = P[<w, x> >= B], the diagonal of P (BOUNDS.md section 4)."""
+    return float(Q(v.bias(B)))
+
+
+def p0_mp(B: float, dps: int = 30):
+    """mpmath twin of :func:`p0`."""
+    return Q_mp(v.bias(B), dps)
+
+
+def _p_min_from(P: np.ndarray, B: float) -> float:
+    n = P.shape[0]
+    if n == 1:
+        return float(pair_probability(0.0, B))  # the convention delta = sqrt 2
+    off = P[~np.eye(n, dtype=bool)]
+    return float(off.min())
+
+
+def p_min(X, B: float) -> float:
+    """p_min = min_{i != j} p_ij. For n = 1 (no pair) we use the convention of
+    :func:`separation` (delta = sqrt 2), i.e. p_min = p(0, B) = Q(B)^2."""
+    X = v.unit_rows("X", X)
+    return _p_min_from(pair_matrix(X, B), v.bias(B))
+
+
+def p_separation(separation_: float, B: float) -> float:
+    """p(1 - delta^2/2, B): the largest pair probability data with separation delta can have
+    (link 3)."""
+    d = check_separation(separation_)
+    return float(pair_probability(1.0 - d * d / 2.0, v.bias(B)))
+
+
+def _region_from(P: np.ndarray, p0_: float, rtol: float) -> np.ndarray:
+    n = P.shape[0]
+    if n <= 2:
+        return np.zeros((n, n))  # one pair: p_12 = p_min, Qm = 0, R = R^n
+    Qm = P - _p_min_from(P, 0.0)
+    np.fill_diagonal(Qm, 0.0)
+    Qm[np.abs(Qm) <= rtol * p0_] = 0.0
+    return Qm
+
+
+def region_matrix(X, B: float, rtol: float = REGION_RTOL) -> np.ndarray:
+    """Qm with Qm_ij = p_ij - p_min (i != j), Qm_ii = 0, entries <= rtol * p0 set to 0
+    (Definition 3.11: R = {a : a^T Qm a >= 0})."""
+    X = v.unit_rows("X", X)
+    B = v.bias(B)
+    rtol = v.nonneg("rtol", rtol)
+    return _region_from(pair_matrix(X, B), p0(B), rtol)
+
+
+def check_square(name: str, M, n: int | None = None) -> np.ndarray:
+    """A finite symmetric (..., n, n) array (relative asymmetry <= 1e-12), symmetrized."""
+    A = np.asarray(M, dtype=float)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2] or A.shape[-1] < 1:
+        v.fail(f"{name}.shape", A.shape, "(..., n, n) with n >= 1")
+    if n is not None and A.shape[-1] != n:
+        v.fail(f"{name}.shape", A.shape, f"matching n = {n}")
+    v.finite(name, A)
+    scale = float(np.abs(A).max()) if A.size else 0.0
+    if np.abs(A - np.swapaxes(A, -1, -2)).max() > 1e-12 * scale:  # relative: H_inf may be ~1e-9
+        v.fail(name, A if A.size <= 6 else A.shape, "symmetric")
+    return 0.5 * (A + np.swapaxes(A, -1, -2))
+
+
+def in_region(a, Qm, tol: float = 0.0):
+    """Membership a in R: a^T Qm a >= -tol * ||a||^2 * max|Qm| (a of shape (n,) or (k, n))."""
+    Qm = check_square("Qm", Qm)
+    if Qm.ndim != 2:
+        v.fail("Qm.shape", Qm.shape, "(n, n)")
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim not in (1, 2) or arr.shape[-1] != Qm.shape[0]:
+        v.fail("a.shape", arr.shape, f"(n,) or (k, n) with n = {Qm.shape[0]}")
+    v.finite("a", arr)
+    tol = v.nonneg("tol", tol)
+    q = np.einsum("...i,ij,...j->...", arr, Qm, arr)
+    out = q >= -tol * np.einsum("...i,...i->...", arr, arr) * float(np.abs(Qm).max(initial=0.0))
+    return bool(out) if arr.ndim == 1 else out
+
+
+def h_inf_from_pairs(X, P: np.ndarray) -> np.ndarray:
+    """H_inf = P + (X X^T) o P (BOUNDS.md section 4); equals bounds.ntk.h_inf(X, B)."""
+    X = v.unit_rows("X", X)
+    return (_gram(X) + 1.0) * P
+
+
+def check_separation(separation_) -> float:
+    """0 <= separation <= sqrt 2 (a round-off excess over sqrt 2 is clamped)."""
+    d = v.nonneg("separation", separation_)
+    if d > SQRT2 * (1 + 1e-12):
+        v.fail("separation", separation_, "0 <= separation <= sqrt 2")
+    return min(d, SQRT2)
