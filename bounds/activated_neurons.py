@@ -1,6 +1,6 @@
 """Number of activated neurons: Lemma 3.6 (= Lemmas A.18, A.19).
 
-BOUNDS.md section 3. At initialization |S_on(i, 0)| = #{r : <w_r, x_i> >= B} is
+FORMULAS.md section 3. At initialization |S_on(i, 0)| = #{r : <w_r, x_i> >= B} is
 Binomial(m, Q(B)) under the standard initialization and 2 Binomial(m/2, Q(B)) under the
 symmetric one (Definition 3.7: the halves are copies). With Q(B) <= e^{-B^2/2}/2,
 Bernstein with t = (m/2) e^{-B^2/2} gives (Lemma A.18)

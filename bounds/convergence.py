@@ -1,5 +1,5 @@
 """Convergence: kernel stability (Lemma A.5, explicit), the radius condition, the linear
-rate of Theorem 3.1 (= Theorem A.17) and the one-step contraction (BOUNDS.md section 6).
+rate of Theorem 3.1 (= Theorem A.17) and the one-step contraction (FORMULAS.md section 6).
 
 Pure formulas:
 

@@ -1,6 +1,6 @@
 """Activation flip probability: Lemma 3.3 (= Lemma A.4) and Corollary A.4.1.
 
-BOUNDS.md section 1. A neuron (w~, B) flips on x_i under some perturbation of size R of
+FORMULAS.md section 1. A neuron (w~, B) flips on x_i under some perturbation of size R of
 (w, b) iff -2R <= <w~, x_i> - B < 2R, so p_flip(B, R) = Q(B - 2R) - Q(B + 2R), whatever d and x_i.
 """
 
@@ -175,7 +175,7 @@ def flip_q(B: float, R: float, c: float = C_PAPER) -> float:
 
 
 def _trials(m, symmetric: bool) -> int:
-    """Independent neurons behind |S_i|: m, or m/2 under symmetric init (BOUNDS.md section 3)."""
+    """Independent neurons behind |S_i|: m, or m/2 under symmetric init (FORMULAS.md section 3)."""
     m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
     return m // 2 if symmetric else m
 

@@ -1,4 +1,4 @@
-"""Initial error: Lemma 3.5 (= Lemma A.10), BOUNDS.md section 2.
+"""Initial error: Lemma 3.5 (= Lemma A.10), FORMULAS.md section 2.
 
 With probability at least 1 - delta over the standard initialization,
 ||f(0) - y||^2 <= E0_tight <= E0_paper, where, with tau = sqrt(2 log(2 m n / delta)),
@@ -152,7 +152,7 @@ def moment_mp(B, k: int = 2, dps: int = 50):
 
 
 def v(B):
-    """v(B) = E[(Z - B)_+^2] (BOUNDS.md section 2), stable integral form. Vectorized in B."""
+    """v(B) = E[(Z - B)_+^2] (FORMULAS.md section 2), stable integral form. Vectorized in B."""
     return moment(B, 2)
 
 
@@ -206,7 +206,7 @@ def bernstein_bound_mp(m: int, n: int, delta: float, B: float, dps: int = 50):
 
 
 def E0_tight(y, m: int, n: int, delta: float, B: float) -> float:
-    """E0_tight = sum_i (|y_i| + sqrt(2 v(B) L) + 2 tau L / (3 sqrt m))^2 (BOUNDS.md section 2):
+    """E0_tight = sum_i (|y_i| + sqrt(2 v(B) L) + 2 tau L / (3 sqrt m))^2 (FORMULAS.md section 2):
     ||f(0) - y||^2 <= E0_tight with probability >= 1 - delta (Lemma 3.5 = Lemma A.10)."""
     y = _y(y, n)
     b = bernstein_bound(m, n, delta, B)

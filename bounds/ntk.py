@@ -1,6 +1,6 @@
 """Gaussian tails, the pair probability p(rho, B) and the bias-generalized NTK H_inf.
 
-BOUNDS.md section 0 (the paper's Section 2.1 and Definition of the bias-generalized NTK):
+FORMULAS.md section 0 (the paper's Section 2.1 and Definition of the bias-generalized NTK):
 H_inf_ij = (rho_ij + 1) p(rho_ij, B), p(rho, B) = P[Z1 >= B, Z2 >= B] for a standard
 bivariate normal with correlation rho.
 
@@ -281,7 +281,7 @@ _EXP_UNDERFLOW = -746.0
 
 
 def pair_probability(rho, B: float):
-    """p(rho, B) = P[Z1 >= B, Z2 >= B], corr(Z1, Z2) = rho (BOUNDS.md section 0)."""
+    """p(rho, B) = P[Z1 >= B, Z2 >= B], corr(Z1, Z2) = rho (FORMULAS.md section 0)."""
     B = v.bias(B)
     r = v.correlation("rho", rho)
     out = np.exp(_log_pair(r.ravel(), B, _EXP_UNDERFLOW)).reshape(r.shape)
@@ -386,14 +386,14 @@ def _pair_matrix(rho: np.ndarray, B: float, extra=()) -> tuple[np.ndarray, np.nd
 
 
 def pair_matrix(X, B: float) -> np.ndarray:
-    """P with P_ii = p0 = Q(B) and P_ij = p(rho_ij, B) (BOUNDS.md sections 0 and 4), exactly
+    """P with P_ii = p0 = Q(B) and P_ij = p(rho_ij, B) (FORMULAS.md sections 0 and 4), exactly
     symmetric; O(n^2) array work (see :func:`log_pair_probability`)."""
     X = v.unit_rows("X", X)
     return _pair_matrix(_rho(X), v.bias(B))[0]
 
 
 def h_inf(X, B: float) -> np.ndarray:
-    """Bias-generalized NTK H_inf_ij = (rho_ij + 1) p(rho_ij, B) (BOUNDS.md section 0)."""
+    """Bias-generalized NTK H_inf_ij = (rho_ij + 1) p(rho_ij, B) (FORMULAS.md section 0)."""
     X = v.unit_rows("X", X)
     rho = _rho(X)
     P = _pair_matrix(rho, v.bias(B))[0]

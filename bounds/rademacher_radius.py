@@ -1,7 +1,7 @@
 """Rademacher radius: movement and distance travelled under gradient descent, and the
 localized Rademacher complexity (Lemmas 3.10, A.7, A.8, C.6; Theorems C.7, 3.9).
 
-BOUNDS.md section 5, symmetric initialization (f(0) = 0). Pure formulas:
+FORMULAS.md section 5, symmetric initialization (f(0) = 0). Pure formulas:
 
 - Lemma A.7: ||dL/dw_r||, |dL/db_r| <= m^{-1/2} sum_i |f_i - y_i| 1_{r,i} <= sqrt(n/m) ||f - y||.
 - Lemma A.8: D = 8 sqrt(n) ||f(0) - y|| / (sqrt(m) lambda), under the linear rate
@@ -156,7 +156,7 @@ def linearized_distance(H, y, eta: float, K: int) -> float:
     f(0) = 0, computed from H = Z^T Z alone:
     distance^2 = sum_k (1 - (1 - eta l_k)^K)^2 (u_k^T y)^2 / l_k over the eigenpairs (l_k, u_k)
     of H (a term with l_k = 0 is 0, its limit: H^{-1}(I - (I - eta H)^K) is a polynomial in H).
-    Bounded by sqrt(y^T H^{-1} y) when eta <= 1/lambda_max(H) (BOUNDS.md 5(a)); any eta > 0 here."""
+    Bounded by sqrt(y^T H^{-1} y) when eta <= 1/lambda_max(H) (FORMULAS.md 5(a)); any eta > 0 here."""
     H, y = _psd("H", H, y)
     eta, K = v.positive("eta", eta), v.nonneg_int("K", K)
     l, U = _eig_psd("H", H)
@@ -242,7 +242,7 @@ def log_nonlinear_correction(m: int, B: float, R: float, c: float = C_PAPER) -> 
 
 
 def nonlinear_bound(rad_lin: float, m: int, B: float, R: float, c: float = C_PAPER) -> float:
-    """Rad_S(F) <= Rad_S(F_lin) + 4 c R^2 sqrt(m) exp(-B^2/2) (BOUNDS.md section 5)."""
+    """Rad_S(F) <= Rad_S(F_lin) + 4 c R^2 sqrt(m) exp(-B^2/2) (FORMULAS.md section 5)."""
     return v.nonneg("rad_lin", rad_lin) + nonlinear_correction(m, B, R, c)
 
 

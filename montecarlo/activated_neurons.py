@@ -1,6 +1,6 @@
 """Monte Carlo for the number of activated neurons (Lemma 3.6 = Lemmas A.18, A.19).
 
-BOUNDS.md section 3.
+FORMULAS.md section 3.
 (a) :func:`counts_at_init` samples |S_on(i, 0)| at one input: only g_r = <w_r, x_i> ~ N(0, 1)
     matters, one normal per neuron (the second half copies the first under symmetric init).
 (b) :func:`init_draws` samples whole networks (real W, a from :mod:`montecarlo.network`) on a
@@ -9,7 +9,7 @@ BOUNDS.md section 3.
 (c) :func:`training_counts` follows a real gradient-descent run (:func:`montecarlo.trainer.train`)
     and checks, step by step, the deterministic inclusion of Lemma A.19:
     S_on(i, t) within S_on(i, 0) united with S_i(R_real(t)), where S_i is the flip set of
-    BOUNDS.md section 1 (-2R <= <w_r(0), x_i> - B < 2R) at the realized movement
+    FORMULAS.md section 1 (-2R <= <w_r(0), x_i> - B < 2R) at the realized movement
     R_real(t) = max_{s <= t} max(max_r ||w_r(s) - w_r(0)||, max_r |b_r(s) - b_r(0)|).
 (d) :func:`training_bound_run` tests the probabilistic bound with R fixed in advance; the run
     reports whether its hypothesis (movement <= R <= 1/B) held.
@@ -149,7 +149,7 @@ def step_size(X, y, net: nw.Network, eta_frac: float, R: float | None = None,
 
 
 def flip_membership(g0: np.ndarray, B: float, R, factor: float = 2.0) -> np.ndarray:
-    """r in S_i(R)  <=>  -2R <= <w_r(0), x_i> - B < 2R (BOUNDS.md section 1), given
+    """r in S_i(R)  <=>  -2R <= <w_r(0), x_i> - B < 2R (FORMULAS.md section 1), given
     g0[..., i, r] = <w_r(0), x_i>; R broadcasts against the leading axes. ``factor``
     replaces the 2 (only for the mutant that forgets the bias moves too)."""
     B = v.bias(B)

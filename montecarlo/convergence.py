@@ -1,4 +1,4 @@
-"""Convergence (BOUNDS.md section 6; Theorem 3.1 = Theorem A.17, Lemma A.5, Figure 2).
+"""Convergence (FORMULAS.md section 6; Theorem 3.1 = Theorem A.17, Lemma A.5, Figure 2).
 
 - **Adversary for kernel stability** (:func:`adversary`). Only neurons in a flip set
   S_i(R) = {r : -2R <= <w_r(0), x_i> - b_r < 2R} can change their activation on x_i when every

@@ -2,7 +2,7 @@
 
 ``load_digits`` (1797 x 64), ``load_iris`` (150 x 4), ``load_wine`` (178 x 13) and
 ``load_breast_cancer`` (569 x 30) are read from the files inside scikit-learn (the optional
-extra ``[data]``), then prepared as the paper's setting requires (BOUNDS.md section 0: unit
+extra ``[data]``), then prepared as the paper's setting requires (FORMULAS.md section 0: unit
 inputs, labels bounded by 1):
 
 - features standardized (mean 0, standard deviation 1 per feature; constant features, such as

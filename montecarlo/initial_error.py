@@ -1,4 +1,4 @@
-"""Monte Carlo of the initial error ||f(0) - y||^2 (Lemma 3.5 = Lemma A.10, BOUNDS.md section 2).
+"""Monte Carlo of the initial error ||f(0) - y||^2 (Lemma 3.5 = Lemma A.10, FORMULAS.md section 2).
 
 :func:`sample` draws N independent standard initializations (w_r ~ N(0, I_d), a_r uniform
 on {-1, +1}, b_r = B) on a fixed data set (X, y) and returns f(0) for every draw. Only the

@@ -1,4 +1,4 @@
-"""The one-hidden-layer network of Section 2.1 (BOUNDS.md section 0).
+"""The one-hidden-layer network of Section 2.1 (FORMULAS.md section 0).
 
 f(x; W, b) = m^{-1/2} sum_r a_r relu(<w_r, x> - b_r), with a fixed and (W, b) trained.
 Everything is vectorized over neurons and inputs; work over neurons is chunked so memory

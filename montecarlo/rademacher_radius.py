@@ -1,4 +1,4 @@
-"""Monte Carlo side of the Rademacher-radius module (BOUNDS.md section 5; Lemmas 3.10, A.7,
+"""Monte Carlo side of the Rademacher-radius module (FORMULAS.md section 5; Lemmas 3.10, A.7,
 A.8, C.6; Theorems C.7, 3.9), symmetric initialization throughout (f(0) = 0).
 
 - :func:`setup` draws a data set, labels and a symmetric initialization from one seed and

@@ -1,5 +1,5 @@
 """Monte Carlo side of the restricted least eigenvalue (Definition 3.11, Theorem 3.12, Lemma A.1;
-BOUNDS.md sections 0 and 4).
+FORMULAS.md sections 0 and 4).
 
 (a) :func:`pair_probability_limits`: the counts C_ij = #{r : <w_r, x_i> >= B, <w_r, x_j> >= B} of
     a width-m initialization are Binomial(m, p_ij) exactly (Binomial(m/2, p_ij) for the

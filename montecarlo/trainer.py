@@ -1,4 +1,4 @@
-"""Full-batch gradient descent on (W, b) with a fixed (BOUNDS.md section 0).
+"""Full-batch gradient descent on (W, b) with a fixed (FORMULAS.md section 0).
 
 L = 1/2 sum_i (f(x_i) - y_i)^2;  dL/dw_r = m^{-1/2} a_r sum_i (f_i - y_i) 1_{r,i} x_i,
 dL/db_r = -m^{-1/2} a_r sum_i (f_i - y_i) 1_{r,i}. One step costs two n x m x d products.

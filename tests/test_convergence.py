@@ -1,4 +1,4 @@
-"""Convergence module (BOUNDS.md section 6): formulas, the adversary, real runs."""
+"""Convergence module (FORMULAS.md section 6): formulas, the adversary, real runs."""
 
 from __future__ import annotations
 

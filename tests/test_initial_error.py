@@ -1,4 +1,4 @@
-"""Initial error (Lemma 3.5 = Lemma A.10, BOUNDS.md section 2): formulas against their mpmath
+"""Initial error (Lemma 3.5 = Lemma A.10, FORMULAS.md section 2): formulas against their mpmath
 twins and independent quadrature, the sampler against the network code and exact laws,
 the quantile form against the exceedance test, input validation.
 

@@ -1,4 +1,4 @@
-"""The one-hidden-layer network of Section 2.1 (BOUNDS.md section 0): initializations,
+"""The one-hidden-layer network of Section 2.1 (FORMULAS.md section 0): initializations,
 forward pass, activation pattern, Jacobian Z and empirical NTK H = Z^T Z.
 
 Wide-network convergence (stated band): at initialization with standard init,

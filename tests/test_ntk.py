@@ -1,4 +1,4 @@
-"""Pair probability p(rho, B) and the bias-generalized NTK H_inf (BOUNDS.md section 0).
+"""Pair probability p(rho, B) and the bias-generalized NTK H_inf (FORMULAS.md section 0).
 
 References, each independent of the float log-space quadrature under test:
 - ``pair_probability_mp`` (Owen's T at raised precision, or the conditioning integral

@@ -1,4 +1,4 @@
-"""Rademacher-radius module (BOUNDS.md section 5): formulas against direct computation and
+"""Rademacher-radius module (FORMULAS.md section 5): formulas against direct computation and
 their mpmath twins, the linearized dynamics simulated against the closed form, the step-size
 counterexample of 5(a), the Rademacher estimators against exact enumeration, the hypothesis
 bookkeeping of Lemma A.8, and input validation. (Every registered claim and mutant is also
@@ -142,7 +142,7 @@ def test_linearized_closed_form_on_an_exactly_rank_deficient_kernel():
 
 
 def test_bound_fails_beyond_inverse_top_eigenvalue():
-    """BOUNDS.md 5(a): eta > 1/lambda_max(H(0)), K = 1, y on the top eigenvector:
+    """FORMULAS.md 5(a): eta > 1/lambda_max(H(0)), K = 1, y on the top eigenvector:
     distance / sqrt(y^T H^{-1} y) = eta lambda_max > 1."""
     P = mc.setup(4, 3, 64, 0.5, "random", "random", 3, 1.0)
     l, U = np.linalg.eigh(P.H0)

@@ -1,4 +1,4 @@
-"""Full-batch gradient descent on (W, b) with a fixed (BOUNDS.md section 0, section 5 for
+"""Full-batch gradient descent on (W, b) with a fixed (FORMULAS.md section 0, section 5 for
 Lemma A.7).
 
 - gradients against a central finite difference of L = 1/2 ||f - y||^2 (L is piecewise

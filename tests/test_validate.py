@@ -1,4 +1,4 @@
-"""Domain checks of bounds/validate.py (BOUNDS.md section 0; issue 2, item 7).
+"""Domain checks of bounds/validate.py (FORMULAS.md section 0; issue 2, item 7).
 
 Every validator must raise ``ValueError`` whose message names the parameter, shows the
 offending value and states the violated condition ("name=value violates the condition ...").

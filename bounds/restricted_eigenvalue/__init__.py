@@ -1,5 +1,5 @@
 """Restricted least eigenvalue of the bias-generalized NTK (Definition 3.11, Theorem 3.12 =
-Theorem B.1 of the paper; BOUNDS.md section 4, kernel from section 0).
+Theorem B.1 of the paper; FORMULAS.md section 4, kernel from section 0).
 
 One concept per module:
 

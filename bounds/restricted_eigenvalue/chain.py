@@ -1,4 +1,4 @@
-"""The chain of Theorem 3.12 = Theorem B.1 (BOUNDS.md section 4), link by link:
+"""The chain of Theorem 3.12 = Theorem B.1 (FORMULAS.md section 4), link by link:
 
 1. lambda_R(H_inf) >= lambda_R(P)            (H_inf - P = (X X^T) o P is PSD, Schur)
 2. lambda_R(P) >= p0 - p_min                 (definition of R)

@@ -1,4 +1,4 @@
-"""Scalar bounds of Theorem 3.12 = Theorem B.1 (BOUNDS.md section 4), each with an mpmath twin
+"""Scalar bounds of Theorem 3.12 = Theorem B.1 (FORMULAS.md section 4), each with an mpmath twin
 (suffix ``_mp``): the closed form, the sharper Owen's T form 2 T(B, delta/sqrt(4 - delta^2)),
 the split probability p0 - p(rho, B) without cancellation (links 3-4), and the paper's
 relaxation of p0.

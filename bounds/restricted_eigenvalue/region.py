@@ -1,4 +1,4 @@
-"""Data quantities of Theorem 3.12 = Theorem B.1 (BOUNDS.md section 4): the separation delta,
+"""Data quantities of Theorem 3.12 = Theorem B.1 (FORMULAS.md section 4): the separation delta,
 p0 = Q(B), the pair matrix P, p_min, and the region R = {a : a^T Qm a >= 0} of Definition 3.11.
 
 The region matrix Qm_ij = p_ij - p_min (i != j), Qm_ii = 0, has entries below
@@ -38,7 +38,7 @@ SQRT2 = math.sqrt(2.0)
 
 
 def separation(X) -> float:
-    """delta = min_{i != j} min(||x_i - x_j||, ||x_i + x_j||) (Theorem 3.12's hypothesis, BOUNDS.md
+    """delta = min_{i != j} min(||x_i - x_j||, ||x_i + x_j||) (Theorem 3.12's hypothesis, FORMULAS.md
     section 4), computed from the differences themselves (no 1 - rho cancellation).
 
     It lies in [0, sqrt 2]; 0 for exact duplicates or antipodal pairs. With n = 1 there is no
@@ -61,7 +61,7 @@ def separation(X) -> float:
 
 
 def p0(B: float) -> float:
-    """p0 = Q(B) = P[<w, x> >= B], the diagonal of P (BOUNDS.md section 4)."""
+    """p0 = Q(B) = P[<w, x> >= B], the diagonal of P (FORMULAS.md section 4)."""
     return float(Q(v.bias(B)))
 
 
@@ -141,7 +141,7 @@ def in_region(a, Qm, tol: float = 0.0):
 
 
 def h_inf_from_pairs(X, P: np.ndarray) -> np.ndarray:
-    """H_inf = P + (X X^T) o P (BOUNDS.md section 4); equals bounds.ntk.h_inf(X, B)."""
+    """H_inf = P + (X X^T) o P (FORMULAS.md section 4); equals bounds.ntk.h_inf(X, B)."""
     X = v.unit_rows("X", X)
     return (_gram(X) + 1.0) * P
 

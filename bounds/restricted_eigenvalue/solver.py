@@ -1,6 +1,6 @@
 """lambda_R(M) = min {a^T M a : ||a|| = 1, a in R} (Definition 3.11), computed exactly by strong
 duality (homogeneous S-lemma): max_{mu >= 0} g(mu), g(mu) = lambda_min(M - mu Qm), with a primal
-certificate (BOUNDS.md section 4).
+certificate (FORMULAS.md section 4).
 
 g is concave (a minimum of linear functions of mu) and -v^T Qm v is a supergradient at mu (v a
 unit bottom eigenvector of M - mu Qm). The maximum is bracketed by [lo, hi] with supergradients
@@ -211,7 +211,7 @@ def _norm_bound(M: np.ndarray) -> np.ndarray:
 
 def lambda_R(M, Qm):
     """lambda_R(M) = min{a^T M a : ||a|| = 1, a^T Qm a >= 0} (Definition 3.11), by strong
-    duality max_{mu >= 0} lambda_min(M - mu Qm) (BOUNDS.md section 4). Vectorized: M and Qm of
+    duality max_{mu >= 0} lambda_min(M - mu Qm) (FORMULAS.md section 4). Vectorized: M and Qm of
     shape (..., n, n) give an array of shape (...); (n, n) gives a float. Qm = 0 (always for
     n <= 2) gives lambda_min(M)."""
     M = check_square("M", M)

@@ -1,4 +1,4 @@
-"""Registered claims of the activated-neurons module (BOUNDS.md section 3; Lemma 3.6 =
+"""Registered claims of the activated-neurons module (FORMULAS.md section 3; Lemma 3.6 =
 Lemmas A.18, A.19).
 
 Exact claims use the binomial law of |S_on(i, 0)| (log form for the Bernstein tail, so the

@@ -1,4 +1,4 @@
-"""Registered claims of the convergence module (BOUNDS.md section 6; Theorem 3.1 = Theorem A.17,
+"""Registered claims of the convergence module (FORMULAS.md section 6; Theorem 3.1 = Theorem A.17,
 Lemma A.5), symmetric initialization.
 
 Kernel-stability claims measure an adversarial perturbation (every flip-set neuron moved to a
@@ -27,7 +27,7 @@ from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measure
                         register)
 
 MODULE = "convergence"
-A5 = "Lemma A.5 (explicit, BOUNDS.md section 6)"
+A5 = "Lemma A.5 (explicit, FORMULAS.md section 6)"
 T31 = "Theorem 3.1 = Theorem A.17"
 HUGE = 1e300  # a finite stand-in for an infinite ratio (a violation of any size)
 

@@ -1,4 +1,4 @@
-"""Registered claims of the flip-probability module (BOUNDS.md section 1).
+"""Registered claims of the flip-probability module (FORMULAS.md section 1).
 
 Pattern every module follows: a Domain of raw parameters (seeds drawn like any other
 parameter), pure bounds from ``bounds``, measurements from ``montecarlo`` (exact values
@@ -134,7 +134,7 @@ def _flip_set_exceedance(p) -> Measurement:
 
 
 def _cor_failure(p) -> float:
-    """exp(-3 m' q / 8), m' = m/2 under symmetric init (BOUNDS.md section 3)."""
+    """exp(-3 m' q / 8), m' = m/2 under symmetric init (FORMULAS.md section 3)."""
     return fp.corollary_tail(p["m"], p["B"], p["R"], p.get("symmetric", False))
 
 

@@ -1,4 +1,4 @@
-"""Registered claims of the initial-error module (Lemma 3.5 = Lemma A.10, BOUNDS.md section 2).
+"""Registered claims of the initial-error module (Lemma 3.5 = Lemma A.10, FORMULAS.md section 2).
 
 "With probability >= 1 - delta" claims measure the order-statistic limits of the
 (1 - delta)-quantile of the sampled quantity (refuted when the lower limit exceeds the

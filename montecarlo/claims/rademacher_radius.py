@@ -1,4 +1,4 @@
-"""Registered claims of the Rademacher-radius module (BOUNDS.md section 5), symmetric init.
+"""Registered claims of the Rademacher-radius module (FORMULAS.md section 5), symmetric init.
 
 Training claims run real gradient descent (steps <= 200, m <= 512) with
 eta = eta_frac / lambda_max(H(0)) fixed in the measurement (it needs the draw); runs are
@@ -151,7 +151,7 @@ def _lin_closed(p) -> float:
 
 def _lin_bound(p) -> float:
     """sqrt(y^T H(0)^{-1} y) over the inputs whose Jacobian column is nonzero (the others
-    never move; on a nonsingular H(0) this is the bound of BOUNDS.md 5(a) itself)."""
+    never move; on a nonsingular H(0) this is the bound of FORMULAS.md 5(a) itself)."""
     P, _, _, live = _linearized(_key(p))
     if live.size == 0:
         return 0.0

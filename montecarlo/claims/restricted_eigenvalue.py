@@ -1,4 +1,4 @@
-"""Registered claims of the restricted-eigenvalue module (BOUNDS.md section 4: Definition 3.11,
+"""Registered claims of the restricted-eigenvalue module (FORMULAS.md section 4: Definition 3.11,
 Theorem 3.12 = Theorem B.1, Lemma A.1).
 
 Data-set claims draw (family, n, d, B, seed) and build X in ``measure`` (``derive`` only clamps
@@ -183,7 +183,7 @@ def _primal(p) -> Measurement:
 
 
 register(Claim(
-    MODULE, "duality_primal", f"{DEF} (strong duality, BOUNDS.md section 4)",
+    MODULE, "duality_primal", f"{DEF} (strong duality, FORMULAS.md section 4)",
     "every feasible Rayleigh quotient of a primal search (random + projected gradient on the sphere "
     "inside R) >= the dual value max_mu lambda_min(H_inf - mu Qm) - round-off",
     "link", ">=", _primal, lambda p: _c(p).lambda_R_H.value - _c(p).lambda_R_H.error,

@@ -1,4 +1,4 @@
-"""Report figures of the activated-neurons module (Lemma 3.6 = Lemmas A.18, A.19, BOUNDS.md
+"""Report figures of the activated-neurons module (Lemma 3.6 = Lemmas A.18, A.19, FORMULAS.md
 section 3): the active fraction |S_on(i, t)| / m along real gradient-descent runs for several
 B, standard and symmetric initialization (the one-hidden-layer analogue of the paper's
 Figure 1), against e^{-B^2/2} and Q(B). :func:`active_fraction_curves` and

@@ -1,4 +1,4 @@
-"""Report figures of the convergence module (BOUNDS.md section 6; Theorem 3.1, Lemma A.5, Figure 2).
+"""Report figures of the convergence module (FORMULAS.md section 6; Theorem 3.1, Lemma A.5, Figure 2).
 
 - ``convergence_width.png``: item 4 of issue 14, per (n, B) the smallest width of a ladder at
   which the linear rate held in at least 1 - delta of the draws (Clopper-Pearson upper limit of

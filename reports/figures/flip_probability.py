@@ -1,4 +1,4 @@
-"""Report figures of the flip-probability module (Lemma A.4, BOUNDS.md section 1): where the
+"""Report figures of the flip-probability module (Lemma A.4, FORMULAS.md section 1): where the
 new product bound c R e^{-B^2/2} beats the prior min-form bound over (B, R), and how tight the
 constant c is. Deterministic formulas only (:mod:`bounds.flip_probability`)."""
 

@@ -1,4 +1,4 @@
-"""Report figures of the initial-error module (Lemma 3.5 = Lemma A.10, BOUNDS.md section 2):
+"""Report figures of the initial-error module (Lemma 3.5 = Lemma A.10, FORMULAS.md section 2):
 how tight E0_tight and E0_paper are, over B and over m, next to the prior
 O(n log^2(n/delta)) form. :func:`tightness` and :func:`tightness_table` are the report-only
 experiments behind them (the closing note's table); the estimators are

@@ -1,4 +1,4 @@
-"""Report figures and report-only experiments of the Rademacher-radius module (BOUNDS.md
+"""Report figures and report-only experiments of the Rademacher-radius module (FORMULAS.md
 section 5; Lemma 3.10, Theorem 3.9, Lemma C.6), symmetric initialization throughout:
 
 - :func:`width_ladder`: the excess distance ||theta(T) - theta(0)|| - sqrt(y^T H_inf^{-1} y)
@@ -56,7 +56,7 @@ def width_ladder(widths=(64, 256, 1024, 4096), draws: int = 6, B: float = 0.0, n
                  eta_frac: float = 0.5, tol: float = 1e-8, max_steps: int = 50_000,
                  boot: int = 2000) -> LadderResult:
     """Train to ||f - y|| <= tol at each width on one fixed data set, ``draws`` initializations
-    each, and fit the decay exponent of |excess distance| (Lemma 3.10, BOUNDS.md 5(b)).
+    each, and fit the decay exponent of |excess distance| (Lemma 3.10, FORMULAS.md 5(b)).
     Reported, not asserted."""
     widths = np.array([v.even_int("m", w) for w in widths])
     draws = v.check_int_range("draws", draws, 2)
@@ -88,7 +88,7 @@ def width_ladder(widths=(64, 256, 1024, 4096), draws: int = 6, B: float = 0.0, n
 
 def generalization_curve(X, y, Bs) -> dict:
     """Theorem 3.9's y^T H_inf^{-1} y over B: times Q(B) (against ||y||^2/2) and times
-    exp(-B^2/2) (BOUNDS.md: grows roughly linearly in B)."""
+    exp(-B^2/2) (FORMULAS.md: grows roughly linearly in B)."""
     X = v.unit_rows("X", X)
     y = v.labels("y", y, X.shape[0])
     Bs = np.array([v.bias(B) for B in np.atleast_1d(Bs)])

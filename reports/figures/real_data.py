@@ -1,4 +1,4 @@
-"""Report section "Theorem 3.12 and the generalization term on real data" (BOUNDS.md sections 4
+"""Report section "Theorem 3.12 and the generalization term on real data" (FORMULAS.md sections 4
 and 5; Theorem 3.9, Theorem 3.12 = Theorem B.1, Remark 3.13).
 
 For scikit-learn's shipped sets (:mod:`montecarlo.datasets`: standardized, on the unit sphere,
@@ -8,7 +8,7 @@ lower bounds of Theorem 3.12, y^T H_inf^{-1} y, and the paper's label-shifting s
 data set's labels and for random +-1 labels on the same inputs
 (Remark 3.13): the smallest |c| with y + c 1 in R = {a : a^T Qm a >= 0} (a quadratic in c with
 leading coefficient 1^T Qm 1 > 0), and what the shift does to y^T H_inf^{-1} y. A second figure
-follows y^T H_inf^{-1} y * Q(B) / ||y||^2 against B (BOUNDS.md: it tends to 1/2), for the
+follows y^T H_inf^{-1} y * Q(B) / ||y||^2 against B (FORMULAS.md: it tends to 1/2), for the
 labels and the shifted labels.
 
 Subsets: with ``quick`` every set has at most ``QUICK_N`` rows (seeded subset); otherwise iris,

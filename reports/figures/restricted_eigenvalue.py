@@ -1,5 +1,5 @@
 """Report figures of the restricted-eigenvalue module (Definition 3.11, Theorem 3.12,
-BOUNDS.md section 4): lambda_min(H_inf), lambda_R(H_inf), the sharper Owen's-T bound and the
+FORMULAS.md section 4): lambda_min(H_inf), lambda_R(H_inf), the sharper Owen's-T bound and the
 closed form against B for a few data families, and the open question of issue 4 (the closed
 form without the region, on lattice patches, hypercubes and arcs). :func:`summary_table` is
 the report-only experiment behind the closing note's table."""
