@@ -52,6 +52,7 @@ __all__ = [
     "rademacher_linear_exact",
     "NonlinearEstimate",
     "nonlinear_lower",
+    "per_sigma_ratio_symmetric",
 ]
 
 FLOOR = 1e-10  # round-off floor on ||f(s) - y|| for the hypothesis of Lemma A.8
@@ -288,6 +289,10 @@ class NonlinearEstimate:
     on_event: bool
     max_norm: float  # largest ||Delta||_F used (<= R_F)
     max_neuron: float  # largest per-neuron max(||dw_r||, |db_r|) used (<= R)
+    best_values: np.ndarray | None = None  # per sigma: the best (1/n) sum_i sigma_i f(x_i; theta) found
+    linear_values: np.ndarray | None = None  # per sigma: R_F ||Z sigma|| / n
+    R: float = math.nan
+    m: int = 0
 
 
 def _objective(X, W, b, a, S, dW, db):
@@ -365,10 +370,7 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
         max_norm = max(max_norm, float(np.sqrt((dW**2).sum(axis=(1, 2)) + (db**2).sum(axis=1)).max()))
         max_neuron = max(max_neuron, float(max(np.linalg.norm(dW, axis=2).max(), np.abs(db).max())))
     mean = float(best_all.mean())
-    # the per-sigma inequality divided by its right side (0/0 only when f = 0 on the whole class)
-    den = lin + float(np.mean(2 * R * flips / math.sqrt(m)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(den > 0, best_all / den, np.where(best_all > 0, np.inf, 0.0))
+    ratio = _per_sigma_ratios(best_all, lin, flips, 2 * R, m)
     if enumerated:
         lo = up = mean
     else:
@@ -379,4 +381,25 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
             lo = up = 0.0
     return NonlinearEstimate(mean, lo, up, enumerated, rademacher_linear_exact(X, net0, R_F),
                              float((best_all - lin).max()), float(ratio.max()), flips,
-                             bool(flips.max() <= 2 * m * q), max_norm, max_neuron)
+                             bool(flips.max() <= 2 * m * q), max_norm, max_neuron, best_all, lin, R, m)
+
+
+def _per_sigma_ratios(best, lin, flips, per_flip: float, m: int) -> np.ndarray:
+    """The per-sigma inequality divided by its right side, R_F ||Z sigma|| / n + (1/n) sum_i
+    per_flip |S_i| / sqrt(m) (0/0 only when f = 0 on the whole class)."""
+    den = lin + float(np.mean(per_flip * np.asarray(flips) / math.sqrt(m)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, best / den, np.where(best > 0, np.inf, 0.0))
+
+
+def per_sigma_ratio_symmetric(e: NonlinearEstimate, share: float = 1.0) -> float:
+    """Largest ratio over sigma of the best value found to the symmetric-init right side
+    R_F ||Z sigma|| / n + (1/n) sum_i share R |S_i| / sqrt(m) (FORMULAS.md section 5): the ReLU is
+    convex, so each copy of a symmetric pair (same w_r, b_r at theta0, a = +1 / -1) deviates from
+    its linearization by an amount in [0, 2R]; the pair's signed sum is within 2R, i.e. R per
+    flipped neuron (|S_i| counts both copies). ``share`` = 1 is that statement; ``share`` = 1/2
+    its false quarter-of-the-general-allowance variant."""
+    if e.best_values is None:
+        v.fail("e.best_values", None, "the per-sigma values of nonlinear_lower")
+    share = v.positive("share", share)
+    return float(_per_sigma_ratios(e.best_values, e.linear_values, e.flip_sizes, share * e.R, e.m).max())

@@ -296,3 +296,19 @@ def test_log_forms_match_mpmath(n, m, B, R_F, frac):
     assert abs(rr.log_rademacher_bound(n, B, R_F) - ref) / max(1.0, abs(ref)) <= 1e-14
     ref = float(mp.log(rr.nonlinear_correction_mp(m, B, R)))
     assert abs(rr.log_nonlinear_correction(m, B, R) - ref) / max(1.0, abs(ref)) <= 1e-14
+
+
+@settings(max_examples=4)
+@given(P=problems(m_max=48), Rf=st.floats(0.05, 1.0), RFf=st.floats(0.2, 1.0))
+def test_symmetric_per_sigma_ratio_halves_the_flip_allowance(P, Rf, RFf):
+    """FORMULAS.md section 5 (symmetric init): the per-sigma ratio against R per flipped neuron
+    is at most 1 and at least the ratio against 2R; against R/2 it is larger still."""
+    R = Rf / max(P.B, 0.1)
+    RF = RFf * R * math.sqrt(2 * P.m)
+    e = mc.nonlinear_lower(P.X, P.net0, P.B, R, RF, draws=32, seed=3, iters=10)
+    sym = mc.per_sigma_ratio_symmetric(e)
+    assert e.per_sigma_ratio <= sym * (1 + 1e-12) + 1e-300
+    assert sym <= 1 + 1e-9
+    assert mc.per_sigma_ratio_symmetric(e, 0.5) >= sym * (1 - 1e-12)
+    with pytest.raises(ValueError, match="share"):
+        mc.per_sigma_ratio_symmetric(e, 0.0)

@@ -480,3 +480,53 @@ def test_bad_parameters_raise():
         lattice_patch(3, 3, 0.5)
     with pytest.raises(ValueError, match="d="):
         grid_patch((2, 2, 2), 0.01, d=3)
+
+
+# ------------------------------------- stronger than stated: the difference-only separation
+@settings(max_examples=25)
+@given(data=data_sets(), B=B_S)
+def test_difference_only_separation_link3_and_theorem(data, B):
+    """FORMULAS.md section 4 (stronger statement): delta_- = min ||x_i - x_j|| >= the paper's
+    delta, link 3 holds with it, and lambda_R(H_inf) is above both bounds taken at delta_-."""
+    fam, X = data
+    ch = re_.chain(X, B)
+    ds = re_.difference_separation(X)
+    assert ch.separation <= ds * (1 + 1e-12) + 1e-15 and 0 <= ds <= 2
+    assert holds(re_.link3_difference(X, B))
+    lr = ch.lambda_R_H
+    # a ">=" check fails when the upper limit (value + round-off) is below the bound (ties at
+    # delta_- = 0, duplicate points: lambda_R = 0 up to -1e-17, bound exactly 0)
+    top = lr.value + lr.error + ch.region_allowance
+    assert top >= re_.sharper_bound_wide(ds, B) * (1 - 1e-9)
+    assert re_.sharper_bound_wide(ds, B) >= re_.closed_form_bound_wide(ds, B) * (1 - 1e-12) - 1e-300
+
+
+def test_difference_separation_values():
+    pair = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    assert re_.difference_separation(pair) == 2.0 and re_.separation(pair) == 0.0
+    assert re_.difference_separation(np.array([[0.0, 1.0]])) == 2.0  # no pair: the largest value
+    tri = np.array([[math.cos(t), math.sin(t)] for t in (0, 2 * math.pi / 3, 4 * math.pi / 3)])
+    assert re_.difference_separation(tri) == pytest.approx(math.sqrt(3), rel=1e-14)
+    assert re_.separation(tri) == pytest.approx(1.0, rel=1e-14)
+    # two points: link 3 with delta_- is an equality (p_min = p(rho_12, B))
+    lk = re_.link3_difference(dataset("antipodal", 2, 3, 7), 1.0)
+    assert lk.left == pytest.approx(lk.right, rel=1e-9) and holds(lk)
+
+
+@pytest.mark.parametrize("B", [0.0, 0.7, 3.0])
+def test_wide_bounds_extend_the_paper_forms(B):
+    """On [0, sqrt 2] the wide forms are the paper's; beyond it 2T = p0 - p(1 - delta^2/2, B)
+    (Owen's identity) and the closed form stays below; at delta = 2, 2T = p0."""
+    for d in (1e-3, 0.5, 1.0, re_.SQRT2):
+        assert re_.sharper_bound_wide(d, B) == re_.sharper_bound(d, B)
+        assert re_.closed_form_bound_wide(d, B) == re_.closed_form_bound(d, B)
+    for d in (1.5, 1.8, 1.99, 1.9999):
+        s = re_.sharper_bound_wide(d, B)
+        assert s == pytest.approx(re_.p0(B) - re_.p_separation_wide(d, B), rel=1e-12)
+        assert re_.closed_form_bound_wide(d, B) <= s * (1 + 1e-13)
+    assert re_.sharper_bound_wide(2.0, B) == pytest.approx(re_.p0(B), rel=1e-15)
+    assert re_.closed_form_bound_wide(2.0, B) == (0.5 if B == 0 else 0.0)
+    with pytest.raises(ValueError, match="separation"):
+        re_.sharper_bound_wide(2.1, B)
+    with pytest.raises(ValueError, match="separation"):
+        re_.closed_form_bound_wide(-0.1, B)

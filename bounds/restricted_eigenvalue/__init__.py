@@ -14,13 +14,14 @@ One concept per module:
 """
 
 from ..ntk import lambda_min_h_inf
-from .chain import (Chain, Ingredients, Link, chain, link1_psd, link2_region, link3_separation, link4_owens_t,
+from .chain import (Chain, Ingredients, Link, chain, link1_psd, link2_region, link3_difference, link3_separation,
+                    link4_owens_t,
                     link5_arcsin, link_p0_relaxation, region_allowance)
-from .formulas import (closed_form_bound, closed_form_bound_mp, p0_relaxation, p0_relaxation_mp, sharper_bound,
+from .formulas import (closed_form_bound, closed_form_bound_mp, closed_form_bound_wide, sharper_bound_wide, p0_relaxation, p0_relaxation_mp, sharper_bound,
                        sharper_bound_mp, split_probability, split_probability_at_separation,
                        split_probability_at_separation_mp, split_probability_mp)
-from .region import (REGION_RTOL, SQRT2, check_separation, check_square, h_inf_from_pairs, in_region, p0, p0_mp,
-                     p_min, p_separation, pair_matrix, region_matrix, separation)
+from .region import (REGION_RTOL, SQRT2, check_difference_separation, check_separation, difference_separation, check_square, h_inf_from_pairs, in_region, p0, p0_mp,
+                     p_min, p_separation, p_separation_wide, pair_matrix, region_matrix, separation)
 from .solver import RestrictedEigenvalue, lambda_R, lambda_R_h_inf, restricted_eigenvalue
 
 # Transitional alias: montecarlo/restricted_eigenvalue.py still calls the former private name.
@@ -33,5 +34,6 @@ __all__ = [
     "closed_form_bound", "closed_form_bound_mp", "sharper_bound", "sharper_bound_mp", "split_probability",
     "split_probability_mp", "split_probability_at_separation", "split_probability_at_separation_mp",
     "p0_relaxation", "p0_relaxation_mp", "Link", "Ingredients", "region_allowance", "link1_psd",
-    "link2_region", "link3_separation", "link4_owens_t", "link5_arcsin", "link_p0_relaxation", "Chain", "chain",
+    "link2_region", "link3_separation", "link3_difference", "difference_separation",
+    "check_difference_separation", "p_separation_wide", "closed_form_bound_wide", "sharper_bound_wide", "link4_owens_t", "link5_arcsin", "link_p0_relaxation", "Chain", "chain",
 ]

@@ -24,7 +24,8 @@ import numpy as np
 from .. import validate as v
 from ..ntk import _pair_matrix, _rho
 from .formulas import closed_form_bound, p0_relaxation, sharper_bound, split_probability_at_separation
-from .region import REGION_RTOL, _p_min_from, _region_from, check_separation, h_inf_from_pairs, p0, separation
+from .region import (REGION_RTOL, _p_min_from, _region_from, check_separation, difference_separation, h_inf_from_pairs,
+                     p0, separation)
 from .solver import RestrictedEigenvalue, restricted_eigenvalue
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "link1_psd",
     "link2_region",
     "link3_separation",
+    "link3_difference",
     "link4_owens_t",
     "link5_arcsin",
     "link_p0_relaxation",
@@ -138,6 +140,19 @@ def link3_separation(X, B: float, ing: Ingredients | None = None) -> Link:
     g = _ingredients(X, B, ing)
     ps = g.p_separation
     return Link("link3", g.p_min, "<=", ps, _link3_allowance(g.separation, g.B, ps))
+
+
+def link3_difference(X, B: float, ing: Ingredients | None = None) -> Link:
+    """Link 3 with the difference-only separation delta_- = min_{i != j} ||x_i - x_j|| (the
+    statement stronger than the paper's, FORMULAS.md section 4): p_min = p(rho_min, B) <=
+    p(rho_max, B) = p(1 - delta_-^2/2, B), since p increases with rho. Equality when all
+    correlations are equal (n = 2 for example). P and p(1 - delta_-^2/2, B) come from one
+    vectorized call, as in :func:`link3_separation`."""
+    g = _ingredients(X, B, ing)
+    d = difference_separation(g.X)
+    P, extra = _pair_matrix(_rho(g.X), g.B, [max(-1.0, 1.0 - d * d / 2.0)])
+    ps = float(extra[0])
+    return Link("link3_difference", _p_min_from(P, g.B), "<=", ps, _link3_allowance(d, g.B, ps))
 
 
 def _link3_allowance(d: float, B: float, ps: float) -> float:

@@ -14,13 +14,15 @@ from scipy import special
 
 from .. import validate as v
 from ..ntk import phi
-from .region import SQRT2, check_separation
+from .region import SQRT2, check_difference_separation, check_separation
 
 __all__ = [
     "closed_form_bound",
     "closed_form_bound_mp",
     "sharper_bound",
     "sharper_bound_mp",
+    "closed_form_bound_wide",
+    "sharper_bound_wide",
     "split_probability",
     "split_probability_mp",
     "split_probability_at_separation",
@@ -99,6 +101,32 @@ def _split_core(theta, h, one_plus_rho, B: float):
         total += 0.5 * (hi - lo) * (vals @ _GL_WEIGHTS)
     out = total / (2 * math.pi)
     return float(out) if np.ndim(out) == 0 else out
+
+
+def closed_form_bound_wide(separation_: float, B: float) -> float:
+    """:func:`closed_form_bound` on delta in [0, 2] (the range of the difference-only separation
+    of the stronger statement, FORMULAS.md section 4). Link 5 holds for every a = delta /
+    sqrt(4 - delta^2) in (0, inf]; at delta = 2 the limit is 1/2 at B = 0 and 0 for B > 0."""
+    d, B = check_difference_separation(separation_), v.bias(B)
+    if d <= SQRT2:
+        return closed_form_bound(d, B)
+    gap = (2.0 - d) * (2.0 + d)  # 4 - delta^2 without cancellation
+    if gap <= 0.0:
+        return 0.5 if B == 0 else 0.0
+    return max(0.0, math.asin(d / 2) / math.pi * math.exp(-2 * B * B / gap))
+
+
+def sharper_bound_wide(separation_: float, B: float) -> float:
+    """:func:`sharper_bound` on delta in [0, 2]: 2 T(B, delta / sqrt(4 - delta^2)) = p0 -
+    p(1 - delta^2/2, B) (Owen's identity for the equal-threshold orthant holds for every rho in
+    (-1, 1]); at delta = 2 (a = inf) it is 2 T(B, inf) = Q(B) = p0."""
+    d, B = check_difference_separation(separation_), v.bias(B)
+    if d <= SQRT2:
+        return sharper_bound(d, B)
+    gap = (2.0 - d) * (2.0 + d)
+    if gap <= 0.0:
+        return float(special.ndtr(-B))
+    return float(2.0 * special.owens_t(B, d / math.sqrt(gap)))
 
 
 def split_probability(rho, B: float):

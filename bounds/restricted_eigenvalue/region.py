@@ -21,11 +21,14 @@ __all__ = [
     "REGION_RTOL",
     "SQRT2",
     "separation",
+    "difference_separation",
+    "check_difference_separation",
     "p0",
     "p0_mp",
     "pair_matrix",
     "p_min",
     "p_separation",
+    "p_separation_wide",
     "region_matrix",
     "in_region",
     "check_square",
@@ -60,6 +63,34 @@ def separation(X) -> float:
     return float(min(best, SQRT2))
 
 
+def difference_separation(X) -> float:
+    """delta_- = min_{i != j} ||x_i - x_j||: the separation from the differences alone (the
+    statement stronger than Theorem 3.12's, FORMULAS.md section 4). Since p(rho, B) increases
+    with rho, p_min = p(rho_min, B) <= p(rho_max, B) = p(1 - delta_-^2/2, B), so link 3 holds
+    without the ||x_i + x_j|| part. It lies in [0, 2] (2 for an exactly antipodal pair) and is
+    >= :func:`separation` whenever that is below sqrt 2. With n = 1 (no pair) we return 2."""
+    X = v.unit_rows("X", X)
+    n = X.shape[0]
+    if n == 1:
+        return 2.0
+    best = math.inf
+    rows = max(1, int(2e6 // max(1, n * X.shape[1])))
+    for s in range(0, n, rows):
+        blk = X[s:s + rows]
+        dist = np.linalg.norm(blk[:, None, :] - X[None, :, :], axis=2)
+        dist[np.arange(blk.shape[0]), np.arange(s, s + blk.shape[0])] = np.inf
+        best = min(best, float(dist.min()))
+    return float(min(best, 2.0))
+
+
+def check_difference_separation(separation_) -> float:
+    """0 <= separation <= 2 (the range of min ||x_i - x_j||; a round-off excess is clamped)."""
+    d = v.nonneg("separation", separation_)
+    if d > 2.0 * (1 + 1e-12):
+        v.fail("separation", separation_, "0 <= separation <= 2")
+    return min(d, 2.0)
+
+
 def p0(B: float) -> float:
     """p0 = Q(B) = P[<w, x> >= B], the diagonal of P (FORMULAS.md section 4)."""
     return float(Q(v.bias(B)))
@@ -90,6 +121,12 @@ def p_separation(separation_: float, B: float) -> float:
     (link 3)."""
     d = check_separation(separation_)
     return float(pair_probability(1.0 - d * d / 2.0, v.bias(B)))
+
+
+def p_separation_wide(separation_: float, B: float) -> float:
+    """p(1 - delta^2/2, B) for delta in [0, 2] (the difference-only separation's range)."""
+    d = check_difference_separation(separation_)
+    return float(pair_probability(max(-1.0, 1.0 - d * d / 2.0), v.bias(B)))
 
 
 def _region_from(P: np.ndarray, p0_: float, rtol: float) -> np.ndarray:

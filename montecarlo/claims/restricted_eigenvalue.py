@@ -173,6 +173,66 @@ register(Claim(
     lambda p: 2 * _c(p).p0 - _c(p).p0 ** 2, ORTHO_DOMAIN, rtol=1e-9))
 
 
+# ------------------------------------------- stronger than stated: difference-only separation
+# FORMULAS.md section 4: p_min = p(rho_min, B) exactly, so link 3 needs only one pair with
+# ||x_i - x_j|| >= delta, and the theorem holds with delta_- = min ||x_i - x_j|| (up to 2) in place
+# of min(||x_i - x_j||, ||x_i + x_j||). Swept where it says more than the paper: data with
+# near-antipodal pairs, where the paper's delta is the noise level and delta_- is not.
+DIFF_DOMAIN = Domain({"family": Choice("antipodal"), "n": Int(2, 16), "d": Int(2, 32),
+                      "B": Uniform(0.0, 6.0), "seed": Seed()}, _clamp)
+
+
+@lru_cache(maxsize=512)
+def _dsep(family: str, n: int, d: int, seed: int) -> float:
+    return re_.difference_separation(dataset(family, n, d, seed))
+
+
+def _ds(p) -> float:
+    return _dsep(p["family"], p["n"], p["d"], p["seed"])
+
+
+def _sum_separation(p) -> float:
+    """min_{i != j} ||x_i + x_j|| (the part of the paper's separation the stronger statement drops)."""
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
+    S = np.linalg.norm(X[:, None, :] + X[None, :, :], axis=2)
+    np.fill_diagonal(S, np.inf)
+    return float(min(S.min(), 2.0))
+
+
+def _link3_diff(p) -> Measurement:
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
+    lk = re_.link3_difference(X, p["B"])
+    return Measurement(lk.left, lk.left - lk.allowance, lk.left + lk.allowance,
+                       {"difference_separation": _ds(p), "separation": _c(p).separation, "p_difference": lk.right})
+
+
+def _lr_diff(p) -> Measurement:
+    ch = _c(p)
+    m = _lr(ch.lambda_R_H, ch, ch.region_allowance)
+    return Measurement(m.value, m.lower, m.upper, {**m.detail, "difference_separation": _ds(p)})
+
+
+link3_diff = register(Claim(
+    MODULE, "link3_difference_separation", f"{THM} (link 3), stronger than stated (FORMULAS.md section 4)",
+    "p_min <= p(1 - delta_-^2/2, B) with delta_- = min_{i!=j} ||x_i - x_j|| alone (p_min = p(rho_min, B) and "
+    "rho_min <= rho_max = 1 - delta_-^2/2); near-antipodal data, where delta_- exceeds the paper's delta",
+    "link", "<=", _link3_diff,
+    lambda p: re_.link3_difference(dataset(p["family"], p["n"], p["d"], p["seed"]), p["B"]).right,
+    DIFF_DOMAIN, rtol=1e-12))
+
+theorem_diff = register(Claim(
+    MODULE, "theorem_closed_form_difference", f"{THM}, stronger than stated (FORMULAS.md section 4)",
+    "lambda_R(H_inf) >= max(0, (1/pi) arcsin(delta_-/2) exp(-2 B^2/(4 - delta_-^2))) with the difference-only "
+    "separation delta_- = min_{i!=j} ||x_i - x_j|| (in [0, 2]); near-antipodal data",
+    "bound", ">=", _lr_diff, lambda p: re_.closed_form_bound_wide(_ds(p), p["B"]), DIFF_DOMAIN, rtol=1e-12))
+
+sharper_diff = register(Claim(
+    MODULE, "theorem_sharper_difference", f"{THM}, stronger than stated (FORMULAS.md section 4)",
+    "lambda_R(H_inf) >= 2 T(B, delta_-/sqrt(4 - delta_-^2)) = p0 - p(1 - delta_-^2/2, B) with the difference-only "
+    "separation delta_- = min_{i!=j} ||x_i - x_j||; near-antipodal data",
+    "bound", ">=", _lr_diff, lambda p: re_.sharper_bound_wide(_ds(p), p["B"]), DIFF_DOMAIN, rtol=1e-9))
+
+
 def _primal(p) -> Measurement:
     ch = _c(p)
     X = dataset(p["family"], p["n"], p["d"], p["seed"])
@@ -281,3 +341,22 @@ mutant(theorem, "mutant_closed_form_unrestricted",
        measure=_patch_lmin,
        bound=lambda p: re_.closed_form_bound(_patch_chain(p["k"], p["spacing"], p["B"]).separation, p["B"]),
        domain=PATCH_DOMAIN)
+
+
+# The stronger statement's mutants: the separation it keeps cannot be doubled, and the part it
+# drops (||x_i + x_j||) cannot stand alone: two points at an acute angle already refute it
+# (lambda = 2 p0 - (1 + rho) p against a sum-only bound with ||x_1 + x_2|| > sqrt 2); small B,
+# since the closed form at delta_+ near 2 carries exp(-2 B^2/(4 - delta_+^2)).
+SUM_DOMAIN = Domain({"family": Choice("clusters", "random", "circle"), "n": Int(2, 16), "d": Int(2, 8),
+                     "B": Uniform(0.0, 1.0), "seed": Seed()}, _clamp)
+mutant(link3_diff, "mutant_link3_twice_difference",
+       "link 3 with twice the difference-only separation, p_min <= p(1 - (2 delta_-)^2/2, B) (delta_- capped "
+       "at 2): with two points p_min = p(1 - delta_-^2/2, B) itself, above the doubled-separation value",
+       bound=lambda p: re_.p_separation_wide(min(2.0, 2.0 * _ds(p)), p["B"]))
+mutant(theorem_diff, "mutant_closed_form_sum_only",
+       "the closed form with the separation min_{i!=j} ||x_i + x_j|| alone (clustered data: acute pairs)",
+       bound=lambda p: re_.closed_form_bound_wide(_sum_separation(p), p["B"]), domain=SUM_DOMAIN)
+mutant(sharper_diff, "mutant_sharper_sum_only",
+       "the sharper form 2 T(B, delta_+/sqrt(4 - delta_+^2)) with delta_+ = min_{i!=j} ||x_i + x_j|| alone "
+       "(acute pairs)",
+       bound=lambda p: re_.sharper_bound_wide(_sum_separation(p), p["B"]), domain=SUM_DOMAIN)
