@@ -238,7 +238,9 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
     errors: list[str] = []
     hook_seconds: dict[str, float] = {}
     if hooks:
-        extra, errors = call_hooks(modules, out, seed, mode == "quick", hook_seconds)
+        # the figures' own experiments run at their quick size except with --full (the default run
+        # stays about two minutes; its verdicts come from the sweep, which has the tests' effort)
+        extra, errors = call_hooks(modules, out, seed, mode != "full", hook_seconds)
         for m, figs in extra.items():
             figures.setdefault(m, []).extend(figs)
     prov = provenance(seed, mode, base, module)

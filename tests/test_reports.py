@@ -184,7 +184,7 @@ def test_cli_module_and_hooks(toy, tmp_path, monkeypatch):
     import base64
 
     svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"/>').decode()
-    assert f'src="data:image/svg+xml;base64,{svg}"' in html and "toy hook seed=3 quick=False" in html
+    assert f'src="data:image/svg+xml;base64,{svg}"' in html and "toy hook seed=3 quick=True" in html
     prov = json.loads((tmp_path / "provenance.json").read_text())
     assert prov["seed"] == 3 and prov["versions"]["numpy"] == np.__version__
     monkeypatch.setitem(FIGURES, MOD, broken)
