@@ -209,6 +209,40 @@ def _training_fail(p) -> float:
     return an.training_failure_probability(p["n"], p["m"], p["B"], p["R"], p["symmetric"])
 
 
+def _scaled_training(p):
+    """m = scale e^{B^2/2} (even under symmetric init) and R = R_frac / max(B, 1): m e^{-B^2/2}
+    of order 100 or more, where the failure probability of Lemma A.19 falls below ALPHA / runs,
+    so that any run above the bound is itself a refutation at the suite's false-alarm level."""
+    p["m"] = int(round(p.pop("scale") * math.exp(p["B"] ** 2 / 2)))
+    return _radius(p)
+
+
+RATIO_DOMAIN = Domain({"n": Int(1, 8), "d": Int(1, 16), "scale": Uniform(200.0, 320.0), "B": Uniform(0.0, 1.5),
+                       "R_frac": LogUniform(0.05, 1.0), "eta_frac": LogUniform(0.1, 3.0),
+                       "steps": Int(1, 40), "family": Choice(*FAMILIES), "labels": Choice(*LABELS),
+                       "symmetric": Choice(False, True), "seed": Seed()}, _scaled_training)
+
+
+def _training_ratio(p, bound=None) -> Measurement:
+    """Lemma A.19 as a measured ratio: max over the BOUND_RUNS runs that kept the hypothesis
+    (movement <= R) of max_{i,t} |S_on(i,t)| / ((1 + 2cR) m e^{-B^2/2}). On the events of
+    Lemma A.18 and Corollary A.4.1 the ratio is <= 1 deterministically, so a ratio above 1 has
+    probability at most runs x failure probability: the point is applicable only where that is
+    <= ALPHA (then one exceedance refutes at the suite's level). The frequency form
+    (lemma_A19_training) can never see an exceedance: this one measures how close the count
+    comes to the bound (a nonzero value at every applicable point)."""
+    fail = _training_fail(p)
+    X, y = problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+    runs = [mc.training_bound_run(X, y, p["m"], p["B"], p["R"], p["eta_frac"], p["steps"],
+                                  spawn(p["seed"], f"weights/bound-run-{j}"), p["symmetric"], bound)
+            for j in range(BOUND_RUNS)]
+    held = [r for r in runs if r.applicable]
+    ratio = max(r.max_count / r.bound for r in held) if held else 0.0
+    return exact(ratio, applicable=bool(held) and BOUND_RUNS * fail <= ALPHA, hypothesis_held=len(held),
+                 false_alarm=BOUND_RUNS * fail, count_bound=runs[0].bound,
+                 max_count=max((r.max_count for r in held), default=0))
+
+
 # ------------------------------------------------------------------ claims
 q_bound = register(Claim(
     MODULE, "Q_bound", A18, "Q(B) <= exp(-B^2/2) / 2 (equality at B = 0)", "bound", "<=",
@@ -270,7 +304,17 @@ training = register(Claim(
     with_power(_training_bound, _training_fail, "<=", "proportion"), _training_fail,
     BOUND_DOMAIN, rtol=0.0, weight=0.3))
 
+training_ratio = register(Claim(
+    MODULE, "lemma_A19_training_ratio", A19,
+    "With R fixed in advance (R <= 1/B) and m e^{-B^2/2} large enough that runs x (n exp(-(3/16) "
+    "m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2}/8)) <= ALPHA: every run that kept movement <= R has "
+    "max_{i,t} |S_on(i,t)| / ((1 + 2cR) m e^{-B^2/2}) <= 1", "bound", "<=",
+    _training_ratio, lambda p: 1.0, RATIO_DOMAIN, rtol=0.0, weight=0.2))
+
 # ---------------------------------------------------------------- mutants (false variants)
+mutant(training_ratio, "mutant_training_ratio_mean", "the count bound m Q(B) (the mean at "
+       "initialization) in place of (1 + 2cR) m e^{-B^2/2}: the largest count over inputs and steps "
+       "exceeds its mean", measure=lambda p: _training_ratio(p, bound=lambda m, B, R: m * an.on_probability(B)))
 mutant(tail, "mutant_rate_3", "Bernstein rate 3 in place of 3/16: the exact tail decays only "
        "about 3.7 times faster than the 3/16 bound (B = 0), not 16 times",
        bound=lambda p: an.bernstein_exponent(p["m"], p["B"], p["symmetric"], rate=3.0),
