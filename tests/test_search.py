@@ -314,3 +314,38 @@ def test_log_bound_must_agree_with_the_bound_and_mutants_drop_it():
     finally:
         registry._REGISTRY.pop(base.key, None)
         registry._REGISTRY.pop(f"{MOD}.mutant_half", None)
+
+
+# ------------------------------------------------------------------------------ sweep figures
+def test_sweep_figure_plots_log_ratios_and_counts_vacuous_points(tmp_path, monkeypatch):
+    """A ratio of e^{800} (an exact tail against its bound at B = 40) is a float inf: the
+    panel plots log10(measured / bound) from logs instead of failing on the axis limits, and
+    vacuous points (0 vs 0, no log form) are drawn and counted in the panel title."""
+    import numpy as np
+
+    from reports import plots
+    from reports.sweep import ClaimResult
+
+    huge = claim(lambda p: exact_log(p["B"] ** 2 / 2), lambda p: 0.0, sense=">=", claim_id="huge",
+                 log_bound=lambda p: -p["B"] ** 2 / 2, domain=Domain({"B": Uniform(0.0, 40.0)}))
+    empty = claim(lambda p: 0.0 if p["B"] > 2 else 0.5, lambda p: 0.0 if p["B"] > 2 else 1.0,
+                  claim_id="empty")
+    res = [ClaimResult(huge, 4, [check(huge, {"B": b}) for b in (0.0, 10.0, 30.0, 40.0)]),
+           ClaimResult(empty, 4, [check(empty, {"B": b}) for b in (1.0, 1.5, 3.0, 3.5)])]
+    assert math.isinf(res[0].points[-1].ratio) and res[0].points[-1].log_ratio == pytest.approx(1600.0)
+    assert [e.vacuous for e in res[1].points] == [False, False, True, True]
+    seen = {}
+    real_save = plots.save
+
+    def keep(fig, out_dir, name):
+        seen["axes"] = [ax for ax in fig.axes if ax.get_visible()]
+        seen["ylim"] = [ax.get_ylim() for ax in seen["axes"]]
+        return real_save(fig, out_dir, name)
+
+    monkeypatch.setattr(plots, "save", keep)
+    name, caption = plots.module_figure(MOD, res, tmp_path)
+    assert (tmp_path / name).stat().st_size > 0 and "vacuous" in caption
+    a_huge, a_empty = seen["axes"]
+    assert a_huge.get_ylabel() == "log10(measured / bound)"
+    assert np.all(np.isfinite(seen["ylim"][0])) and seen["ylim"][0][1] > 1600 / math.log(10)
+    assert "2 vacuous" in a_empty.get_title() and "not shown" not in a_empty.get_title()
