@@ -349,3 +349,24 @@ def test_sweep_figure_plots_log_ratios_and_counts_vacuous_points(tmp_path, monke
     assert a_huge.get_ylabel() == "log10(measured / bound)"
     assert np.all(np.isfinite(seen["ylim"][0])) and seen["ylim"][0][1] > 1600 / math.log(10)
     assert "2 vacuous" in a_empty.get_title() and "not shown" not in a_empty.get_title()
+
+
+def test_report_shows_the_best_ratio_next_to_the_known_supremum():
+    """The claim row says "best x of known sup y" (the tightness ratio from the log ratio, so
+    B = 200 works; bound/measured for ">="); nothing without a known supremum or for mutants;
+    both doubles underflowed is "from logs" when the log ratio is known, "0 vs 0" otherwise."""
+    from reports.render import tightness_text, view
+
+    rec = {"kind": "bound", "sense": "<=", "tight_constant": 0.245421, "log_ratio": math.log(0.245415),
+           "worst_ratio": 0.245415}
+    assert tightness_text(rec) == "best 0.245415 of known sup 0.245421"
+    assert tightness_text({**rec, "sense": ">=", "log_ratio": -math.log(0.5), "tight_constant": 1.0}) == \
+        "best 0.5 of known sup 1"
+    assert tightness_text({**rec, "tight_constant": None}) == ""
+    assert tightness_text({**rec, "kind": "mutant"}) == ""
+    assert tightness_text({**rec, "log_ratio": None, "worst_ratio": None}) == "known sup 0.245421"
+    full = {**rec, "status": "holds", "limit_ratio": None, "measured": 0.0, "bound": 0.0, "lower": 0.0,
+            "upper": 0.0, "params": {"B": 200.0}, "module": "m", "detail": {}}
+    shown = view(full)
+    assert shown["tightness"] == "best 0.245415 of known sup 0.245421" and "(from logs)" in shown["ratio"]
+    assert "(0 vs 0)" in view({**full, "log_ratio": None})["ratio"]
