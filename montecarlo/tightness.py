@@ -16,8 +16,9 @@ count):
    of the best points found so far by steps of every scale, from 1e-6 of a range to a jump
    to an edge or a fresh draw; keep what improves the ratio), from a numpy generator derived
    from ``seed`` alone;
-3. lines from the best point towards each edge of every continuous parameter (and to the
-   edge itself), where a supremum that is a limit is approached;
+3. each edge of every continuous parameter from the best point: the edge itself, and when it
+   is no better a walk towards it (halving the distance) while the ratio grows; a supremum
+   that is a limit at the edge is approached here;
 4. Nelder-Mead on the continuous raw parameters (unit-cube coordinates, logs for log-uniform
    ones), from the best point, the rest of the budget.
 
