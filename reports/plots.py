@@ -236,7 +236,7 @@ def _claim_axes(ax, res: ClaimResult) -> None:
     exact = all(p.measurement.lower == p.measurement.upper for p in pts)
     vac = np.array([bool(getattr(p, "vacuous", False)) for p in pts])
     val = np.array([p.ratio for p in pts], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         b = np.array([p.bound for p in pts])
         lo = np.array([p.measurement.lower for p in pts]) / b
         hi = np.array([p.measurement.upper for p in pts]) / b
