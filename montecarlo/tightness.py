@@ -12,14 +12,25 @@ working where both sides underflow; vacuous points and points outside the hypoth
 count):
 
 1. the one plan of :mod:`montecarlo.search` (corners, random draws, local search), half;
-2. hypothesis ``target`` on the ratio (when hypothesis is installed; else phase 1 gets it);
-3. lines from the best point towards each edge of every continuous parameter (and to the
-   edge itself), where a supremum that is a limit is approached;
+2. a targeted phase, a fifth: hill climbing in the manner of hypothesis ``target`` (mutate one
+   of the best points found so far by steps of every scale, from 1e-6 of a range to a jump
+   to an edge or a fresh draw; keep what improves the ratio), from a numpy generator derived
+   from ``seed`` alone;
+3. each edge of every continuous parameter from the best point: the edge itself, and when it
+   is no better a walk towards it (halving the distance) while the ratio grows; a supremum
+   that is a limit at the edge is approached here;
 4. Nelder-Mead on the continuous raw parameters (unit-cube coordinates, logs for log-uniform
    ones), from the best point, the rest of the budget.
 
 For an exact claim with an mpmath twin (``Claim.measure_mp``) the result carries the mpmath
 value at the best point.
+
+The result is a pure function of (claim, examples, seed, domain): every random number comes
+from :mod:`montecarlo.seeding`. (hypothesis ``target`` itself was used for phase 2 until it
+was found not to be: hypothesis mixes into its draws the literal constants of every local
+module imported so far, so the same call gave e^-1 to 1e-16 in a fresh process and 0.3678791
+after another search had imported more modules; its result also changed with any constant
+edited anywhere in the project.)
 """
 
 from __future__ import annotations
@@ -34,7 +45,7 @@ from bounds import validate as v
 
 from .registry import Claim, Domain, Evidence, Params, Spec, evaluate, html_table, resolve
 from .search import Search, usable
-from .seeding import check_seed
+from .seeding import check_seed, spawn
 
 __all__ = ["TightnessResult", "tightness", "log_tightness"]
 
@@ -141,17 +152,12 @@ def tightness(claim: Claim | str, *, examples: int = 200, seed: int = 0, domain:
         return log_tightness(ev) if usable(ev) else -math.inf
 
     try:
-        try:
-            import hypothesis  # noqa: F401
-            has_hypothesis = True
-        except ImportError:  # phase 2 needs the test extra; the plan takes its share
-            has_hypothesis = False
-        n_plan = max(1, examples // 2) if has_hypothesis else max(1, (examples * 7) // 10)
-        state.examples = n_plan
+        state.examples = max(1, examples // 2)
         state.run()
         state.examples = examples
-        if has_hypothesis and state.used < examples:
-            _hypothesis_phase(dom, look, min(examples - state.used, max(1, examples // 5)), seed)
+        if state.worst_raw is not None and state.used < examples:
+            _targeted_phase(dom, state, look, min(examples - state.used, max(1, examples // 5)),
+                            spawn(seed, "tightness-targeted"))
         if state.worst_raw is not None:
             _edge_phase(dom, state, look)
             _nelder_mead_phase(dom, state, look, examples)
@@ -169,39 +175,65 @@ def tightness(claim: Claim | str, *, examples: int = 200, seed: int = 0, domain:
                            c.tight_constant, mp_value)
 
 
-def _hypothesis_phase(dom: Domain, look, n: int, seed: int) -> None:
-    """hypothesis ``target`` on the log ratio: its generator steers towards larger values."""
-    from hypothesis import HealthCheck, Phase, given, settings, target
-    from hypothesis import seed as hseed
-    from hypothesis import strategies as st
+def _mutate(spec: Spec, x: Any, gen: np.random.Generator) -> Any:
+    """One targeted move of one parameter: a step of a random scale (1e-6 to 0.5 of the
+    range, either direction), or (one time in ten each) a jump to an edge or a fresh draw."""
+    u = gen.random()
+    if spec.kind == "choice":
+        return spec.choices[int(gen.integers(0, len(spec.choices)))]
+    if spec.kind == "seed" or u < 0.1:
+        return spec.sample(gen)
+    if u < 0.2:
+        return spec.corners()[int(gen.integers(0, 2))]
+    sign = 1.0 if gen.random() < 0.5 else -1.0
+    if spec.kind == "int":
+        k = (int(spec.high) - int(spec.low)) // spec.step
+        j = (int(x) - int(spec.low)) // spec.step
+        j = int(min(k, max(0, j + sign * max(1, round(k * 10 ** gen.uniform(-3.0, -0.3))))))
+        return int(spec.low) + spec.step * j
+    if not _continuous(spec):
+        return x
+    return _from_unit(spec, _to_unit(spec, x) + sign * 10 ** gen.uniform(-6.0, -0.3))
 
-    @hseed(seed)
-    @settings(max_examples=n, database=None, deadline=None, derandomize=False,
-              phases=[Phase.generate, Phase.target], suppress_health_check=list(HealthCheck))
-    @given(raw=st.fixed_dictionaries({k: s.strategy() for k, s in dom.specs.items()}))
-    def probe(raw):
-        try:
-            r = look(raw)
-        except _Spent:  # never fail inside hypothesis (it would shrink): just stop counting
-            return
-        if math.isfinite(r):
-            target(r, label="log ratio")
 
-    probe()
+def _targeted_phase(dom: Domain, state: Search, look, n: int, gen: np.random.Generator,
+                    pool: int = 5) -> None:
+    """Hill climbing on the ratio, like hypothesis ``target``: ``n`` times, take the best
+    point (or, one time in three, one of the ``pool`` best), move each parameter with
+    probability 1/d (at least one) by :func:`_mutate`; the search keeps the best."""
+    keys = list(dom.specs)
+    for _ in range(n):
+        parent = state.worst_raw
+        if gen.random() < 1 / 3:
+            ranked = sorted(((log_tightness(ev), i) for i, ev in enumerate(state.points) if usable(ev)),
+                            reverse=True)[:pool]
+            if ranked:
+                parent = state.raws[ranked[int(gen.integers(0, len(ranked)))][1]]
+        moved = [k for k in keys if gen.random() < 1 / len(keys)] or [keys[int(gen.integers(0, len(keys)))]]
+        look({**parent, **{k: _mutate(dom.specs[k], parent[k], gen) for k in moved}})
 
 
 def _edge_phase(dom: Domain, state: Search, look, steps: int = 6) -> None:
-    """From the best point, move each continuous parameter towards each of its edges
-    (halving the distance ``steps`` times, then the edge itself), keeping improvements."""
+    """From the best point, look at each edge of each continuous parameter (a supremum that
+    is a limit there, e.g. Lemma A.4's B -> infinity, is approached); when the edge itself
+    is no better, walk towards it (halving the distance, up to ``steps`` times) while the
+    ratio keeps growing. An interior supremum costs two evaluations per edge."""
     for k, spec in dom.specs.items():
         if not _continuous(spec):
             continue
         for edge in (0.0, 1.0):
             base = dict(state.worst_raw)
             u0 = _to_unit(spec, base[k])
-            for j in range(1, steps + 2):
-                u = edge if j == steps + 1 else u0 + (edge - u0) * (1 - 0.5 ** j)
-                look({**state.worst_raw, k: _from_unit(spec, u)})
+            if u0 == edge:
+                continue
+            last = -math.inf if state.worst is None else log_tightness(state.worst)
+            if look({**base, k: _from_unit(spec, edge)}) > last:
+                continue
+            for j in range(1, steps + 1):
+                r = look({**base, k: _from_unit(spec, u0 + (edge - u0) * (1 - 0.5 ** j))})
+                if not r > last:
+                    break
+                last = r
 
 
 def _nelder_mead_phase(dom: Domain, state: Search, look, examples: int) -> None:
@@ -224,7 +256,7 @@ def _nelder_mead_phase(dom: Domain, state: Search, look, examples: int) -> None:
             return -r if math.isfinite(r) else 1e300
 
         u0 = np.array([_to_unit(dom.specs[k], start[k]) for k in keys])
-        step = 0.05
+        step = 0.02
         simplex = [u0] + [np.clip(u0 + step * (1 if u0[i] < 0.5 else -1) * np.eye(len(keys))[i], 0, 1)
                           for i in range(len(keys))]
         minimize(f, u0, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(keys),

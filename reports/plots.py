@@ -3,7 +3,11 @@
 - ``overview.png``: every non-mutant claim's worst closeness (1 = on the bound), one bar each;
 - ``sweep_<module>.png``: per claim, measured / bound at every swept point with its
   confidence band, against B (or the first varying numeric parameter); identities plot the
-  relative deviation |measured / bound - 1| instead.
+  relative deviation |measured / bound - 1| instead. Where the ratio over- or underflows a
+  double (an exact tail against its bound reaches e^{800} at B = 40) the panel plots
+  log10(measured / bound) computed from logs (``Evidence.log_ratio``); vacuous points (both
+  sides 0 with no log form: nothing measured) are hollow grey diamonds on the lower edge,
+  counted in the panel title.
 """
 
 from __future__ import annotations
@@ -190,20 +194,64 @@ def _limits(ax, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, ref: float) -> No
     ax.set_ylim(*((10 ** a, 10 ** b) if log else (a, b)))
 
 
+_LN10 = math.log(10.0)
+LOG_RATIO_DECADES = 100
+"""A panel plots log10(measured / bound) from logs once a ratio is beyond 1e+-100 (or is not
+a finite nonzero double although its log is finite)."""
+
+
+def _needs_log_ratio(pts: list[Evidence]) -> bool:
+    """Whether a float axis of measured/bound would lose a point that has a log ratio: the
+    ratio overflowed, underflowed to 0, or lies beyond 1e+-LOG_RATIO_DECADES."""
+    for p in pts:
+        lr = getattr(p, "log_ratio", math.nan)
+        if getattr(p, "vacuous", False) or not math.isfinite(lr):
+            continue
+        if not (math.isfinite(p.ratio) and p.ratio != 0) or abs(lr) > LOG_RATIO_DECADES * _LN10:
+            return True
+    return False
+
+
+def _log10_band(p: Evidence) -> tuple[float, float]:
+    """log10 of (lower, upper) / bound from the log fields (nan where a log is unknown)."""
+    m = p.measurement
+    lb = p.log_bound if math.isfinite(getattr(p, "log_bound", math.nan)) else (
+        math.log(p.bound) if p.bound > 0 else math.nan)
+
+    def lg(log_x, x) -> float:
+        if log_x is not None:
+            return float(log_x)
+        return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+
+    lo = lg(m.log_lower, m.lower) - lb
+    hi = lg(m.log_upper, m.upper) - lb
+    return lo / _LN10, hi / _LN10
+
+
 def _claim_axes(ax, res: ClaimResult) -> None:
     pts = res.points
     c = res.claim
     xk = x_axis(pts)
     x = np.array([float(p.params[xk]) for p in pts]) if xk else np.arange(len(pts), dtype=float)
     exact = all(p.measurement.lower == p.measurement.upper for p in pts)
+    vac = np.array([bool(getattr(p, "vacuous", False)) for p in pts])
     val = np.array([p.ratio for p in pts], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         b = np.array([p.bound for p in pts])
         lo = np.array([p.measurement.lower for p in pts]) / b
         hi = np.array([p.measurement.upper for p in pts]) / b
     lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)  # negative bounds swap the band
     fin = val[np.isfinite(val)]
-    if c.sense == "==" and exact:
+    if _needs_log_ratio(pts):  # from logs: the ratio itself is not a usable double
+        y = np.array([getattr(p, "log_ratio", math.nan) for p in pts], dtype=float) / _LN10
+        band = np.array([_log10_band(p) for p in pts], dtype=float).reshape(len(pts), 2)
+        lo, hi = np.minimum(band[:, 0], band[:, 1]), np.maximum(band[:, 0], band[:, 1])
+        ref = 0.0
+        ax.axhline(ref, color=RED, lw=1, ls="--", label="bound")
+        ax.set_ylabel("log10(measured / bound)", fontsize=9)
+        if exact:
+            lo = hi = y
+    elif c.sense == "==" and exact:
         y = np.maximum(np.abs(val - 1.0), 1e-17)
         ref = max(c.rtol, 1e-17)
         ax.axhline(ref, color=RED, lw=1, ls="--", label="tolerance")
@@ -228,22 +276,31 @@ def _claim_axes(ax, res: ClaimResult) -> None:
             ax.set_yscale("log")
     app = np.array([p.applicable for p in pts])
     bad = np.array([p.refuted for p in pts]) & app
-    ok = app & ~bad
+    ok = app & ~bad & ~vac
+    na = ~app & ~vac
     if not exact:
-        ax.vlines(x[app], lo[app], hi[app], color=BLUE, alpha=0.35, lw=1.5)
+        band_ok = app & ~vac
+        ax.vlines(x[band_ok], lo[band_ok], hi[band_ok], color=BLUE, alpha=0.35, lw=1.5)
     ax.scatter(x[ok], y[ok], s=14, color=BLUE, label="holds")
     if bad.any():
         ax.scatter(x[bad], y[bad], s=22, color=RED, marker="x", label="refuted")
-    if (~app).any():
-        ax.scatter(x[~app], y[~app], s=14, facecolors="none", edgecolors=GREY, label="n/a")
-    _limits(ax, y, lo, hi, ref)
+    if na.any():
+        ax.scatter(x[na], y[na], s=14, facecolors="none", edgecolors=GREY, label="n/a")
+    _limits(ax, np.where(vac, np.nan, y), lo, hi, ref)
+    if vac.any():  # nothing measured: on the lower edge, hollow grey diamonds
+        y0 = ax.get_ylim()[0]
+        ax.scatter(x[vac], np.full(int(vac.sum()), y0), s=22, marker="D", facecolors="none",
+                   edgecolors=GREY, linewidths=1.0, label="vacuous (0 vs 0)", clip_on=False, zorder=3)
+        ax.set_ylim(bottom=y0)
     if ax.get_yscale() == "linear":
         ax.ticklabel_format(axis="y", useOffset=False)
     if xk and _spans_decades(x):
         ax.set_xscale("log")
     ax.set_xlabel(xk or "example", fontsize=9)
-    hidden = ~np.isfinite(y) | ((y <= 0) if ax.get_yscale() == "log" else False)
-    extra = f" ({int(hidden.sum())} not shown)" if hidden.any() else ""
+    hidden = (~np.isfinite(y) | ((y <= 0) if ax.get_yscale() == "log" else False)) & ~vac
+    notes = ([f"{int(vac.sum())} vacuous"] if vac.any() else []) + (
+        [f"{int(hidden.sum())} not shown"] if hidden.any() else [])
+    extra = f" ({', '.join(notes)})" if notes else ""
     ax.set_title(f"{c.claim_id} [{c.sense}]{extra}", fontsize=10,
                  color=RED if res.status in ("violated", "error") else "black")
     ax.tick_params(labelsize=8)
@@ -264,7 +321,7 @@ def _panel_legend(axes, rs: list[ClaimResult]) -> tuple[list, list[str]]:
         seen["bound (identities: tolerance)"] = seen.pop("bound")
         del seen["tolerance"]
     order = ["bound", "bound (identities: tolerance)", "tolerance", "holds", "confidence band",
-             "refuted", "n/a"]
+             "refuted", "n/a", "vacuous (0 vs 0)"]
     keys = sorted(seen, key=lambda k: order.index(k) if k in order else len(order))
     return [seen[k] for k in keys], keys
 
@@ -294,8 +351,11 @@ def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tup
         fig.tight_layout(rect=(0, 0, 1, 1 - top))
     name = save(fig, out_dir, f"sweep_{module}.png")
     caption = (f"{module}: measured / bound at every swept point (blue: holds, with its confidence "
-               "band; red x: refuted; grey: hypothesis not met). Identities show the relative "
-               "deviation from the bound; the dashed line is the bound (or the tolerance).")
+               "band; red x: refuted; grey circle: hypothesis not met; hollow grey diamond on the "
+               "lower edge: vacuous, both sides 0 with no log form, counted in the panel title). "
+               "Identities show the relative deviation from the bound; panels whose ratio leaves "
+               "the range of a double plot log10(measured / bound) computed from logs; the dashed "
+               "line is the bound (or the tolerance).")
     return name, caption
 
 

@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 if TYPE_CHECKING:  # pragma: no cover
     from .build import Report
 
-__all__ = ["fmt", "where", "view", "write", "environment", "data_uri", "detectable_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
+__all__ = ["fmt", "where", "view", "write", "environment", "data_uri", "detectable_text", "tightness_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
 
 FORMULA_SHEET = "bounds/FORMULAS.md"
 # module -> (section of the formula sheet, its title); every claim row shows its own statement
@@ -63,7 +63,10 @@ def _ratio_text(rec: dict) -> tuple[str, str]:
     r, lim = rec["worst_ratio"], rec["limit_ratio"]
     if r is None:
         return "–", ""
-    shown = fmt(r) + (" (0 vs 0)" if rec["measured"] == 0 and rec["bound"] == 0 else "")
+    lr = _number(rec.get("log_ratio"))
+    both_zero = rec["measured"] == 0 and rec["bound"] == 0
+    # both doubles underflowed: "from logs" when the verdict was taken on logs, else nothing measured
+    shown = fmt(r) + ((" (from logs)" if lr is not None and math.isfinite(lr) else " (0 vs 0)") if both_zero else "")
     if isinstance(r, str):  # a zero bound: show both numbers
         shown = f"{fmt(r)} ({fmt(rec['measured'])} vs {fmt(rec['bound'])})"
     if rec["lower"] == rec["upper"] or lim is None:
@@ -82,6 +85,31 @@ def detectable_text(rec: dict) -> str:
     if rec["sense"] == ">=":
         return f"detects true < bound / {fmt(d, 3)}"
     return f"detects a deviation by a factor > {fmt(d, 3)}"
+
+
+def _number(x: Any) -> float | None:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    return float(x)
+
+
+def tightness_text(rec: dict) -> str:
+    """"best 0.9996 of known sup 1": the tightness ratio at the sweep's worst point
+    (measured/bound for "<=", bound/measured for ">=", the larger of the two for "==", taken
+    from the log ratio so that it survives under- and overflow) next to the claim's known
+    supremum of that ratio (``Claim.tight_constant``); "" when none is known (issue 10 item 2)."""
+    tc = _number(rec.get("tight_constant"))
+    if tc is None or rec["kind"] == "mutant":
+        return ""
+    lr = _number(rec.get("log_ratio"))
+    if lr is None or not math.isfinite(lr):
+        r = _number(rec.get("worst_ratio"))
+        lr = math.log(r) if r is not None and r > 0 and math.isfinite(r) else None
+    if lr is None:
+        return f"known sup {fmt(tc, 6)}"
+    lt = {"<=": lr, ">=": -lr}.get(rec["sense"], abs(lr))
+    best = math.exp(lt) if lt < 709 else math.inf
+    return f"best {fmt(best, 6)} of known sup {fmt(tc, 6)}"
 
 
 TIGHT = 0.9  # closeness at or above which a holding claim is marked "tight"
@@ -110,6 +138,7 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
         notes.append(f"{vacuous_points} vacuous point{'s' if vacuous_points != 1 else ''} (0 vs 0)")
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
              "where": where(rec["params"]), "detectable": detectable_text(rec), "tight": tight,
+             "tightness": tightness_text(rec),
              "vacuous_claim": vacuous or rec["status"] == "vacuous", "vacuous_points": vacuous_points, "notes": "; ".join(notes)}
     if rec["kind"] == "mutant":
         subject = rec.get("subject") or ""

@@ -72,6 +72,41 @@ def test_falsify_reports_no_refutation_for_a_true_bound():
     assert r29.worst_ratio > 2.8 / 2.9  # the search did reach the tight region
 
 
+SUP_A4 = (math.e ** 2 - math.e ** -2) / math.sqrt(2 * math.pi)  # 2.89380...
+
+
+def test_tightness_of_the_registered_lemma_A4_reaches_its_supremum():
+    """Issue 10 acceptance: ``tightness("flip_probability.lemma_A4")`` with its defaults finds
+    at least 2.8935 (within 1e-4 relative of (e^2 - e^-2)/sqrt(2 pi) = 2.8938), at the edge
+    B = 200, R = 1/B, and gives the mpmath value of p_flip there."""
+    from bounds import flip_probability as fp
+    from montecarlo.tightness import tightness
+
+    r = tightness("flip_probability.lemma_A4")
+    constant = r.best_ratio * fp.C_PAPER
+    assert 2.8935 <= constant <= SUP_A4 and constant == pytest.approx(SUP_A4, rel=1e-4), str(r)
+    assert r.tight_constant * fp.C_PAPER == pytest.approx(SUP_A4, rel=1e-12) and 0 <= r.gap < 1e-4
+    assert r.params["B"] == 200.0 and r.params["R"] * r.params["B"] == pytest.approx(1.0)
+    assert r.mp_value is not None and mpmath.log(r.mp_value) < -20000  # far below any double
+    assert "B=200" in str(r) and "known supremum" in str(r)
+
+
+@pytest.mark.parametrize("constant, refuted", [(2.88, True), (2.89, True), (2.893, True), (2.8939, False)])
+def test_falsify_lemma_A4_constants_near_the_supremum(constant, refuted):
+    """Issue 10 acceptance: with the default budget, ``falsify`` of the registered lemma with
+    the mpf candidate c R e^{-B^2/2} refutes c = 2.88, 2.89, 2.893 (below the supremum 2.8938)
+    with a counterexample that replays, and does not refute c = 2.8939."""
+    cand = lambda p: constant * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2)  # noqa: E731
+    r = falsify("flip_probability.lemma_A4", cand)
+    assert r.refuted is refuted, str(r)
+    if refuted:
+        ce = r.counterexample
+        assert ce is not None and ce.refuted and ce.log_ratio > 0
+        assert registry.check("flip_probability.lemma_A4", ce.params, cand).refuted  # it replays
+    else:
+        assert r.counterexample is None and "no counterexample in 200 examples" in str(r)
+
+
 def test_get_unknown_claim_raises():
     with pytest.raises(ValueError, match="claim="):
         registry.get("flip_probability.nope")

@@ -4,6 +4,7 @@ on small claims defined here (none is registered)."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import mpmath
 import pytest
@@ -220,6 +221,46 @@ def test_tightness_local_optimizer_reaches_an_interior_supremum():
     assert tightness(c, examples=200, seed=3) == r  # reproduces
 
 
+_TOY = """
+import math
+from montecarlo.registry import Claim, Domain, Uniform
+TOY = Claim("test_search_ns", "toy_pure", "test", "toy", "bound", "<=",
+            lambda p: p["x"] * math.exp(-p["x"]) * p["y"] * (2 - p["y"]), lambda p: 1.0,
+            Domain({"x": Uniform(0.0, 10.0), "y": Uniform(0.0, 2.0)}))
+"""
+
+
+def test_tightness_is_a_pure_function_of_its_arguments():
+    """The same call gives the same result in a fresh process and after other searches in
+    this one (the hypothesis phase it once had mixed in the literal constants of every module
+    imported so far: e^-1 in a fresh process, 0.3678791 after a search of Lemma A.4), whatever
+    the global numpy / random / mpmath state."""
+    import random
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from montecarlo.tightness import tightness
+
+    show = "r = tightness(TOY, examples=200, seed=3); print(repr((r.best_ratio, r.params, r.examples)))"
+    fresh = subprocess.run([sys.executable, "-c", _TOY + "from montecarlo.tightness import tightness\n" + show],
+                           capture_output=True, text=True, check=True,
+                           cwd=str(Path(__file__).resolve().parents[1])).stdout.strip()
+    tightness(_lemma_A4_mp(), examples=60)  # imports and runs more code, uses mpmath
+    random.seed(123)
+    np.random.seed(321)
+    ns: dict = {}
+    exec(_TOY, ns)
+    old = mpmath.mp.dps
+    try:
+        mpmath.mp.dps = 40
+        r = tightness(ns["TOY"], examples=200, seed=3)
+    finally:
+        mpmath.mp.dps = old
+    assert repr((r.best_ratio, r.params, r.examples)) == fresh
+
+
 def test_tightness_of_a_lower_bound_and_a_limit_at_the_edge():
     """">=": the ratio is bound/measured. e^{-B^2/2} (1 - 1/B) >= e^{-B^2/2} (1 - 2/B): the
     ratio (1 - 2/B)/(1 - 1/B) grows to 1 as B -> infinity; only logs see it beyond B = 38."""
@@ -273,3 +314,59 @@ def test_log_bound_must_agree_with_the_bound_and_mutants_drop_it():
     finally:
         registry._REGISTRY.pop(base.key, None)
         registry._REGISTRY.pop(f"{MOD}.mutant_half", None)
+
+
+# ------------------------------------------------------------------------------ sweep figures
+def test_sweep_figure_plots_log_ratios_and_counts_vacuous_points(tmp_path, monkeypatch):
+    """A ratio of e^{800} (an exact tail against its bound at B = 40) is a float inf: the
+    panel plots log10(measured / bound) from logs instead of failing on the axis limits, and
+    vacuous points (0 vs 0, no log form) are drawn and counted in the panel title."""
+    import numpy as np
+
+    from reports import plots
+    from reports.sweep import ClaimResult
+
+    huge = claim(lambda p: exact_log(p["B"] ** 2 / 2), lambda p: 0.0, sense=">=", claim_id="huge",
+                 log_bound=lambda p: -p["B"] ** 2 / 2, domain=Domain({"B": Uniform(0.0, 40.0)}))
+    empty = claim(lambda p: 0.0 if p["B"] > 2 else 0.5, lambda p: 0.0 if p["B"] > 2 else 1.0,
+                  claim_id="empty")
+    res = [ClaimResult(huge, 4, [check(huge, {"B": b}) for b in (0.0, 10.0, 30.0, 40.0)]),
+           ClaimResult(empty, 4, [check(empty, {"B": b}) for b in (1.0, 1.5, 3.0, 3.5)])]
+    assert math.isinf(res[0].points[-1].ratio) and res[0].points[-1].log_ratio == pytest.approx(1600.0)
+    assert [e.vacuous for e in res[1].points] == [False, False, True, True]
+    seen = {}
+    real_save = plots.save
+
+    def keep(fig, out_dir, name):
+        seen["axes"] = [ax for ax in fig.axes if ax.get_visible()]
+        seen["ylim"] = [ax.get_ylim() for ax in seen["axes"]]
+        return real_save(fig, out_dir, name)
+
+    monkeypatch.setattr(plots, "save", keep)
+    name, caption = plots.module_figure(MOD, res, tmp_path)
+    assert (tmp_path / name).stat().st_size > 0 and "vacuous" in caption
+    a_huge, a_empty = seen["axes"]
+    assert a_huge.get_ylabel() == "log10(measured / bound)"
+    assert np.all(np.isfinite(seen["ylim"][0])) and seen["ylim"][0][1] > 1600 / math.log(10)
+    assert "2 vacuous" in a_empty.get_title() and "not shown" not in a_empty.get_title()
+
+
+def test_report_shows_the_best_ratio_next_to_the_known_supremum():
+    """The claim row says "best x of known sup y" (the tightness ratio from the log ratio, so
+    B = 200 works; bound/measured for ">="); nothing without a known supremum or for mutants;
+    both doubles underflowed is "from logs" when the log ratio is known, "0 vs 0" otherwise."""
+    from reports.render import tightness_text, view
+
+    rec = {"kind": "bound", "sense": "<=", "tight_constant": 0.245421, "log_ratio": math.log(0.245415),
+           "worst_ratio": 0.245415}
+    assert tightness_text(rec) == "best 0.245415 of known sup 0.245421"
+    assert tightness_text({**rec, "sense": ">=", "log_ratio": -math.log(0.5), "tight_constant": 1.0}) == \
+        "best 0.5 of known sup 1"
+    assert tightness_text({**rec, "tight_constant": None}) == ""
+    assert tightness_text({**rec, "kind": "mutant"}) == ""
+    assert tightness_text({**rec, "log_ratio": None, "worst_ratio": None}) == "known sup 0.245421"
+    full = {**rec, "status": "holds", "limit_ratio": None, "measured": 0.0, "bound": 0.0, "lower": 0.0,
+            "upper": 0.0, "params": {"B": 200.0}, "module": "m", "detail": {}}
+    shown = view(full)
+    assert shown["tightness"] == "best 0.245415 of known sup 0.245421" and "(from logs)" in shown["ratio"]
+    assert "(0 vs 0)" in view({**full, "log_ratio": None})["ratio"]

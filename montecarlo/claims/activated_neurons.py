@@ -56,11 +56,10 @@ def _radius(p):
 
 # Q(B) underflows past B ~ 38: both sides of Q_bound carry log forms (exact_log, log_bound), so
 # its verdicts are taken on logs up to B = 200. The exact tail also has a log bound and is
-# correct to B = 40, but its domain stays at B <= 12 until the report plots log ratios: past
-# B ~ 21 measured/bound exceeds 1e100 (-log P ~ B^2/2 against (3/16) m' e^{-B^2/2}) and
-# reports/plots.py fails on the axis limits (e^{800} at B = 40).
+# swept to B = 40 (issue 10): past B ~ 21 measured/bound exceeds 1e100 (-log P ~ B^2/2 against
+# (3/16) m' e^{-B^2/2}; e^{800} at B = 40), which the report plots as log10(measured / bound).
 Q_DOMAIN = Domain({"B": Uniform(0.0, 200.0)})
-TAIL_DOMAIN = Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.0, 12.0),
+TAIL_DOMAIN = Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.0, 40.0),
                       "symmetric": Choice(False, True)}, _log_m)
 SAMPLED_DOMAIN = Domain({"m": Int(2, 2000), "B": Uniform(0.0, 4.0), "symmetric": Choice(False, True),
                          "seed": Seed()}, _even)
