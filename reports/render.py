@@ -35,6 +35,8 @@ STATUS = {
     "not refuted": ("NOT REFUTED", "violated", "❌ **NOT REFUTED**"),
     # every applicable point was 0 vs 0 (or underflowed) with no log form: no evidence either way
     "vacuous": ("VACUOUS", "vacuous", "⚠️ **VACUOUS**"),
+    # not refuted, but every applicable point measured exactly 0: these points could not refute it
+    "no power": ("holds, NO POWER", "vacuous", "⚠️ holds, **no power** (0 at every point)"),
 }
 
 
@@ -196,6 +198,7 @@ def context(rep: "Report", modules: list[str]) -> dict:
         "refuted": sum(r["status"] == "refuted" for r in muts),
         "tight": sum(r["tight"] for r in checks),
         "vacuous": sum(r["vacuous_claim"] for r in checks),
+        "no_power": sum(r["status"] == "no power" for r in checks),
     }
     sections = [{"name": m, "rows": [r for r in checks if r["module"] == m],
                  "mutants": [r for r in muts if r["module"] == m],

@@ -82,14 +82,24 @@ class ClaimResult:
         if self.counterexample is not None:
             return "violated"
         if self.worst is not None:
-            return "holds"
+            return "no power" if self.powerless else "holds"
         return "vacuous" if any(e.vacuous for e in self.applicable) else "not applicable"
+
+    @property
+    def powerless(self) -> bool:
+        """Every applicable point measured exactly 0 (no log form saying otherwise): the claim
+        was not refuted, but these points could not have refuted it either (issue 10: such a
+        claim is never shown as a green "holds")."""
+        pts = self.applicable
+        return bool(pts) and all(e.measurement.value == 0 and e.measurement.upper == 0
+                                 and (e.measurement.log_value is None or e.measurement.log_value == -math.inf)
+                                 for e in pts)
 
     @property
     def passed(self) -> bool:
         if self.claim.kind == "mutant":
             return self.error is None and self.counterexample is not None
-        return self.status in ("holds", "not applicable")
+        return self.status in ("holds", "not applicable", "no power")
 
 
 def _applicable(ev: Evidence) -> bool:

@@ -370,3 +370,15 @@ def test_report_shows_the_best_ratio_next_to_the_known_supremum():
     shown = view(full)
     assert shown["tightness"] == "best 0.245415 of known sup 0.245421" and "(from logs)" in shown["ratio"]
     assert "(0 vs 0)" in view({**full, "log_ratio": None})["ratio"]
+
+
+def test_a_claim_measuring_zero_everywhere_is_not_shown_as_a_pass():
+    """Issue 10: a check whose measurement is 0 at every swept point tests nothing there; the
+    sweep calls it "no power" (rendered amber), never a green "holds"."""
+    from reports.sweep import sweep_claim
+
+    zero = claim(lambda p: exact(0.0), lambda p: 0.5)
+    res = sweep_claim(zero, 10, seed=0)
+    assert res.status == "no power" and res.passed and res.powerless
+    some = claim(lambda p: exact(p["B"] / 10), lambda p: 0.5)
+    assert sweep_claim(some, 10, seed=0).status == "holds"
