@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mpmath as mp
 
-__all__ = ["rel", "TINY"]
+__all__ = ["rel", "log_rel", "check_bad_input", "TINY"]
 
 TINY = 1e-300
 """Below this a reference is compared absolutely: a double there has lost its relative
@@ -19,3 +19,19 @@ def rel(a, b) -> float:
         a, b = mp.mpf(a), mp.mpf(b)
         err = abs(a - b)
         return float(err / abs(b)) if abs(b) > TINY else float(err * mp.mpf(10) ** 290)
+
+
+def log_rel(a: float, ref) -> float:
+    """Error of a log value, relative to max(1, |log|): a relative error of p when |log p| <= 1."""
+    r = float(ref)
+    return abs(a - r) / max(1.0, abs(r))
+
+
+def check_bad_input(call, message: str) -> None:
+    """``call()`` raises the suite's domain error (``ValueError`` "... violates the condition
+    ...") and its text contains ``message``."""
+    import pytest
+
+    with pytest.raises(ValueError, match="violates the condition") as info:
+        call()
+    assert message in str(info.value)

@@ -24,7 +24,7 @@ from montecarlo.data import problem
 from montecarlo.claims import activated_neurons as claims
 from montecarlo.stats import ALPHA, bounded_mean_limits, clopper_pearson
 
-from _util import rel
+from _util import check_bad_input, log_rel, rel
 
 
 # ------------------------------------------------------------------ bounds: float vs mp
@@ -254,17 +254,10 @@ BAD = [
 
 @pytest.mark.parametrize("call,message", BAD, ids=[m for _, m in BAD])
 def test_bad_inputs_raise_clear_errors(call, message):
-    with pytest.raises(ValueError, match="violates the condition") as info:
-        call()
-    assert message in str(info.value)
+    check_bad_input(call, message)
 
 
 # ------------------------------------------------------------------ log forms, whole domain
-def _log_rel(a: float, ref) -> float:
-    r = float(ref)
-    return abs(a - r) / max(1.0, abs(r))
-
-
 @settings(max_examples=100)
 @given(B=st.floats(0.0, 1e3), m=st.integers(1, 10**6), n=st.integers(1, 1000),
        frac=st.floats(1e-9, 1.0), symmetric=st.booleans())
@@ -274,19 +267,19 @@ def test_log_forms_match_mpmath(B, m, n, frac, symmetric):
     mm = m + (m % 2) if symmetric else m
     R = frac / max(B, 1e-3)
     with mp.workdps(60):
-        assert _log_rel(an.log_on_probability(B), mp.log(an.on_probability_mp(B, 60))) <= 1e-14
-        assert _log_rel(an.log_on_probability_bound(B), mp.log(an.on_probability_bound_mp(B))) <= 1e-14
-        assert _log_rel(an.log_threshold(m, B), mp.log(m) - mp.mpf(B) ** 2 / 2) <= 1e-14
+        assert log_rel(an.log_on_probability(B), mp.log(an.on_probability_mp(B, 60))) <= 1e-14
+        assert log_rel(an.log_on_probability_bound(B), mp.log(an.on_probability_bound_mp(B))) <= 1e-14
+        assert log_rel(an.log_threshold(m, B), mp.log(m) - mp.mpf(B) ** 2 / 2) <= 1e-14
         ref_fail = mp.log(an.failure_probability_mp(mm, B, symmetric))
-        assert _log_rel(an.log_failure_probability(mm, B, symmetric), ref_fail) <= 1e-13
-        assert _log_rel(an.log_union_failure_probability(n, mm, B, symmetric),
+        assert log_rel(an.log_failure_probability(mm, B, symmetric), ref_fail) <= 1e-13
+        assert log_rel(an.log_union_failure_probability(n, mm, B, symmetric),
                         min(mp.mpf(0), mp.log(n) + ref_fail)) <= 1e-13
-        assert _log_rel(an.log_frobenius_bound(n, B), mp.log(2 * n) - mp.mpf(B) ** 2 / 2) <= 1e-14
+        assert log_rel(an.log_frobenius_bound(n, B), mp.log(2 * n) - mp.mpf(B) ** 2 / 2) <= 1e-14
         c = 4 * mp.e**2 / mp.sqrt(2 * mp.pi)
         ref_tb = mp.log((1 + 2 * c * mp.mpf(R)) * m) - mp.mpf(B) ** 2 / 2
-        assert _log_rel(an.log_training_bound(m, B, R), ref_tb) <= 1e-14
+        assert log_rel(an.log_training_bound(m, B, R), ref_tb) <= 1e-14
         ref_tf = mp.log(an.training_failure_probability_mp(n, mm, B, R, symmetric, 60))
-        assert _log_rel(an.log_training_failure_probability(n, mm, B, R, symmetric), ref_tf) <= 1e-13
+        assert log_rel(an.log_training_failure_probability(n, mm, B, R, symmetric), ref_tf) <= 1e-13
 
 
 @settings(max_examples=60)
@@ -302,7 +295,7 @@ def test_log_count_pmf_matches_mpmath(B, m, k, symmetric):
     with mp.workdps(60):
         q = an.on_probability_mp(B, 60)
         ref = mp.log(mp.binomial(N, j)) + j * mp.log(q) + (N - j) * mp.log1p(-q)
-    assert _log_rel(got, ref) <= 1e-12
+    assert log_rel(got, ref) <= 1e-12
     if B < 30:
         assert an.count_pmf(k, mm, B, symmetric) == pytest.approx(math.exp(got), rel=1e-9, abs=1e-300)
 

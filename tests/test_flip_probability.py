@@ -18,7 +18,7 @@ from bounds import flip_probability as fp
 from montecarlo import flip_probability as mc
 from montecarlo.claims import flip_probability as claims
 
-from _util import rel
+from _util import check_bad_input, log_rel, rel
 
 B_S = st.floats(0.0, 12.0)
 FRAC_S = st.floats(1e-6, 1.0)
@@ -238,24 +238,16 @@ BAD = [
 
 @pytest.mark.parametrize("call,message", BAD, ids=[m for _, m in BAD])
 def test_bad_inputs_raise_clear_errors(call, message):
-    with pytest.raises(ValueError, match="violates the condition") as info:
-        call()
-    assert message in str(info.value)
+    check_bad_input(call, message)
 
 
 # ------------------------------------------------------------------ log forms, whole domain
-def _log_rel(a: float, ref) -> float:
-    """Error of a log value, relative to max(1, |log|): a relative error of p when |log p| <= 1."""
-    r = float(ref)
-    return abs(a - r) / max(1.0, abs(r))
-
-
 @settings(max_examples=200)
 @given(B=st.floats(0.0, 1e4), logR=st.floats(math.log(1e-12), math.log(100.0)))
 def test_log_exact_matches_mpmath_on_its_whole_domain(B, logR):
     """log_exact's docstring promises every B >= 0 and R > 0 (not only R <= 1/B)."""
     R = math.exp(logR)
-    assert _log_rel(fp.log_exact(B, R), fp.log_exact_mp(B, R)) <= 1e-13
+    assert log_rel(fp.log_exact(B, R), fp.log_exact_mp(B, R)) <= 1e-13
 
 
 @pytest.mark.parametrize("B, R", [(1000.0, 0.25), (200.0, 0.25), (1000.0, 1e-3), (3000.0, 0.25),
@@ -263,7 +255,7 @@ def test_log_exact_matches_mpmath_on_its_whole_domain(B, logR):
 def test_log_exact_where_gauss_legendre_failed(B, R):
     """The 32-point rule on 4R <= 1 was off by 0.106 in log p at B = 1000, R = 0.25
     (-499508.0568 against mpmath's -499507.9512): the integrand varies by e^{4BR} there."""
-    assert _log_rel(fp.log_exact(B, R), fp.log_exact_mp(B, R)) <= 1e-14
+    assert log_rel(fp.log_exact(B, R), fp.log_exact_mp(B, R)) <= 1e-14
 
 
 @settings(max_examples=100)
@@ -271,17 +263,17 @@ def test_log_exact_where_gauss_legendre_failed(B, R):
        n=st.integers(1, 1000))
 def test_log_bounds_match_mpmath(B, frac, m, n):
     R = _R(B, frac)
-    assert _log_rel(fp.log_lemma_bound(B, R), mp.log(fp.lemma_bound_mp(B, R))) <= 1e-14
+    assert log_rel(fp.log_lemma_bound(B, R), mp.log(fp.lemma_bound_mp(B, R))) <= 1e-14
     with mp.workdps(50):
         tight = (mp.e**2 - mp.e**-2) / mp.sqrt(2 * mp.pi) * mp.mpf(R) * mp.exp(-mp.mpf(B) ** 2 / 2)
-    assert _log_rel(fp.log_tight_bound(B, R), mp.log(tight)) <= 1e-14
-    assert _log_rel(fp.log_prior_bound(B, R), mp.log(fp.prior_bound_mp(B, R))) <= 1e-13
+    assert log_rel(fp.log_tight_bound(B, R), mp.log(tight)) <= 1e-14
+    assert log_rel(fp.log_prior_bound(B, R), mp.log(fp.prior_bound_mp(B, R))) <= 1e-13
     for sym in (False, True):
         mm = m + (m % 2) if sym else m
         ref = mp.log(fp.corollary_tail_mp(mm, B, R, sym))
-        assert _log_rel(fp.log_corollary_tail(mm, B, R, sym), ref) <= 1e-13
+        assert log_rel(fp.log_corollary_tail(mm, B, R, sym), ref) <= 1e-13
     ref = min(mp.mpf(0), mp.log(n) + mp.log(fp.corollary_tail_mp(m, B, R)))
-    assert _log_rel(fp.log_corollary_union_tail(n, m, B, R), ref) <= 1e-13
+    assert log_rel(fp.log_corollary_union_tail(n, m, B, R), ref) <= 1e-13
     if B < 30:  # where the plain forms are representable, they are the exp of the log forms
         assert fp.lemma_bound(B, R) == pytest.approx(math.exp(fp.log_lemma_bound(B, R)), rel=1e-13)
 
