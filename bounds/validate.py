@@ -1,29 +1,74 @@
-"""Domain checks shared by every public function.
+"""Domain checks shared by every public function: the suite's one validation vocabulary.
 
 Each check raises ``ValueError`` naming the parameter, its value and the violated
-condition, so that a bad call fails loudly instead of returning NaN or a wrong number.
+condition (``"name=value violates the condition ..."``), so that a bad call fails loudly
+instead of returning NaN, a wrong number, another exception, hanging or running out of memory.
+
+Vocabulary (every check takes the public parameter name first and returns the clean value):
+
+- scalars: :func:`real` (a finite real), :func:`nonneg`, :func:`positive`, :func:`probability`;
+- integers: :func:`positive_int` (refuses 2.5, bools, strings), :func:`nonneg_int`,
+  :func:`even_int`, :func:`check_int_range`;
+- :func:`boolean` (a real ``bool``: the string ``"False"`` is refused, not taken as true);
+- :func:`seed` (an int in [0, 2**63), never None: every run must reproduce);
+- :func:`dps` (mpmath decimal places, an int in [1, ``MAX_DPS``]);
+- arrays: :func:`finite`, :func:`array` (shape and finiteness), :func:`unit_rows`, :func:`labels`,
+  :func:`correlation`; paper-specific: :func:`bias`, :func:`radius`;
+- the **work budget** :func:`work` / :func:`memory`: a function whose cost grows with m, n, d,
+  samples or dps estimates its cost up front and refuses (naming the parameter) when it exceeds
+  ``WORK_BUDGET`` element-operations or ``MEMORY_BUDGET`` bytes of arrays. Raise the budgets for
+  one block with ``with validate.budgets(work=1e11, memory=16 * 2**30): ...`` or per call with
+  the ``budget=`` argument of :func:`work` / :func:`memory`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, Iterator
 
 import numpy as np
 
 __all__ = [
     "fail",
     "finite",
+    "real",
     "nonneg",
     "positive",
     "probability",
     "positive_int",
+    "nonneg_int",
     "even_int",
+    "check_int_range",
+    "boolean",
+    "seed",
+    "dps",
+    "array",
     "bias",
     "radius",
     "unit_rows",
     "labels",
     "correlation",
+    "work",
+    "memory",
+    "budgets",
+    "WORK_BUDGET",
+    "MEMORY_BUDGET",
+    "SEED_LIMIT",
+    "MAX_DPS",
 ]
+
+WORK_BUDGET: float = 2e9
+"""Default work budget of :func:`work`: element-operations (array elements touched, loop
+iterations, mpmath digit-operations) one call may do; about a minute of numpy on one core."""
+
+MEMORY_BUDGET: float = 4 * 2**30
+"""Default memory budget of :func:`memory`: bytes of arrays one call may allocate (4 GiB)."""
+
+SEED_LIMIT = 2**63
+"""Seeds are integers in [0, SEED_LIMIT)."""
+
+MAX_DPS = 10_000
+"""Largest mpmath precision (decimal places) a ``_mp`` function accepts."""
 
 
 def _show(value: Any) -> str:
@@ -40,8 +85,13 @@ def fail(name: str, value: Any, condition: str) -> None:
 
 
 def finite(name: str, value: Any) -> Any:
-    """Reject NaN and +-inf anywhere in a scalar or array."""
-    arr = np.asarray(value, dtype=float)
+    """Reject NaN and +-inf anywhere in a scalar or array (and values that are not numbers)."""
+    if value is None or isinstance(value, (str, bytes)):
+        fail(name, value, "a real number or array of real numbers")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        fail(name, value, "a real number or array of real numbers")
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].ravel()[0] if arr.ndim else arr
         fail(name, float(bad) if arr.ndim else value, "finite (no NaN or inf)")
@@ -49,14 +99,21 @@ def finite(name: str, value: Any) -> Any:
 
 
 def _scalar(name: str, value: Any) -> float:
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
+        fail(name, value, "a real number")
     try:
         x = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         fail(name, value, "a real number")
     if np.ndim(value) != 0:
         fail(name, value, "a scalar")
     finite(name, x)
     return x
+
+
+def real(name: str, value: Any) -> float:
+    """A finite real scalar (not None, a string, a bool, an array, NaN or +-inf)."""
+    return _scalar(name, value)
 
 
 def nonneg(name: str, value: Any) -> float:
@@ -89,6 +146,18 @@ def positive_int(name: str, value: Any) -> int:
             fail(name, value, f"{name} a positive integer")
     if value < 1:
         fail(name, value, f"{name} >= 1")
+    return int(value)
+
+
+def nonneg_int(name: str, value: Any) -> int:
+    """An integer >= 0 (a count: hits, k, steps that may be 0); refuses 2.5, bools, strings."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            fail(name, value, f"{name} a non-negative integer")
+    if value < 0:
+        fail(name, value, f"{name} >= 0")
     return int(value)
 
 
@@ -150,9 +219,113 @@ def correlation(name: str, rho: Any) -> np.ndarray:
     return np.clip(arr, -1.0, 1.0)
 
 
-def check_int_range(name: str, value: int, low: int) -> int:
+def check_int_range(name: str, value: int, low: int, high: int | None = None) -> int:
+    """A positive integer in [low, high] (high = None: no upper limit)."""
     v = positive_int(name, value)
     if v < low:
         fail(name, value, f"{name} >= {low}")
+    if high is not None and v > high:
+        fail(name, value, f"{name} <= {high}")
     return v
+
+
+def boolean(name: str, value: Any) -> bool:
+    """A real ``bool`` (or numpy bool). Strings such as ``"False"``, numbers and None are
+    refused: a truthy string would silently switch a flag on."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    fail(name, value, f"{name} a bool (True or False)")
+
+
+def seed(name: str, value: Any) -> int:
+    """A seed: a Python int in [0, 2**63). None (fresh OS entropy), bools, negative numbers,
+    floats, NaN and strings are refused: every run must reproduce."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        fail(name, value, "an integer in [0, 2**63) (every run must reproduce)")
+    s = int(value)
+    if not 0 <= s < SEED_LIMIT:
+        fail(name, value, "an integer in [0, 2**63) (every run must reproduce)")
+    return s
+
+
+def dps(value: Any, name: str = "dps") -> int:
+    """mpmath working precision in decimal places: an int in [1, MAX_DPS]. ``dps <= 0``
+    silently computes with ~1 digit; ``dps = 10**6`` never returns."""
+    d = check_int_range(name, value, 1, MAX_DPS)
+    return d
+
+
+def array(name: str, value: Any, *, ndim: int | None = None, shape: tuple | None = None,
+          finite_: bool = True, min_size: int = 1) -> np.ndarray:
+    """A float array with ``ndim`` dimensions and, where ``shape`` gives an int (None =
+    any), that length per axis; all entries finite unless ``finite_`` is False."""
+    if value is None or isinstance(value, (str, bytes)):
+        fail(name, value, "an array of real numbers")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        fail(name, value, "an array of real numbers")
+    if ndim is not None and arr.ndim != ndim:
+        fail(f"{name}.ndim", arr.ndim, f"{name} a {ndim}-D array")
+    if shape is not None:
+        for axis, want in enumerate(shape):
+            if want is not None and arr.shape[axis] != want:
+                fail(f"{name}.shape", arr.shape, f"{name}.shape[{axis}] = {want}")
+    if arr.size < min_size:
+        fail(f"{name}.size", arr.size, f"{name} has at least {min_size} entries")
+    if finite_:
+        finite(name, arr)
+    return arr
+
+
+_BUDGETS = {"work": None, "memory": None}
+
+
+def _budget(kind: str, explicit: float | None) -> float:
+    if explicit is not None:
+        return float(explicit)
+    if _BUDGETS[kind] is not None:
+        return float(_BUDGETS[kind])
+    return float(WORK_BUDGET if kind == "work" else MEMORY_BUDGET)
+
+
+@contextlib.contextmanager
+def budgets(work: float | None = None, memory: float | None = None) -> Iterator[None]:
+    """Set the work (element-operations) and memory (bytes) budgets for a block, e.g.
+    ``with budgets(work=1e11): big_run()``; the previous budgets come back afterwards."""
+    old = dict(_BUDGETS)
+    if work is not None:
+        _BUDGETS["work"] = positive("work", work)
+    if memory is not None:
+        _BUDGETS["memory"] = positive("memory", memory)
+    try:
+        yield
+    finally:
+        _BUDGETS.update(old)
+
+
+def work(name: str, value: Any, cost: float, *, budget: float | None = None,
+         what: str = "element-operations") -> float:
+    """The work budget: refuse a call whose estimated ``cost`` (element-operations, computed
+    by the caller from m, n, d, samples, dps, ...) exceeds the budget, naming the parameter
+    ``name`` (=``value``) that makes it large, instead of hanging. Budget: ``budget`` if given,
+    else the one set by :func:`budgets`, else ``WORK_BUDGET``."""
+    limit = _budget("work", budget)
+    c = float(cost)
+    if not c <= limit:  # also refuses a NaN or overflowed cost
+        fail(name, value, f"estimated work {c:.3g} {what} <= budget {limit:.3g} "
+                          f"(raise it with bounds.validate.budgets(work=...))")
+    return c
+
+
+def memory(name: str, value: Any, nbytes: float, *, budget: float | None = None) -> float:
+    """The memory budget: refuse a call whose arrays would take ``nbytes`` bytes, more than
+    the budget (``budget``, else :func:`budgets`, else ``MEMORY_BUDGET`` = 4 GiB), naming the
+    parameter ``name`` (=``value``) that makes them large, instead of a MemoryError."""
+    limit = _budget("memory", budget)
+    b = float(nbytes)
+    if not b <= limit:
+        fail(name, value, f"estimated memory {b / 2**30:.3g} GiB <= budget {limit / 2**30:.3g} GiB "
+                          f"(raise it with bounds.validate.budgets(memory=...))")
+    return b
 
