@@ -55,11 +55,18 @@ __all__ = [
     "MEMORY_BUDGET",
     "SEED_LIMIT",
     "MAX_DPS",
+    "B_MAX",
+    "values",
+    "choice",
+    "int_pair",
+    "int_list",
+    "biases",
 ]
 
-WORK_BUDGET: float = 2e9
+WORK_BUDGET: float = 1e11
 """Default work budget of :func:`work`: element-operations (array elements touched, loop
-iterations, mpmath digit-operations) one call may do; about a minute of numpy on one core."""
+iterations, mpmath digit-operations) one call may do: ~1e11 is minutes of BLAS on one core, above
+the heaviest claim of the suite (5e10), far below a 10**12-sized request."""
 
 MEMORY_BUDGET: float = 4 * 2**30
 """Default memory budget of :func:`memory`: bytes of arrays one call may allocate (4 GiB)."""
@@ -84,14 +91,32 @@ def fail(name: str, value: Any, condition: str) -> None:
     raise ValueError(f"{name}={_show(value)} violates the condition {condition}")
 
 
-def finite(name: str, value: Any) -> Any:
-    """Reject NaN and +-inf anywhere in a scalar or array (and values that are not numbers)."""
+def _floats(name: str, value: Any) -> np.ndarray:
+    """``np.asarray(value, dtype=float)``, refusing None, strings and ragged or non-numeric
+    input with the standard message (numpy's own says "could not convert string to float"
+    and names no parameter)."""
     if value is None or isinstance(value, (str, bytes)):
         fail(name, value, "a real number or array of real numbers")
     try:
-        arr = np.asarray(value, dtype=float)
+        return np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):
         fail(name, value, "a real number or array of real numbers")
+
+
+def values(name: str, value: Any, *, allow_inf: bool = False) -> np.ndarray:
+    """Real numbers of any shape as a float array: NaN always refused, +-inf only when
+    ``allow_inf`` (e.g. Q(+inf) = 0 is exact)."""
+    arr = _floats(name, value)
+    bad = np.isnan(arr) if allow_inf else ~np.isfinite(arr)
+    if np.any(bad):
+        fail(name, float(arr[bad].ravel()[0]) if arr.ndim else value,
+             "not NaN" if allow_inf else "finite (no NaN or inf)")
+    return arr
+
+
+def finite(name: str, value: Any) -> Any:
+    """Reject NaN and +-inf anywhere in a scalar or array (and values that are not numbers)."""
+    arr = _floats(name, value)
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].ravel()[0] if arr.ndim else arr
         fail(name, float(bad) if arr.ndim else value, "finite (no NaN or inf)")
@@ -168,9 +193,18 @@ def even_int(name: str, value: Any) -> int:
     return v
 
 
+B_MAX = 1e6
+"""Largest bias the float formulas accept: at B = 1e6 every probability is e^{-5e11}
+(0 in float, exact in the log and _mp forms); beyond, B^2 and the quadrature lose meaning
+(log p(0.3, 1e20) came out +inf)."""
+
+
 def bias(B: Any) -> float:
-    """The initial bias B >= 0."""
-    return nonneg("B", B)
+    """The initial bias 0 <= B <= B_MAX (= 1e6)."""
+    b = nonneg("B", B)
+    if b > B_MAX:
+        fail("B", B, f"B <= {B_MAX:g} (B_MAX: e^(-B^2/2) and the quadratures are meaningless beyond)")
+    return b
 
 
 def radius(B: float, R: Any, *, require_R_le_inv_B: bool = True) -> float:
@@ -183,7 +217,7 @@ def radius(B: float, R: Any, *, require_R_le_inv_B: bool = True) -> float:
 
 def unit_rows(name: str, X: Any, tol: float = 1e-8) -> np.ndarray:
     """Data matrix with unit-norm rows, shape (n, d), n >= 1."""
-    arr = np.asarray(X, dtype=float)
+    arr = _floats(name, X)
     if arr.ndim != 2:
         fail(name, arr, "a 2-D array of shape (n, d)")
     if arr.shape[0] < 1 or arr.shape[1] < 1:
@@ -199,7 +233,7 @@ def unit_rows(name: str, X: Any, tol: float = 1e-8) -> np.ndarray:
 
 def labels(name: str, y: Any, n: int | None = None) -> np.ndarray:
     """Labels with |y_i| <= 1 (Section 2.1)."""
-    arr = np.asarray(y, dtype=float)
+    arr = _floats(name, y)
     if arr.ndim != 1:
         fail(name, arr, "a 1-D array")
     if n is not None and arr.shape[0] != n:
@@ -212,7 +246,7 @@ def labels(name: str, y: Any, n: int | None = None) -> np.ndarray:
 
 def correlation(name: str, rho: Any) -> np.ndarray:
     """Correlations in [-1, 1]."""
-    arr = np.asarray(rho, dtype=float)
+    arr = _floats(name, rho)
     finite(name, arr)
     if np.any(np.abs(arr) > 1 + 1e-12):
         fail(name, float(arr.ravel()[np.argmax(np.abs(arr).ravel())]), f"-1 <= {name} <= 1")
@@ -237,6 +271,61 @@ def boolean(name: str, value: Any) -> bool:
     fail(name, value, f"{name} a bool (True or False)")
 
 
+def choice(name: str, value: Any, options: Any) -> Any:
+    """One of a fixed set of names (a data family, a label pattern, a mode)."""
+    opts = tuple(options)
+    try:
+        ok = value in opts
+    except TypeError:
+        ok = False
+    if not ok or isinstance(value, bool) != any(isinstance(o, bool) for o in opts if o == value):
+        fail(name, value, f"one of {opts}")
+    return value
+
+
+def int_pair(name: str, value: Any, low: int = 1) -> tuple[int, int]:
+    """A range (lo, hi) of integers with low <= lo <= hi (e.g. n_range=(2, 16))."""
+    try:
+        lo, hi = value
+    except (TypeError, ValueError):
+        fail(name, value, f"a pair (lo, hi) of integers, {low} <= lo <= hi")
+    for x in (lo, hi):
+        if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
+            fail(name, value, f"a pair (lo, hi) of integers, {low} <= lo <= hi")
+    if not low <= lo <= hi:
+        fail(name, value, f"{low} <= lo <= hi")
+    return int(lo), int(hi)
+
+
+def _sequence(name: str, value: Any, min_len: int, what: str) -> list:
+    if isinstance(value, (str, bytes, dict)) or value is None or np.ndim(value) > 1:
+        fail(name, value, f"a sequence of {what} (at least {min_len})")
+    items = list(np.atleast_1d(value)) if np.ndim(value) == 0 else list(value)
+    if len(items) < min_len:
+        fail(name, value, f"len({name}) >= {min_len} ({what})")
+    return items
+
+
+def int_list(name: str, value: Any, *, min_len: int = 1, even: bool = False) -> list[int]:
+    """A sequence of positive (even) integers, at least ``min_len`` of them (widths, sizes)."""
+    check = even_int if even else positive_int
+    out = [check(name, x) for x in _sequence(name, value, 0, "positive integers")]
+    if len(out) < min_len:
+        fail(name, value, f"len({name}) >= {min_len} (positive integers)")
+    return out
+
+
+def biases(name: str, value: Any, *, min_len: int = 1) -> np.ndarray:
+    """A sequence of biases 0 <= B <= B_MAX (``Bs``), at least ``min_len`` of them."""
+    out = []
+    for x in _sequence(name, value, min_len, "biases"):
+        b = _scalar(name, x)
+        if b < 0 or b > B_MAX:
+            fail(name, x, f"0 <= B <= {B_MAX:g} for every B in {name}")
+        out.append(b)
+    return np.array(out, dtype=float)
+
+
 def seed(name: str, value: Any) -> int:
     """A seed: a Python int in [0, 2**63). None (fresh OS entropy), bools, negative numbers,
     floats, NaN and strings are refused: every run must reproduce."""
@@ -259,12 +348,7 @@ def array(name: str, value: Any, *, ndim: int | None = None, shape: tuple | None
           finite_: bool = True, min_size: int = 1) -> np.ndarray:
     """A float array with ``ndim`` dimensions and, where ``shape`` gives an int (None =
     any), that length per axis; all entries finite unless ``finite_`` is False."""
-    if value is None or isinstance(value, (str, bytes)):
-        fail(name, value, "an array of real numbers")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        fail(name, value, "an array of real numbers")
+    arr = _floats(name, value)
     if ndim is not None and arr.ndim != ndim:
         fail(f"{name}.ndim", arr.ndim, f"{name} a {ndim}-D array")
     if shape is not None:
