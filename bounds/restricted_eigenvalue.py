@@ -115,6 +115,7 @@ def p0(B: float) -> float:
 
 def p0_mp(B: float, dps: int = 30):
     """mpmath twin of :func:`p0`."""
+    dps = v.dps(dps)
     return Q_mp(v.bias(B), dps)
 
 
@@ -384,6 +385,7 @@ def restricted_eigenvalue(M, Qm) -> RestrictedEigenvalue:
 def h_inf_from_pairs(X, P: np.ndarray) -> np.ndarray:
     """H_inf = P + (X X^T) o P (BOUNDS.md section 4); equals bounds.ntk.h_inf(X, B)."""
     X = v.unit_rows("X", X)
+    P = v.array("P", P, ndim=2, shape=(X.shape[0], X.shape[0]))
     return (_gram(X) + 1.0) * P
 
 
@@ -401,9 +403,9 @@ def lambda_min_h_inf(X, B: float) -> float:
 
 # --------------------------------------------------------------- scalar bounds
 def _check_sep(separation_) -> float:
-    d = v.nonneg("separation", separation_)
+    d = v.nonneg("separation_", separation_)
     if d > SQRT2 * (1 + 1e-12):
-        v.fail("separation", separation_, "0 <= separation <= sqrt 2")
+        v.fail("separation_", separation_, "0 <= separation_ <= sqrt 2")
     return min(d, SQRT2)
 
 
@@ -415,6 +417,7 @@ def closed_form_bound(separation_: float, B: float) -> float:
 
 def closed_form_bound_mp(separation_: float, B: float, dps: int = 30):
     """mpmath twin of :func:`closed_form_bound`."""
+    dps = v.dps(dps)
     d, B = _check_sep(separation_), v.bias(B)
     with mp.workdps(dps):
         dm, Bm = mp.mpf(d), mp.mpf(B)
@@ -441,6 +444,7 @@ def sharper_bound(separation_: float, B: float) -> float:
 
 def sharper_bound_mp(separation_: float, B: float, dps: int = 30):
     """mpmath twin: 2 T(h, a) = (1/pi) int_0^a exp(-h^2 (1 + x^2)/2) / (1 + x^2) dx."""
+    dps = v.dps(dps)
     d, B = _check_sep(separation_), v.bias(B)
     with mp.workdps(dps):
         a, h = mp.mpf(d) / mp.sqrt(4 - mp.mpf(d) ** 2), mp.mpf(B)
@@ -496,6 +500,7 @@ def split_probability_at_separation(separation_: float, B: float) -> float:
 def split_probability_mp(rho, B: float, dps: int = 30):
     """mpmath twin by the conditioning integral int_B^inf phi(z) Phi((B - rho z)/sqrt(1-rho^2)) dz
     (``rho`` may be an mpf, so that rho = 1 - delta^2/2 keeps its digits)."""
+    dps = v.dps(dps)
     B = v.bias(B)
     if not isinstance(rho, mp.mpf):
         rho = float(v.correlation("rho", rho))
@@ -519,6 +524,7 @@ def split_probability_mp(rho, B: float, dps: int = 30):
 
 def split_probability_at_separation_mp(separation_: float, B: float, dps: int = 30):
     """mpmath twin of :func:`split_probability_at_separation`."""
+    dps = v.dps(dps)
     d = _check_sep(separation_)
     with mp.workdps(dps + 10):
         # the double nearest sqrt 2 exceeds it: clamp rho = 1 - delta^2/2 (>= 0 on the domain)
@@ -538,6 +544,7 @@ def p0_relaxation(B: float) -> float:
 
 def p0_relaxation_mp(B: float, dps: int = 30):
     """mpmath twin of :func:`p0_relaxation`."""
+    dps = v.dps(dps)
     B = v.bias(B)
     with mp.workdps(dps):
         Bm = mp.mpf(B)
