@@ -31,6 +31,7 @@ from bounds import activated_neurons as an
 from . import network as nw
 from .data import admissible_d, make_data, make_labels
 from .trainer import Trajectory, train
+from montecarlo import seeding
 
 __all__ = [
     "CHUNK",
@@ -58,7 +59,7 @@ def _rng(seed) -> np.random.Generator:
     """A generator from an explicit seed; None (fresh OS entropy) is refused: runs must reproduce."""
     if seed is None:
         v.fail("seed", seed, "an int, SeedSequence or Generator (every run must reproduce)")
-    return np.random.default_rng(seed)
+    return seeding.rng(seed)
 
 
 def _m(m, symmetric: bool) -> int:
@@ -69,6 +70,7 @@ def _m(m, symmetric: bool) -> int:
 def counts_at_init(m: int, B: float, draws: int, seed, symmetric: bool = False) -> np.ndarray:
     """|S_on(i, 0)| = #{r : <w_r, x_i> >= B} for ``draws`` independent initializations at one
     unit input (any x_i: <w_r, x_i> ~ N(0, 1)). Symmetric init: twice the first half's count."""
+    symmetric = v.boolean("symmetric", symmetric)
     m = _m(m, symmetric)
     B = v.bias(B)
     draws = v.positive_int("draws", draws)
@@ -113,6 +115,7 @@ def init_draws(X, m: int, B: float, draws: int, seed, symmetric: bool = False) -
     Z is :func:`montecarlo.network.jacobian` of the stacked network (scale (k m)^{-1/2});
     each draw's ||Z||_F^2 sums its own rows and multiplies by k to restore m^{-1/2}.
     """
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     m = _m(m, symmetric)
     B = v.bias(B)
@@ -233,6 +236,7 @@ def training_counts(X, y, m: int, B: float, eta_frac: float, steps: int, seed,
     """Train from a fresh initialization with the step size of :func:`step_size` (R given:
     scaled to stay within R) and check S_on(i, t) within S_on(i, 0) united with
     S_i(R_real(t)) at every step (``factor`` as in :func:`flip_membership`)."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     m = _m(m, symmetric)
     B = v.bias(B)
@@ -289,6 +293,7 @@ def training_bound_run(X, y, m: int, B: float, R: float, eta_frac: float, steps:
                        symmetric: bool = False, bound=None) -> BoundRun:
     """One run against (1 + 2 c R) m e^{-B^2/2} (or ``bound(m, B, R)``, for mutants), with
     the step size scaled to R (:func:`step_size`)."""
+    symmetric = v.boolean("symmetric", symmetric)
     B = v.bias(B)
     R = v.radius(B, R)
     run = training_counts(X, y, m, B, eta_frac, steps, seed, symmetric, R=R)
@@ -311,7 +316,8 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
     max_ratio (k,) = max_{i,t} fraction / e^{-B^2/2}. Runs stopping early are padded with
     their last value (``stopped`` lists why each run ended).
     """
-    Bs = np.atleast_1d(np.asarray(Bs, dtype=float))
+    symmetric = v.boolean("symmetric", symmetric)
+    Bs = v.biases("Bs", Bs)
     if Bs.ndim != 1 or Bs.size == 0:
         v.fail("Bs", Bs, "a non-empty 1-D list of biases")
     for B in Bs:
@@ -356,6 +362,7 @@ def fraction_summary(Bs=(0.0, 1.0, 2.0, 3.0), seed: int = 0, **kw) -> list[dict]
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: active fraction along training for several B (standard and symmetric),
     with e^{-B^2/2} and Q(B) reference lines."""
+    quick = v.boolean("quick", quick)
     import os
 
     import matplotlib

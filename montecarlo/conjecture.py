@@ -124,6 +124,8 @@ def conjecture_ratio(X, B: float, min_separation: float = 1e-3) -> float:
     if d < min_separation:
         return math.inf
     c = re_.closed_form_bound(d, B)
+    if c <= 0 and v.bias(B) > 0:  # the closed form underflows: no ratio to report
+        v.fail("B", B, "closed_form_bound(separation, B) > 0 in float (it underflows for this B)")
     if c <= 0:
         return math.inf
     return re_.lambda_min_h_inf(X, B) / c
@@ -237,6 +239,14 @@ def search_unrestricted_conjecture(seed: int = 0, examples: int = 300, n_range=(
     if isinstance(local_starts, bool) or not isinstance(local_starts, int) or local_starts < 0:
         v.fail("local_starts", local_starts, "an integer >= 0")
     B_max = v.positive("B_max", B_max)
+    seed = v.seed("seed", seed)
+    n_range, d_range = v.int_pair("n_range", n_range, 2), v.int_pair("d_range", d_range, 1)
+    if isinstance(families, str) or not isinstance(families, (tuple, list)) or not families:
+        v.fail("families", families, f"a non-empty sequence of names from {FAMILIES + ('free',)}")
+    for f in families:
+        v.choice("families", f, FAMILIES + ("free",))
+    local_iters = v.positive_int("local_iters", local_iters)
+    min_separation = v.positive("min_separation", min_separation)
     found = _hypothesis_phase(seed, examples, n_range, d_range, B_max, families, min_separation)
     if not found:
         v.fail("examples", examples, "enough examples to find a data set with separation >= min_separation")

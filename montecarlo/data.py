@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from bounds import validate as v
+from montecarlo import seeding
 
 __all__ = ["FAMILIES", "LABELS", "admissible_d", "make_data", "make_labels"]
 
@@ -41,7 +42,7 @@ def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> n
     """A data set of the named family (see module docstring)."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
     spread = v.nonneg("spread", spread)
-    rng = np.random.default_rng(seed)
+    rng = seeding.rng(seed)
     if family == "random":
         return _normalize(rng.standard_normal((n, d)))
     if family == "orthonormal":
@@ -71,7 +72,7 @@ def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> n
 def make_labels(pattern: str, n: int, seed: int) -> np.ndarray:
     """Labels y with |y_i| <= 1 of the named pattern."""
     n = v.positive_int("n", n)
-    rng = np.random.default_rng(seed)
+    rng = seeding.rng(seed)
     if pattern == "random":
         return rng.uniform(-1.0, 1.0, n)
     if pattern == "signs":

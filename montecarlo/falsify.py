@@ -61,6 +61,8 @@ def falsify(
 ) -> FalsifyResult:
     """Search ``claim``'s domain (or ``domain``) for a point where ``candidate`` (default:
     the claim's own bound) is refuted. Returns a :class:`FalsifyResult`."""
+    progress = v.boolean("progress", progress)
+    stop_at_first = v.boolean("stop_at_first", stop_at_first)
     c = get(claim) if isinstance(claim, str) else claim
     if not isinstance(c, Claim):
         v.fail("claim", claim, "a Claim or a registered key")

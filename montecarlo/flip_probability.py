@@ -20,6 +20,7 @@ import numpy as np
 from bounds import validate as v
 
 from . import stats
+from montecarlo import seeding
 
 __all__ = ["Estimate", "geometric", "importance", "flip_set_sizes", "benchmark", "report_figures"]
 
@@ -53,7 +54,7 @@ def _rng(seed) -> np.random.Generator:
     """A generator from an explicit seed; None (fresh OS entropy) is refused: runs must reproduce."""
     if seed is None:
         v.fail("seed", seed, "an int, SeedSequence or Generator (every run must reproduce)")
-    return np.random.default_rng(seed)
+    return seeding.rng(seed)
 
 
 def _unit_x(rng: np.random.Generator, d: int) -> np.ndarray:
@@ -101,6 +102,7 @@ def importance(B: float, R: float, d: int, samples: int, seed, alpha: float = st
     :func:`stats.bounded_mean_limits` gives exact-coverage limits.
     """
     B, R, d, samples, alpha = _check(B, R, d, samples, alpha)
+    R = v.radius(B, R)  # R <= 1/B: beyond, the weights explode (an "estimate" of 1.0038 in [0, 398])
     mu = B if shift is None else v.nonneg("shift", shift)
     if samples < 2:
         v.fail("samples", samples, "samples >= 2")
@@ -128,6 +130,7 @@ def flip_set_sizes(m: int, B: float, R: float, draws: int, seed, symmetric: bool
     decided by the same worst-case construction as :func:`geometric`, in 1-D. Under
     symmetric initialization the second half copies the first (|S_i| = 2 Binomial(m/2, p)).
     """
+    symmetric = v.boolean("symmetric", symmetric)
     m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
     B, R = v.bias(B), v.positive("R", R)
     draws = v.positive_int("draws", draws)
@@ -177,6 +180,7 @@ def benchmark(samples: int = 2_000_000, d: int = 16, seed: int = 0, repeats: int
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: the prior-vs-new ratio map over (B, R) and the tightness curve."""
+    quick = v.boolean("quick", quick)
     import os
 
     import matplotlib

@@ -26,6 +26,7 @@ from bounds import initial_error as ie
 
 from . import stats
 from .data import make_data, make_labels
+from montecarlo import seeding
 
 __all__ = [
     "CHUNK",
@@ -95,9 +96,10 @@ def sample(X, y, m: int, B: float, draws: int, seed, tau: float | None = None) -
     draws = _v.positive_int("draws", draws)
     if tau is not None:
         tau = _v.positive("tau", tau)
+    _v.work("m" if m >= draws else "draws", max(m, draws), float(m) * draws * n * (X.shape[1] + 1))
     if seed is None:
         _v.fail("seed", seed, "an int, SeedSequence or Generator (every run must reproduce)")
-    rng = np.random.default_rng(seed)
+    rng = seeding.rng(seed)
     R = _factor(X)
     k = R.shape[0]
     width = max(n, k)
@@ -188,6 +190,7 @@ def bernstein_check(X, m: int, B: float, delta: float, draws: int, seed, truncat
                     alpha: float = stats.ALPHA) -> QuantileCheck:
     """max_i |f_i(0)| (or the sums truncated at tau) against sqrt(2 v L) + 2 tau L / (3 sqrt m),
     claimed jointly over i with probability >= 1 - delta/2."""
+    truncated = _v.boolean("truncated", truncated)
     X = _v.unit_rows("X", X)
     n = X.shape[0]
     t = ie.tau(m, n, delta)
@@ -253,6 +256,7 @@ def tightness_table(ns=(4, 16), ms=(64, 1024), Bs=(0.0, 1.0, 2.0, 3.0), delta: f
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: tightness (quantile / bound) of E0_tight and E0_paper over B and over m
     (log scale), with the prior O(n log^2(n/delta)) form (constant 1) for comparison."""
+    quick = _v.boolean("quick", quick)
     import os
 
     import matplotlib

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bounds import validate as v
+from montecarlo import seeding
 
 __all__ = [
     "CHUNK",
@@ -58,12 +59,13 @@ def _rng(seed) -> np.random.Generator:
         return seed
     if seed is None:
         v.fail("seed", seed, "an int or numpy Generator (every run must reproduce)")
-    return np.random.default_rng(seed)
+    return seeding.rng(seed)
 
 
 def init_standard(m: int, d: int, B: float, seed) -> Network:
     """Standard initialization: w_r ~ N(0, I_d), a_r ~ unif{-1, +1}, b_r = B."""
     m, d, B = v.positive_int("m", m), v.positive_int("d", d), v.bias(B)
+    v.memory("d" if d > m else "m", d if d > m else m, 8.0 * m * (d + 2))  # W, b, a
     rng = _rng(seed)
     W = rng.standard_normal((m, d))
     a = rng.choice(np.array([-1.0, 1.0]), size=m)
@@ -83,10 +85,13 @@ def init_symmetric(m: int, d: int, B: float, seed) -> Network:
 
 def initialize(m: int, d: int, B: float, seed, symmetric: bool = False) -> Network:
     """Either initialization, by flag."""
+    symmetric = v.boolean("symmetric", symmetric)
     return (init_symmetric if symmetric else init_standard)(m, d, B, seed)
 
 
-def _check(X, net: Network) -> np.ndarray:
+def _check(X, net: Network, name: str = "net") -> np.ndarray:
+    if not isinstance(net, Network):
+        v.fail(name, net, "a montecarlo.network.Network")
     X = v.unit_rows("X", X)
     if X.shape[1] != net.d:
         v.fail("X.shape[1]", X.shape[1], f"equal to the network's input dimension d = {net.d}")
@@ -142,6 +147,7 @@ def jacobian(X, net: Network) -> np.ndarray:
     """Z, the m(d+1) x n Jacobian of (W, b) -> f: column i is grad_theta f(x_i), rows
     ordered as W.ravel() then b (as in :meth:`Network.theta`). Materializes m(d+1) x n."""
     X = _check(X, net)
+    v.memory("X", X.shape, 8.0 * net.m * (net.d + 1) * X.shape[0] * 3)  # Z and two temporaries
     act = activation(X, net).T.astype(float)  # (m, n)
     coef = act * net.a[:, None] / np.sqrt(net.m)  # (m, n)
     ZW = coef[:, None, :] * X.T[None, :, :]  # (m, d, n)

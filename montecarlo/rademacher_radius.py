@@ -38,6 +38,7 @@ from . import stats
 from .data import make_data, make_labels
 from .network import Network, activation, empirical_ntk, forward, init_symmetric, jacobian
 from .trainer import Trajectory, train
+from montecarlo import seeding
 
 __all__ = [
     "FLOOR",
@@ -68,7 +69,7 @@ def _rng(seed) -> np.random.Generator:
     """A seeded generator; ``None`` (fresh OS entropy, a run that cannot be replayed) is refused."""
     if seed is None:
         v.fail("seed", seed, "an int, a sequence of ints or a numpy Generator (every run must reproduce)")
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return seeding.rng(seed)
 
 
 def _bias_of(net0: Network, B) -> float:
@@ -184,7 +185,9 @@ class MovementCheck:
 def movement_check(traj: Trajectory, lam: float, floor: float = FLOOR) -> MovementCheck:
     """Check the hypothesis of Lemma A.8 step by step (with a round-off floor on the error)
     and measure every neuron's movement where it holds, against D (:func:`bounds.rademacher_radius.movement_radius`)."""
-    lam = float(v.finite("lam", lam))  # lam <= 0 is allowed: then the lemma is not applicable
+    lam = float(v.real("lam", lam))  # lam <= 0 is allowed: then the lemma is not applicable
+    if lam < -1e-9:  # a PSD kernel's lambda_min: only round-off may make it negative
+        v.fail("lam", lam, "lam >= 0 (lambda_min of a PSD kernel; |round-off| <= 1e-9)")
     floor = v.nonneg("floor", floor)
     T = traj.steps
     n = traj.active.shape[1]
@@ -434,7 +437,7 @@ def width_ladder(widths=(64, 256, 1024, 4096), draws: int = 6, B: float = 0.0, n
     """Train to ||f - y|| <= tol at each width on one fixed data set, ``draws`` initializations
     each, and fit the decay exponent of |excess distance| (Lemma 3.10, BOUNDS.md 5(b)).
     Reported, not asserted."""
-    widths = np.array([v.even_int("m", w) for w in widths])
+    widths = np.array(v.int_list("widths", widths, min_len=2, even=True))  # a slope needs two
     draws = v.check_int_range("draws", draws, 2)
     B = v.bias(B)
     sd, sl, si = seeds(seed)
@@ -470,7 +473,7 @@ def generalization_curve(X, y, Bs) -> dict:
 
     X = v.unit_rows("X", X)
     y = v.labels("y", y, X.shape[0])
-    Bs = np.array([v.bias(B) for B in np.atleast_1d(Bs)])
+    Bs = v.biases("Bs", Bs)
     quad = np.array([rr.leading_distance(X, y, B) ** 2 for B in Bs])
     return {"B": Bs, "yHy": quad, "times_Q": quad * Q(Bs), "times_exp": quad * np.exp(-Bs**2 / 2),
             "half_norm2": float(y @ y) / 2,
@@ -483,7 +486,8 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
     over ``draws`` data sets and initializations per B (random family)."""
     m, n, d = v.even_int("m", m), v.positive_int("n", n), v.positive_int("d", d)
     draws = v.positive_int("draws", draws)
-    Bs = np.array([v.bias(B) for B in np.atleast_1d(Bs)])
+    Bs = v.biases("Bs", Bs)
+    sigmas, seed = v.positive_int("sigmas", sigmas), v.seed("seed", seed)
     ratio = np.empty((len(Bs), draws))
     jr = np.empty_like(ratio)
     event = np.zeros(len(Bs), dtype=int)
@@ -502,6 +506,7 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: the width ladder of the excess distance, the generalization term and the
     tightness of the Rademacher sparsity bound over B."""
+    quick = v.boolean("quick", quick)
     import os
 
     import matplotlib

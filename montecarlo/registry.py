@@ -28,6 +28,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
+from bounds import validate as v
+
 __all__ = [
     "Params",
     "Spec",
@@ -315,8 +317,15 @@ def _severity(sense: str, value: float, bound: float) -> float:
 
 def check(claim: Claim, params: Params, candidate: Callable[[Params], float] | None = None) -> Evidence:
     """Evaluate ``claim`` (or ``candidate`` in place of its bound) at ``params``."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a registered Claim (registry.get(key))")
+    if not isinstance(params, Mapping):
+        v.fail("params", params, f"a dict of {claim.key}'s parameters")
     bound_fn = candidate if candidate is not None else claim.bound
-    m = claim.measure(params)
+    try:
+        m = claim.measure(params)
+    except KeyError as e:  # a missing parameter, named (was a bare KeyError)
+        v.fail("params", params, f"has the parameter {e.args[0]!r} that {claim.key} needs")
     b = float(bound_fn(params))
     if not (np.isfinite(m.value) and not np.isnan(m.lower) and not np.isnan(m.upper)) or np.isnan(b):
         raise ValueError(f"{claim.key}: non-finite measurement {m} or bound {b} at params={params}")

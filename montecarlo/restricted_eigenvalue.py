@@ -31,6 +31,7 @@ from . import stats
 from .conjecture import ConjectureResult, arc, grid_patch, lattice_patch, search_unrestricted_conjecture
 from .data import FAMILIES, make_data
 from .network import empirical_ntk, initialize
+from montecarlo import seeding
 
 __all__ = [
     "PairLimits",
@@ -60,7 +61,7 @@ def _rng(seed) -> np.random.Generator:
     """A seeded generator; ``None`` (fresh OS entropy, a run that cannot be replayed) is refused."""
     if seed is None:
         v.fail("seed", seed, "an int, a sequence of ints or a numpy Generator (every run must reproduce)")
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return seeding.rng(seed)
 
 
 def build_data(family: str, n: int, d: int, seed: int) -> np.ndarray:
@@ -100,6 +101,7 @@ def pair_probability_limits(X, B: float, m: int, seed: int, symmetric: bool = Fa
                             alpha: float = stats.ALPHA) -> PairLimits:
     """Sample one width-m initialization; C_ij ~ Binomial(trials, p_ij). Two-sided limits with a
     Bonferroni split of ``alpha`` over the n(n+1)/2 distinct entries (simultaneous)."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     B = v.bias(B)
     alpha = v.probability("alpha", alpha)
@@ -117,6 +119,7 @@ def ntk_entry_limits(X, B: float, m: int, seed: int, symmetric: bool = False,
                      alpha: float = stats.ALPHA):
     """(H0, lower, upper, H_inf): the empirical NTK at width m (network.empirical_ntk) and
     simultaneous limits for H_inf entrywise from the same draw, (rho + 1) x CP limits of p_ij."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     lim = pair_probability_limits(X, B, m, seed, symmetric, alpha)
     net = initialize(m, X.shape[1], B, seed, symmetric)
@@ -131,12 +134,15 @@ def empirical_ntk_draws(X, B: float, m: int, draws: int, seed: int,
     """``draws`` independent empirical NTKs H(0) at width m, shape (draws, n, n); vectorized over
     draws and neurons in blocks. Under symmetric initialization the m/2 distinct neurons count
     twice, so H(0) is the standard-initialization kernel of width m/2."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     B = v.bias(B)
     m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
     draws = v.positive_int("draws", draws)
     n, d = X.shape
     distinct = m // 2 if symmetric else m
+    v.work("m" if m >= draws else "draws", max(m, draws), float(distinct) * draws * n * (d + n))
+    v.memory("draws", draws, 8.0 * draws * n * n)
     rng = _rng(seed)
     counts = np.zeros((draws, n, n))
     per = max(1, CHUNK_ELEMS // (n * max(d, 1)))
@@ -184,6 +190,7 @@ def chernoff_bound(lam: float, n: int, m: int, symmetric: bool = False) -> float
 
 def chernoff_width(lam: float, n: int, level: float, symmetric: bool = False, cap: int = 200_000) -> int:
     """The even width m at which Lemma A.1's bound equals ``level`` (capped at ``cap``)."""
+    symmetric = v.boolean("symmetric", symmetric)
     lam, n = v.positive("lambda", lam), v.positive_int("n", n)
     level = v.probability("level", level)
     m = 64 * n / lam * math.log(n / level) * (2 if symmetric else 1)
@@ -196,6 +203,7 @@ def chernoff_check(X, B: float, m: int, draws: int, seed: int, symmetric: bool =
     """Count draws with lambda_min(H(0)) <= factor * lambda_min(H_inf) (Lemma A.1: factor 3/4);
     exact binomial test against n exp(-lambda m / (64 n)). Another ``factor`` tests a variant
     (factor >= 1 is false for large m: the machinery must refute it)."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     factor = v.positive("factor", factor)
     n = X.shape[0]
@@ -372,6 +380,7 @@ def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: lambda_min(H_inf), lambda_R(H_inf), the sharper bound and the closed form
     against B for a few families (log scale)."""
+    quick = v.boolean("quick", quick)
     import os
 
     import matplotlib

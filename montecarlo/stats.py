@@ -102,7 +102,7 @@ def quantile_limits(samples, q: float, alpha: float = ALPHA) -> tuple[float, flo
     P[X_(l) > xi_q] <= P[Binomial(N, q) <= l - 1] <= alpha, and symmetrically for the upper
     limit. When N is too small for a limit, it is -inf or +inf.
     """
-    x = np.sort(np.asarray(samples, dtype=float).ravel())
+    x = np.sort(v.array("samples", samples, ndim=1, finite_=False, min_size=0))
     v.finite("samples", x)
     N = x.size
     if N < 1:
