@@ -171,3 +171,68 @@ def test_public_functions_validate(call, name, condition):
         call()
     msg = str(info.value)
     assert msg.startswith(f"{name}=") and condition in msg, msg
+
+
+# ---------------------------------------------------------------- issue 11: every example raises
+
+def _issue11_cases():
+    """(label, call, parameter the message must name): one per example of issue 11."""
+    from bounds import flip_probability as fp, initial_error as ie_b, activated_neurons as an_b
+    from bounds import rademacher_radius as rr_b, restricted_eigenvalue as re_b
+    from montecarlo import (conjecture, data, flip_probability as mfp, initial_error as mie,
+                            rademacher_radius as mrr, registry, restricted_eigenvalue as mre, trainer)
+    X = np.array([[1.0, 0.0], [0.6, 0.8], [-0.28, 0.96]])
+    y = np.array([0.5, -0.5, 1.0])
+    net = network.initialize(4, 2, 1.0, 0)
+    traj = trainer.train(X, y, net, 0.1, 3)
+    claim = registry.get("flip_probability.lemma_A4")
+    return [
+        ("Q(nan)", lambda: ntk.Q(float("nan")), "t"),
+        ("Q(None)", lambda: ntk.Q(None), "t"),
+        ("phi(nan)", lambda: ntk.phi(float("nan")), "t"),
+        ("logQ(None)", lambda: ntk.logQ(None), "t"),
+        ("Q_mp dps=0", lambda: ntk.Q_mp(1.0, dps=0), "dps"),
+        ("Q_mp dps=10**6", lambda: ntk.Q_mp(1.0, dps=10**6), "dps"),
+        ("symmetric='False'", lambda: fp.corollary_exponent(100, 2.0, 0.01, symmetric="False"), "symmetric"),
+        ("importance R > 1/B", lambda: mfp.importance(0.5, 10.0, 3, 2000, 0), "R"),
+        ("importance R = 1e6", lambda: mfp.importance(0.5, 1e6, 3, 2000, 0), "R"),
+        ("gradients NaN label", lambda: trainer.gradients(X, np.array([0.5, np.nan, 1.0]), net), "y"),
+        ("gradients |y| > 1", lambda: trainer.gradients(X, np.array([0.5, 2.0, 1.0]), net), "y"),
+        ("h_inf_from_pairs NaN P", lambda: re_b.h_inf_from_pairs(X, np.full((3, 3), np.nan)), "P"),
+        ("h_inf_from_pairs 1-D P", lambda: re_b.h_inf_from_pairs(X, np.ones(3) * 0.1), "P"),
+        ("leading_distance B=1e6", lambda: rr_b.leading_distance(X, y, 1e6), "B"),
+        ("generalization_term B=1e6", lambda: rr_b.generalization_term(X, y, 1e6), "B"),
+        ("conjecture_ratio B=1e6", lambda: conjecture.conjecture_ratio(X, 1e6), "B"),
+        ("movement_check lam=-1", lambda: mrr.movement_check(traj, lam=-1.0), "lam"),
+        ("width_ladder widths=()", lambda: mrr.width_ladder(widths=()), "widths"),
+        ("quantile_limits 2-D", lambda: stats.quantile_limits(np.ones((40, 40)), 0.5), "samples"),
+        ("make_data seed=None", lambda: data.make_data("random", 3, 2, None), "seed"),
+        ("make_labels seed=None", lambda: data.make_labels("random", 3, None), "seed"),
+        ("build_data seed=None", lambda: mre.build_data("random", 3, 2, None), "seed"),
+        ("initial_error.problem seed=None", lambda: mie.problem(3, 2, "random", "signs", None), "seed"),
+        ("train steps=2.5", lambda: trainer.train(X, y, net, 0.1, 2.5), "steps"),
+        ("activation X with the wrong d", lambda: network.activation(np.eye(3), net), "X"),
+        ("ratio_to_rate(1e6, 0.3)", lambda: fp.ratio_to_rate(1e6, 0.3), "B"),
+        ("net=None", lambda: network.forward(X, None), "net"),
+        ("seed=-1", lambda: network.init_standard(4, 2, 1.0, -1), "seed"),
+        ("seed=1.5", lambda: network.init_standard(4, 2, 1.0, 1.5), "seed"),
+        ("seed=nan", lambda: network.init_standard(4, 2, 1.0, float("nan")), "seed"),
+        ("check(claim, {})", lambda: registry.check(claim, {}), "params"),
+        ("conjecture search n_range", lambda: conjecture.search_unrestricted_conjecture(n_range=(3, 2)), "n_range"),
+        ("rademacher_tightness sigmas=0", lambda: mrr.rademacher_tightness((1.0,), sigmas=0), "sigmas"),
+        ("string for a float", lambda: ntk.h_inf("x", 1.0), "X"),
+        ("initial_error.sample m=10**12", lambda: mie.sample(X, y, 10**12, 1.0, 4, 0), "m"),
+        ("empirical_ntk_draws m=10**12", lambda: mre.empirical_ntk_draws(X, 1.0, 10**12, 2, 0), "m"),
+        ("chernoff_check m=10**12", lambda: mre.chernoff_check(X, 1.0, 10**12, 2, 0), "m"),
+        ("count_sf_mp m=10**12", lambda: an_b.count_sf_mp(5.0, 10**12, 1.0), "m"),
+        ("initialize d=10**9", lambda: network.initialize(4, 10**9, 1.0, 0), "d"),
+        ("tau_mp dps=0", lambda: ie_b.tau_mp(4, 3, 0.1, dps=0), "dps"),
+    ]
+
+
+@pytest.mark.parametrize("label, call, name", _issue11_cases(), ids=[c[0] for c in _issue11_cases()])
+def test_issue11_example_raises_naming_the_parameter(label, call, name):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    msg = str(info.value)
+    assert re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", msg), f"{label}: {msg}"
