@@ -245,7 +245,7 @@ def frobenius_identity(counts, m: int):
 
     ``counts`` of shape (n,) gives a float; shape (draws, n) gives one value per draw."""
     m = v.positive_int("m", m)
-    c = np.asarray(counts, dtype=float)
+    c = v.array("counts", counts, min_size=0, finite_=False)
     v.finite("counts", c)
     if np.any(c < 0) or np.any(c > m) or np.any(c != np.round(c)):
         v.fail("counts", c, f"integers in [0, m = {m}]")

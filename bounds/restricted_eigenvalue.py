@@ -170,7 +170,7 @@ def region_matrix(X, B: float, rtol: float = REGION_RTOL) -> np.ndarray:
 
 
 def _check_square(name: str, M, n: int | None = None) -> np.ndarray:
-    A = np.asarray(M, dtype=float)
+    A = v.array(name, M, min_size=0, finite_=False)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2] or A.shape[-1] < 1:
         v.fail(f"{name}.shape", A.shape, "(..., n, n) with n >= 1")
     if n is not None and A.shape[-1] != n:

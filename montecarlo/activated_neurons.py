@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bounds import validate as v
+from montecarlo.data import FAMILIES, LABELS
 from bounds import activated_neurons as an
 
 from . import network as nw
@@ -148,6 +149,7 @@ def step_size(X, y, net: nw.Network, eta_frac: float, R: float | None = None,
     eta m^{-1/2} sum_i |f_i - y_i| <= eta sqrt(n / m) ||f - y||, so with eta_frac <= 1 the run
     stays within R as long as the residual does not grow; larger eta_frac may leave it
     (the hypothesis is checked on the trajectory, not assumed)."""
+    y = v.labels("y", y)
     X = v.unit_rows("X", X)
     eta_frac = v.positive("eta_frac", eta_frac)
     lam = float(np.linalg.eigvalsh(nw.empirical_ntk(X, net))[-1])
@@ -221,6 +223,8 @@ class TrainingCounts:
 
 def problem(n: int, d: int, family: str, labels: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(X, y) from a data family and a label pattern, both derived from ``seed``."""
+    v.choice("labels", labels, LABELS)
+    v.choice("family", family, FAMILIES)
     n, d = v.positive_int("n", n), v.positive_int("d", d)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         v.fail("seed", seed, "a nonnegative integer (every run must reproduce)")
@@ -316,6 +320,8 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
     max_ratio (k,) = max_{i,t} fraction / e^{-B^2/2}. Runs stopping early are padded with
     their last value (``stopped`` lists why each run ended).
     """
+    v.choice("labels", labels, LABELS)
+    v.choice("family", family, FAMILIES)
     symmetric = v.boolean("symmetric", symmetric)
     Bs = v.biases("Bs", Bs)
     if Bs.ndim != 1 or Bs.size == 0:

@@ -31,6 +31,8 @@ def _normalize(A: np.ndarray) -> np.ndarray:
 def admissible_d(family: str, n: int, d: int) -> int:
     """The smallest dimension >= d in which ``family`` is defined for n points: orthonormal
     sets need d >= n, points on a great circle d >= 2 (parameter domains raise d with this)."""
+    n, d = v.positive_int("n", n), v.positive_int("d", d)
+    v.choice("family", family, FAMILIES)
     if family == "orthonormal":
         return max(d, n)
     if family == "circle":
@@ -41,6 +43,7 @@ def admissible_d(family: str, n: int, d: int) -> int:
 def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> np.ndarray:
     """A data set of the named family (see module docstring)."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
+    v.memory("n" if n >= d else "d", max(n, d), 8.0 * n * max(d, n))  # orthonormal: an n x d QR
     spread = v.nonneg("spread", spread)
     rng = seeding.rng(seed)
     if family == "random":
@@ -72,6 +75,7 @@ def make_data(family: str, n: int, d: int, seed: int, spread: float = 0.05) -> n
 def make_labels(pattern: str, n: int, seed: int) -> np.ndarray:
     """Labels y with |y_i| <= 1 of the named pattern."""
     n = v.positive_int("n", n)
+    v.memory("n", n, 8.0 * n)
     rng = seeding.rng(seed)
     if pattern == "random":
         return rng.uniform(-1.0, 1.0, n)

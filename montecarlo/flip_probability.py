@@ -102,6 +102,7 @@ def importance(B: float, R: float, d: int, samples: int, seed, alpha: float = st
     :func:`stats.bounded_mean_limits` gives exact-coverage limits.
     """
     B, R, d, samples, alpha = _check(B, R, d, samples, alpha)
+    v.memory("d", d, 8.0 * d * 4)
     R = v.radius(B, R)  # R <= 1/B: beyond, the weights explode (an "estimate" of 1.0038 in [0, 398])
     mu = B if shift is None else v.nonneg("shift", shift)
     if samples < 2:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bounds import validate as _v
+from montecarlo.data import FAMILIES, LABELS
 from bounds import initial_error as ie
 
 from . import stats
@@ -155,7 +156,7 @@ def quantile_check(values, bound: float, delta: float, alpha: float = stats.ALPH
     """Test "P[value > bound] <= delta" by the (1 - delta)-quantile's limits."""
     delta = _v.probability("delta", delta)
     bound = float(_v.finite("bound", bound))
-    vals = np.asarray(values, dtype=float).ravel()
+    vals = _v.array("values", values, min_size=0).ravel()
     lo, hi = stats.quantile_limits(vals, 1 - delta, alpha)
     q = float(np.quantile(vals, 1 - delta, method="inverted_cdf"))
     ratio = q / bound if bound > 0 else (math.inf if q > 0 else 0.0)
@@ -207,7 +208,7 @@ def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tupl
     :func:`stats.bounded_mean_limits` and the upper limit adds the truncation bias
     E (X - T)_+ <= M2 / (4 T) (since (x - T)_+ <= x^2 / (4 T)). T = sqrt(M2 N / (4 c)),
     c = 7 log(2 / (alpha/2)) / 3, balances that bias against the range term of the limits."""
-    x = np.asarray(values, dtype=float).ravel()
+    x = _v.array("values", values, min_size=0, finite_=False).ravel()
     _v.finite("values", x)
     if x.size < 2 or np.any(x < 0):
         _v.fail("values", x, "at least 2 nonnegative values")
@@ -221,6 +222,9 @@ def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tupl
 # ------------------------------------------------------------------- tightness / reports
 def problem(n: int, d: int, family: str, labels: str, seed) -> tuple[np.ndarray, np.ndarray]:
     """The data set (X, y) of a claim's parameters (orthonormal needs n <= d)."""
+    seed = _v.seed("seed", seed)
+    _v.choice("labels", labels, LABELS)
+    _v.choice("family", family, FAMILIES)
     if seed is None:
         _v.fail("seed", seed, "an int or SeedSequence (every run must reproduce)")
     sd, sl = np.random.SeedSequence(seed).generate_state(2)
@@ -231,6 +235,8 @@ def tightness(n: int, m: int, B: float, delta: float, draws: int = 4000, seed: i
               d: int = 16, family: str = "random", labels: str = "signs") -> dict:
     """Empirical (1 - delta)-quantile of ||f(0) - y||^2 over its bounds (E0_tight, E0_paper)
     and the prior form (constant 1, not a bound), at one (n, m, B, delta)."""
+    _v.choice("labels", labels, LABELS)
+    _v.choice("family", family, FAMILIES)
     X, y = problem(n, max(d, n) if family == "orthonormal" else d, family, labels, seed)
     vals = error_values(X, y, m, B, draws, np.random.SeedSequence(seed).spawn(3)[2])
     out = {"n": n, "m": m, "B": B, "delta": delta, "draws": draws}
@@ -250,12 +256,15 @@ def tightness(n: int, m: int, B: float, delta: float, draws: int = 4000, seed: i
 def tightness_table(ns=(4, 16), ms=(64, 1024), Bs=(0.0, 1.0, 2.0, 3.0), delta: float = 0.1,
                     draws: int = 4000, seed: int = 0) -> list[dict]:
     """:func:`tightness` over a grid (the closing note's table)."""
+    ns, ms = _v.int_list("ns", ns), _v.int_list("ms", ms)
+    Bs = _v.biases("Bs", Bs)
     return [tightness(n, m, B, delta, draws, seed) for n in ns for m in ms for B in Bs]
 
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: tightness (quantile / bound) of E0_tight and E0_paper over B and over m
     (log scale), with the prior O(n log^2(n/delta)) form (constant 1) for comparison."""
+    seed = _v.seed("seed", seed)
     quick = _v.boolean("quick", quick)
     import os
 

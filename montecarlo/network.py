@@ -167,6 +167,7 @@ def empirical_ntk(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
 
 def unit_rows_from(raw) -> np.ndarray:
     """Normalize the rows of a raw array to unit length (data generators use this)."""
+    raw = v.array("raw", raw, ndim=2)
     arr = np.asarray(raw, dtype=float)
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
     if np.any(norms == 0):

@@ -144,11 +144,11 @@ class Spec:
 
 
 def Uniform(low: float, high: float) -> Spec:
-    return Spec("float", float(low), float(high))
+    return Spec("float", v.real("low", low), v.real("high", high))
 
 
 def LogUniform(low: float, high: float) -> Spec:
-    return Spec("log", float(low), float(high))
+    return Spec("log", v.real("low", low), v.real("high", high))
 
 
 def Int(low: int, high: int) -> Spec:
@@ -227,6 +227,7 @@ class Measurement:
 
 def exact(value: float, **detail) -> Measurement:
     """A value computed exactly (closed form or deterministic numerics)."""
+    v.real("value", value)  # NaN/inf is no measurement (check() would refuse it later, unnamed)
     x = float(value)
     return Measurement(x, x, x, detail)
 
@@ -317,6 +318,8 @@ def _severity(sense: str, value: float, bound: float) -> float:
 
 def check(claim: Claim, params: Params, candidate: Callable[[Params], float] | None = None) -> Evidence:
     """Evaluate ``claim`` (or ``candidate`` in place of its bound) at ``params``."""
+    if candidate is not None and not callable(candidate):
+        v.fail("candidate", candidate, "a function of the parameters, or None")
     if not isinstance(claim, Claim):
         v.fail("claim", claim, "a registered Claim (registry.get(key))")
     if not isinstance(params, Mapping):
@@ -346,6 +349,8 @@ _REGISTRY: dict[str, Claim] = {}
 
 def register(claim: Claim) -> Claim:
     """Add a claim (idempotent per key; a different claim under the same key is an error)."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim")
     old = _REGISTRY.get(claim.key)
     if old is not None and old is not claim:
         if (old.reference, old.statement) != (claim.reference, claim.statement):
@@ -370,6 +375,10 @@ def _load() -> None:
 
 def claims(module: str | None = None, kinds: Iterable[str] | None = None) -> list[Claim]:
     """Every registered claim (optionally one module's, or only some kinds), in a stable order."""
+    if kinds is not None and (isinstance(kinds, str) or not hasattr(kinds, "__iter__")):
+        v.fail("kinds", kinds, "a collection of claim kinds or None")
+    if module is not None and not isinstance(module, str):
+        v.fail("module", module, "a module name (str) or None")
     _load()
     out = [c for c in _REGISTRY.values()
            if (module is None or c.module == module) and (kinds is None or c.kind in kinds)]
@@ -382,5 +391,5 @@ def get(key: str) -> Claim:
     try:
         return _REGISTRY[key]
     except KeyError:
-        raise ValueError(f"claim={key!r} violates the condition: a registered key "
+        raise ValueError(f"key={key!r} violates the condition: a registered key "
                          f"(known: {sorted(_REGISTRY)})") from None

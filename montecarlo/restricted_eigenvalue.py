@@ -190,8 +190,9 @@ def chernoff_bound(lam: float, n: int, m: int, symmetric: bool = False) -> float
 
 def chernoff_width(lam: float, n: int, level: float, symmetric: bool = False, cap: int = 200_000) -> int:
     """The even width m at which Lemma A.1's bound equals ``level`` (capped at ``cap``)."""
+    cap = v.positive_int("cap", cap)
     symmetric = v.boolean("symmetric", symmetric)
-    lam, n = v.positive("lambda", lam), v.positive_int("n", n)
+    lam, n = v.positive("lam", lam), v.positive_int("n", n)
     level = v.probability("level", level)
     m = 64 * n / lam * math.log(n / level) * (2 if symmetric else 1)
     m = int(min(cap, max(2, math.ceil(m))))
@@ -224,6 +225,7 @@ def lambda_R_convergence(X, B: float, widths, seed: int, reps: int = 3) -> list[
     """For each width m: lambda_R(H(0)) over ``reps`` draws (the region of the exact p_ij),
     lambda_R(H_inf), the largest |difference| and the largest ||H(0) - H_inf||_2 (Weyl-type
     bound: a fixed region moves every Rayleigh quotient by at most that norm)."""
+    widths = v.int_list("widths", widths)
     X = v.unit_rows("X", X)
     B = v.bias(B)
     reps = v.positive_int("reps", reps)
@@ -360,6 +362,9 @@ def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int
                   seed: int = 0) -> list[dict]:
     """lambda_min(H_inf), lambda_R(H_inf), the sharper bound and the closed form side by side,
     with the primal search's gap to the dual value (relative to ||H_inf||)."""
+    Bs = v.biases("Bs", Bs)
+    if isinstance(families, str) or not isinstance(families, (tuple, list)) or not families:
+        v.fail("families", families, f"a non-empty sequence of names from {FAMILIES}")
     rows = []
     for fam in families:
         X = _family_data(fam, n, d, seed)

@@ -85,7 +85,8 @@ class ExceedanceTest:
 
 def exceedance_test(values, bound, delta: float, alpha: float = ALPHA) -> ExceedanceTest:
     """Count values > bound and test the claim P[value > bound] <= delta exactly."""
-    vals = np.asarray(values, dtype=float).ravel()
+    v.finite("bound", bound)
+    vals = v.array("values", values, min_size=0, finite_=False).ravel()
     v.finite("values", vals)
     k = int(np.count_nonzero(vals > bound))
     n = vals.size
@@ -125,9 +126,9 @@ def bounded_mean_limits(samples, low: float, high: float, alpha: float = ALPHA) 
     Each side at level alpha: the smaller of Hoeffding's and Maurer-Pontil's empirical
     Bernstein deviation, each spent at alpha/2 so the minimum stays valid.
     """
-    x = np.asarray(samples, dtype=float).ravel()
+    x = v.array("samples", samples, min_size=0, finite_=False).ravel()
     v.finite("samples", x)
-    low, high = float(low), float(high)
+    low, high = v.real("low", low), v.real("high", high)
     if not high > low:
         v.fail("high", high, f"high > low = {low}")
     if x.size < 2:
