@@ -18,6 +18,7 @@ from montecarlo.registry import Claim
 
 from . import plots, render
 from .sweep import ClaimResult, claim_seed, examples_for, record, sweep_claim
+from bounds import validate as v
 
 __all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "RESERVE"]
 
@@ -96,6 +97,10 @@ def _program() -> str:
 
 def provenance(seed: int, mode: str, base: int, module: str | None) -> dict:
     """Versions, seed, machine (no timing: :func:`run` adds the wall time)."""
+    base = v.positive_int("base", base)
+    if not isinstance(mode, str):
+        v.fail("mode", mode, "a mode name (str)")
+    seed = v.seed("seed", seed)
     import os
 
     return {

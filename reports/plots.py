@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 from montecarlo.registry import Evidence  # noqa: E402
 
 from .sweep import ClaimResult, _applicable, closeness  # noqa: E402
+from bounds import validate as v
 
 __all__ = ["overview_figure", "module_figure", "x_axis"]
 
@@ -29,6 +30,8 @@ RED, BLUE, GREY, GREEN, ORANGE = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32", "#e
 
 def x_axis(points: list[Evidence]) -> str | None:
     """``"B"`` when the points have B, else the first numeric non-seed parameter that varies."""
+    if not isinstance(points, (list, tuple)):
+        v.fail("points", points, "a list of Evidence")
     if not points:
         return None
     keys = [k for k in points[0].params if "seed" not in k.lower()]
@@ -125,6 +128,10 @@ def _claim_axes(ax, res: ClaimResult) -> None:
 
 def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tuple[str, str] | None:
     """One panel per non-mutant claim of ``module`` with points; returns (file, caption)."""
+    if not isinstance(results, (list, tuple)):
+        v.fail("results", results, "a list of ClaimResult")
+    if not isinstance(module, str):
+        v.fail("module", module, "a module name (str)")
     rs = [r for r in results if r.claim.module == module and r.claim.kind != "mutant" and r.points]
     if not rs:
         return None
@@ -148,6 +155,8 @@ def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tup
 
 def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str] | None:
     """Worst severity per non-mutant claim: how much of each bound the sweep used."""
+    if not isinstance(results, (list, tuple)):
+        v.fail("results", results, "a list of ClaimResult")
     rs = [r for r in results if r.claim.kind != "mutant" and r.worst is not None]
     if not rs:
         return None

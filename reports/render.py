@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from montecarlo.registry import MODULES
+from bounds import validate as v
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import Report
@@ -39,6 +40,8 @@ def fmt(x: Any, digits: int = 4) -> str:
 
 def where(params: dict | None) -> str:
     """Parameters as ``B=2.5, R=0.1, ...``."""
+    if params is not None and not isinstance(params, dict):
+        v.fail("params", params, "a dict of parameter values or None")
     if not params:
         return "–"
     return ", ".join(f"{k}={fmt(v)}" for k, v in params.items())
@@ -59,6 +62,8 @@ def _ratio_text(rec: dict) -> tuple[str, str]:
 
 def view(rec: dict) -> dict:
     """A record with the display fields the templates use."""
+    if not isinstance(rec, dict):
+        v.fail("rec", rec, "a results.json record (a dict)")
     label, css, badge = STATUS[rec["status"]]
     if rec["truncated"]:
         label, badge = f"{label} (cut short by the time budget)", f"{badge} (cut short by the time budget)"

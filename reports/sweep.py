@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds import validate as v
 from montecarlo.registry import Claim, Evidence, Params, check
 
 __all__ = ["BASES", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
@@ -34,6 +35,9 @@ BASES = {"quick": 12, "default": 40, "full": 200}
 
 def claim_seed(seed: int, key: str) -> int:
     """A per-claim seed from the run's seed and the claim key (stable across runs/machines)."""
+    if not isinstance(key, str):
+        v.fail("key", key, "a claim key (str)")
+    seed = v.seed("seed", seed)
     digest = hashlib.sha256(f"{int(seed)}:{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
@@ -46,6 +50,8 @@ def examples_for(claim: Claim, base: int) -> int:
     """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant the same
     budget as the tests, ``max(MUTANT_FLOOR, MUTANT_BUDGET * weight)`` (or more with a larger
     base), so report and tests refute with the same effort (most stop after a few)."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     n = max(3, int(round(base * claim.weight)))
     if claim.kind == "mutant":
         return max(MUTANT_FLOOR, int(MUTANT_BUDGET * claim.weight), n)
@@ -96,6 +102,10 @@ def closeness(ev: Evidence, claim: Claim) -> float:
     round-off allowance); for an exact identity the deviation |measured - bound| in units
     of the claim's round-off allowance; for a Monte Carlo identity (an interval) the distance
     from the point value to the bound in units of the half-interval on the bound's side."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     m, b = ev.measurement, ev.bound
     if ev.sense != "==":
         if ev.severity > 1 and not ev.refuted and m.lower == m.upper:
@@ -124,6 +134,11 @@ def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None =
     ``deadline`` (a :func:`time.monotonic` value) stops the sweep early after at least one
     point; the result is then marked ``truncated`` (and is no longer reproducible).
     """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        v.fail("seed", seed, "an integer in [0, 2**64) (claim_seed's range)")
+    examples = v.nonneg_int("examples", examples)
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     res = ClaimResult(claim, examples)
     t0 = time.monotonic()
     rng = np.random.default_rng(seed)
@@ -191,6 +206,8 @@ def jsonable(x: Any) -> Any:
 def limit_side(ev: Evidence) -> str:
     """Which confidence limit decides the verdict: lower for <=, upper for >=, and for == the
     one on the bound's side of the point value."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     if ev.sense == "==":
         return "upper" if ev.bound >= ev.measurement.value else "lower"
     return "lower" if ev.sense == "<=" else "upper"
@@ -198,6 +215,8 @@ def limit_side(ev: Evidence) -> str:
 
 def limit_ratio(ev: Evidence) -> float:
     """The deciding confidence limit (:func:`limit_side`) divided by the bound."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     m, b = ev.measurement, ev.bound
     lim = m.lower if limit_side(ev) == "lower" else m.upper
     if b == 0:
@@ -225,6 +244,8 @@ def _scalars(detail: dict) -> dict:
 
 def record(res: ClaimResult) -> dict:
     """The results.json record of one claim (JSON-safe, no timings)."""
+    if not isinstance(res, ClaimResult):
+        v.fail("res", res, "a ClaimResult (sweep_claim(...))")
     c = res.claim
     ev = res.counterexample if res.counterexample is not None else res.worst
     rec: dict[str, Any] = {
