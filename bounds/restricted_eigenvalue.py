@@ -184,6 +184,7 @@ def _check_square(name: str, M, n: int | None = None) -> np.ndarray:
 
 def in_region(a, Qm, tol: float = 0.0):
     """Membership a in R: a^T Qm a >= -tol * ||a||^2 * max|Qm| (a of shape (n,) or (k, n))."""
+    a = v.array("a", a, min_size=0, finite_=False)
     Qm = _check_square("Qm", Qm)
     if Qm.ndim != 2:
         v.fail("Qm.shape", Qm.shape, "(n, n)")

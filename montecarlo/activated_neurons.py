@@ -71,6 +71,8 @@ def _m(m, symmetric: bool) -> int:
 def counts_at_init(m: int, B: float, draws: int, seed, symmetric: bool = False) -> np.ndarray:
     """|S_on(i, 0)| = #{r : <w_r, x_i> >= B} for ``draws`` independent initializations at one
     unit input (any x_i: <w_r, x_i> ~ N(0, 1)). Symmetric init: twice the first half's count."""
+    m, draws = v.positive_int("m", m), v.positive_int("draws", draws)
+    v.work("m" if m >= draws else "draws", max(m, draws), float(m) * draws * 8)
     symmetric = v.boolean("symmetric", symmetric)
     m = _m(m, symmetric)
     B = v.bias(B)
@@ -116,6 +118,8 @@ def init_draws(X, m: int, B: float, draws: int, seed, symmetric: bool = False) -
     Z is :func:`montecarlo.network.jacobian` of the stacked network (scale (k m)^{-1/2});
     each draw's ||Z||_F^2 sums its own rows and multiplies by k to restore m^{-1/2}.
     """
+    m, draws = v.positive_int("m", m), v.positive_int("draws", draws)
+    v.work("m" if m >= draws else "draws", max(m, draws), float(m) * draws * 8)
     symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     m = _m(m, symmetric)
@@ -150,6 +154,8 @@ def step_size(X, y, net: nw.Network, eta_frac: float, R: float | None = None,
     stays within R as long as the residual does not grow; larger eta_frac may leave it
     (the hypothesis is checked on the trajectory, not assumed)."""
     y = v.labels("y", y)
+    if steps is not None:
+        steps = v.positive_int("steps", steps)
     X = v.unit_rows("X", X)
     eta_frac = v.positive("eta_frac", eta_frac)
     lam = float(np.linalg.eigvalsh(nw.empirical_ntk(X, net))[-1])
@@ -170,12 +176,10 @@ def flip_membership(g0: np.ndarray, B: float, R, factor: float = 2.0) -> np.ndar
     replaces the 2 (only for the mutant that forgets the bias moves too)."""
     B = v.bias(B)
     factor = v.positive("factor", factor)
-    R = np.asarray(R, dtype=float)
-    v.finite("R", R)
+    R = v.values("R", R)
     if np.any(R < 0):
         v.fail("R", R, "R >= 0")
-    g0 = np.asarray(g0, dtype=float)
-    v.finite("g0", g0)
+    g0 = v.values("g0", g0)
     u = g0 - B
     return (u >= -factor * R) & (u < factor * R)
 
@@ -240,6 +244,8 @@ def training_counts(X, y, m: int, B: float, eta_frac: float, steps: int, seed,
     """Train from a fresh initialization with the step size of :func:`step_size` (R given:
     scaled to stay within R) and check S_on(i, t) within S_on(i, 0) united with
     S_i(R_real(t)) at every step (``factor`` as in :func:`flip_membership`)."""
+    steps, m = v.positive_int("steps", steps), v.positive_int("m", m)
+    v.work("steps" if steps >= m else "m", max(steps, m), float(steps) * m * 64 * 17)
     symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     m = _m(m, symmetric)
@@ -297,6 +303,10 @@ def training_bound_run(X, y, m: int, B: float, R: float, eta_frac: float, steps:
                        symmetric: bool = False, bound=None) -> BoundRun:
     """One run against (1 + 2 c R) m e^{-B^2/2} (or ``bound(m, B, R)``, for mutants), with
     the step size scaled to R (:func:`step_size`)."""
+    if bound is not None and not callable(bound):
+        v.fail("bound", bound, "a function bound(m, B, R) or None")
+    steps, m = v.positive_int("steps", steps), v.positive_int("m", m)
+    v.work("steps" if steps >= m else "m", max(steps, m), float(steps) * m * 64 * 17)
     symmetric = v.boolean("symmetric", symmetric)
     B = v.bias(B)
     R = v.radius(B, R)
@@ -320,6 +330,8 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
     max_ratio (k,) = max_{i,t} fraction / e^{-B^2/2}. Runs stopping early are padded with
     their last value (``stopped`` lists why each run ended).
     """
+    steps, m = v.positive_int("steps", steps), v.positive_int("m", m)
+    v.work("steps" if steps >= m else "m", max(steps, m), float(steps) * m * 64 * 17)
     v.choice("labels", labels, LABELS)
     v.choice("family", family, FAMILIES)
     symmetric = v.boolean("symmetric", symmetric)
@@ -368,6 +380,9 @@ def fraction_summary(Bs=(0.0, 1.0, 2.0, 3.0), seed: int = 0, **kw) -> list[dict]
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: active fraction along training for several B (standard and symmetric),
     with e^{-B^2/2} and Q(B) reference lines."""
+    if not isinstance(out_dir, str) and not hasattr(out_dir, "__fspath__"):
+        v.fail("out_dir", out_dir, "a directory path")
+    seed = v.seed("seed", seed)
     quick = v.boolean("quick", quick)
     import os
 

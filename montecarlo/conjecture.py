@@ -31,6 +31,8 @@ def lattice_patch(k1: int, k2: int, spacing: float, d: int = 3, kind: str = "squ
     """k1 x k2 points of a square or triangular planar lattice of the given spacing, centred at
     the north pole of S^{d-1} (d >= 3) by the exponential map: geodesic distances to the pole are
     exact, neighbouring points are ``spacing`` apart up to O(spacing^3)."""
+    d = v.positive_int("d", d)
+    v.memory("d", d, 8.0 * d * 64)
     k1, k2, d = v.positive_int("k1", k1), v.positive_int("k2", k2), v.check_int_range("d", d, 3)
     spacing = v.positive("spacing", spacing)
     if spacing * max(k1, k2) > 1.0:
@@ -55,6 +57,8 @@ def grid_patch(shape, spacing: float, d: int | None = None) -> np.ndarray:
     """The points of a k-dimensional rectangular grid (sides ``shape``, given spacing) centred at
     the pole of S^{d-1}, d >= k + 1 (default k + 1), by the exponential map. shape = (2,) * k is
     a small hypercube: 8 points in S^3 already beat the closed form without the region."""
+    d = None if d is None else v.positive_int("d", d)
+    v.memory("d", d or 1, 8.0 * (d or 1) * 64)
     shape = tuple(v.positive_int("shape[i]", s) for s in shape)
     k = len(shape)
     if k < 1:
@@ -75,6 +79,8 @@ def grid_patch(shape, spacing: float, d: int | None = None) -> np.ndarray:
 
 def arc(n: int, spacing: float, d: int = 2) -> np.ndarray:
     """n equally spaced points (angle ``spacing``) on a great circle of S^{d-1}."""
+    d = v.positive_int("d", d)
+    v.memory("d", d, 8.0 * d * 64)
     n, d = v.positive_int("n", n), v.check_int_range("d", d, 2)
     spacing = v.positive("spacing", spacing)
     if spacing * (n - 1) >= math.pi:

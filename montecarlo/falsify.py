@@ -61,6 +61,11 @@ def falsify(
 ) -> FalsifyResult:
     """Search ``claim``'s domain (or ``domain``) for a point where ``candidate`` (default:
     the claim's own bound) is refuted. Returns a :class:`FalsifyResult`."""
+    if isinstance(claim, str):
+        try:
+            claim = get(claim)
+        except ValueError:
+            v.fail("claim", claim, "a Claim or a registered key (montecarlo.registry.claims())")
     progress = v.boolean("progress", progress)
     stop_at_first = v.boolean("stop_at_first", stop_at_first)
     c = get(claim) if isinstance(claim, str) else claim
@@ -71,6 +76,10 @@ def falsify(
     examples = v.positive_int("examples", examples)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         v.fail("seed", seed, "a nonnegative integer (every search must reproduce)")
+    seed = v.seed("seed", seed)
+    v.work("examples", examples, float(examples) * 1e4)  # one claim check ~ 1e4 operations at least
+    if domain is not None and not isinstance(domain, Domain):
+        v.fail("domain", domain, "a montecarlo.registry.Domain or None")
     if domain is not None:
         c = replace(c, domain=domain)
     rng = np.random.default_rng(seed)

@@ -155,6 +155,8 @@ class QuantileCheck:
 def quantile_check(values, bound: float, delta: float, alpha: float = stats.ALPHA) -> QuantileCheck:
     """Test "P[value > bound] <= delta" by the (1 - delta)-quantile's limits."""
     delta = _v.probability("delta", delta)
+    if not 1 - delta < 1:
+        _v.fail("delta", delta, "1 - delta < 1 in float (delta >= 1.2e-16)")
     bound = float(_v.finite("bound", bound))
     vals = _v.array("values", values, min_size=0).ravel()
     lo, hi = stats.quantile_limits(vals, 1 - delta, alpha)
@@ -208,6 +210,8 @@ def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tupl
     :func:`stats.bounded_mean_limits` and the upper limit adds the truncation bias
     E (X - T)_+ <= M2 / (4 T) (since (x - T)_+ <= x^2 / (4 T)). T = sqrt(M2 N / (4 c)),
     c = 7 log(2 / (alpha/2)) / 3, balances that bias against the range term of the limits."""
+    alpha = _v.probability("alpha", alpha)
+    y = _v.labels("y", y)
     x = _v.array("values", values, min_size=0, finite_=False).ravel()
     _v.finite("values", x)
     if x.size < 2 or np.any(x < 0):
@@ -257,6 +261,8 @@ def tightness_table(ns=(4, 16), ms=(64, 1024), Bs=(0.0, 1.0, 2.0, 3.0), delta: f
                     draws: int = 4000, seed: int = 0) -> list[dict]:
     """:func:`tightness` over a grid (the closing note's table)."""
     ns, ms = _v.int_list("ns", ns), _v.int_list("ms", ms)
+    _v.memory("ns", max(ns), 8.0 * max(ns) * max(ns) * 16)
+    _v.work("ms" if max(ms) >= _v.positive_int("draws", draws) else "draws", max(max(ms), draws), float(max(ms)) * max(ns) * 17 * _v.positive_int("draws", draws) * len(ns) * len(ms) * 4)
     Bs = _v.biases("Bs", Bs)
     return [tightness(n, m, B, delta, draws, seed) for n in ns for m in ms for B in Bs]
 
@@ -264,6 +270,8 @@ def tightness_table(ns=(4, 16), ms=(64, 1024), Bs=(0.0, 1.0, 2.0, 3.0), delta: f
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: tightness (quantile / bound) of E0_tight and E0_paper over B and over m
     (log scale), with the prior O(n log^2(n/delta)) form (constant 1) for comparison."""
+    if not isinstance(out_dir, str) and not hasattr(out_dir, "__fspath__"):
+        _v.fail("out_dir", out_dir, "a directory path")
     seed = _v.seed("seed", seed)
     quick = _v.boolean("quick", quick)
     import os

@@ -132,6 +132,7 @@ def _paired_output(pre: np.ndarray, a: np.ndarray) -> np.ndarray:
 def forward(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
     """f(x_i) for every row of X, shape (n,). Neurons r and r + m/2 are processed together
     (see :func:`_paired_output`), so a symmetric initialization gives exactly 0."""
+    chunk = v.positive_int("chunk", chunk)
     X = _check(X, net)
     out = np.zeros(X.shape[0])
     h = net.m // 2
@@ -156,6 +157,7 @@ def jacobian(X, net: Network) -> np.ndarray:
 
 def empirical_ntk(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
     """H = Z^T Z = (1/m) sum_r (<x_i, x_j> + 1) 1_{r,i} 1_{r,j}, without materializing Z."""
+    chunk = v.positive_int("chunk", chunk)
     X = _check(X, net)
     n = X.shape[0]
     counts = np.zeros((n, n))

@@ -220,6 +220,8 @@ def movement_check(traj: Trajectory, lam: float, floor: float = FLOOR) -> Moveme
 def linearized_run(X, y, net0: Network, eta: float, K: int) -> float:
     """||theta_K - theta_0|| for the dynamics linearized at net0, simulated in parameter
     space: delta <- delta - eta Z (f(0) + Z^T delta - y), Z = jacobian(X, net0)."""
+    K = v.nonneg_int("K", K)
+    v.work("K", K, float(K) * np.size(getattr(net0, "W", 0)) * max(np.shape(X)[0] if np.ndim(X) == 2 else 1, 1) * 4)
     if not isinstance(net0, Network):
         v.fail("net0", net0, "a montecarlo.network.Network")
     Z = jacobian(X, net0)
@@ -239,6 +241,7 @@ def sign_vectors(n: int, draws: int, seed) -> tuple[np.ndarray, bool]:
     else ``draws`` samples. Returns (sigmas, enumerated)."""
     seed = v.seed("seed", seed) if not isinstance(seed, (list, tuple, np.random.Generator)) else seed
     n, draws = v.positive_int("n", n), v.positive_int("draws", draws)
+    v.memory("n" if n >= draws else "draws", max(n, draws), 8.0 * n * (min(draws, 2.0 ** min(n, 60))))
     if n <= 20 and 2**n <= draws:
         idx = np.arange(2**n)[:, None] >> np.arange(n)[None, :]
         return np.where(idx & 1, 1.0, -1.0), True
@@ -275,6 +278,8 @@ def rademacher_linear(X, net0: Network, B: float, R_F: float, draws: int, seed,
                       alpha: float = stats.ALPHA) -> RademacherEstimate:
     """Empirical Rademacher complexity of F_lin = {x -> <grad f(x; theta0), Delta>, ||Delta|| <= R_F}
     by sampling ``draws`` sign vectors (draws >= 2)."""
+    draws = v.positive_int("draws", draws)
+    v.memory("draws", draws, 8.0 * draws * max(np.shape(X)[0] if np.ndim(X) else 1, 1) * 4)
     if not isinstance(net0, Network):
         v.fail("net0", net0, "a montecarlo.network.Network")
     B, R_F = _bias_of(net0, B), v.positive("R_F", R_F)
@@ -357,6 +362,9 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
     optimum R_F Z sigma / ||Z sigma|| (retracted into F) and at theta0, run ``iters`` steps of
     normalized gradient ascent on softplus-smoothed ReLUs (temperature annealed from R to
     R/100, so neurons just off can be switched on), and keep the best true objective seen."""
+    alpha = v.probability("alpha", alpha)
+    draws, iters, batch = v.positive_int("draws", draws), v.positive_int("iters", iters), v.positive_int("batch", batch)
+    v.work("iters" if iters >= draws else "draws", max(iters, draws), float(draws) * iters * 64.0 * np.shape(getattr(net0, "W", np.zeros((1, 1))))[0])
     if not isinstance(net0, Network):
         v.fail("net0", net0, "a montecarlo.network.Network")
     X = v.unit_rows("X", X)
@@ -454,6 +462,10 @@ def width_ladder(widths=(64, 256, 1024, 4096), draws: int = 6, B: float = 0.0, n
     """Train to ||f - y|| <= tol at each width on one fixed data set, ``draws`` initializations
     each, and fit the decay exponent of |excess distance| (Lemma 3.10, BOUNDS.md 5(b)).
     Reported, not asserted."""
+    max_steps = v.nonneg_int("max_steps", max_steps)
+    eta_frac = v.positive("eta_frac", eta_frac)
+    boot = v.positive_int("boot", boot)
+    v.work("boot", boot, float(boot) * 4096 * 64)
     v.choice("labels", labels, LABELS)
     v.choice("family", family, FAMILIES)
     widths = np.array(v.int_list("widths", widths, min_len=2, even=True))  # a slope needs two
@@ -503,6 +515,8 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
                          sigmas: int = 20_000, seed: int = 0) -> dict:
     """Measured Rad_S(F_lin) (R_F = 1) over the sparsity bound sqrt(2 e^{-B^2/2}/n), averaged
     over ``draws`` data sets and initializations per B (random family)."""
+    draws, sigmas = v.positive_int("draws", draws), v.positive_int("sigmas", sigmas)
+    v.memory("sigmas" if sigmas >= draws else "draws", max(sigmas, draws), 8.0 * sigmas * draws * 64)
     m, n, d = v.even_int("m", m), v.positive_int("n", n), v.positive_int("d", d)
     draws = v.positive_int("draws", draws)
     Bs = v.biases("Bs", Bs)
@@ -525,6 +539,8 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: the width ladder of the excess distance, the generalization term and the
     tightness of the Rademacher sparsity bound over B."""
+    if not isinstance(out_dir, str) and not hasattr(out_dir, "__fspath__"):
+        v.fail("out_dir", out_dir, "a directory path")
     seed = v.seed("seed", seed)
     quick = v.boolean("quick", quick)
     import os

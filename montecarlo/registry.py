@@ -152,11 +152,17 @@ def LogUniform(low: float, high: float) -> Spec:
 
 
 def Int(low: int, high: int) -> Spec:
+    for _name, _x in (("low", low), ("high", high)):
+        if isinstance(_x, bool) or not isinstance(_x, (int, np.integer)):
+            v.fail(_name, _x, f"{_name} an integer")
     return Spec("int", low, high)
 
 
 def EvenInt(low: int, high: int) -> Spec:
     """Even integers in [low, high] (symmetric initialization needs even m)."""
+    for _name, _x in (("low", low), ("high", high)):
+        if isinstance(_x, bool) or not isinstance(_x, (int, np.integer)):
+            v.fail(_name, _x, f"{_name} an integer")
     lo = low + (low % 2)
     return Spec("int", lo, high - (high % 2), step=2)
 

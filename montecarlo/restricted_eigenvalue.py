@@ -226,7 +226,10 @@ def lambda_R_convergence(X, B: float, widths, seed: int, reps: int = 3) -> list[
     lambda_R(H_inf), the largest |difference| and the largest ||H(0) - H_inf||_2 (Weyl-type
     bound: a fixed region moves every Rayleigh quotient by at most that norm)."""
     widths = v.int_list("widths", widths)
+    reps = v.positive_int("reps", reps)
     X = v.unit_rows("X", X)
+    v.work("widths" if max(widths) >= reps else "reps", max(max(widths), reps),
+           float(max(widths)) * reps * len(widths) * X.shape[0] * (X.size + X.shape[0]))
     B = v.bias(B)
     reps = v.positive_int("reps", reps)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
@@ -287,6 +290,9 @@ def primal_search(M, Qm, seed: int, starts: int = 48, iters: int = 150, cloud: i
     (2) ``starts`` projected-gradient runs on the sphere: a step along the negative Riemannian
     gradient, with the component that leaves R removed on the boundary, then a restoration
     along Qm a. Only points with a^T Qm a >= 0 in floating point count. Never uses the dual."""
+    starts, iters, cloud = v.positive_int("starts", starts), v.positive_int("iters", iters), v.positive_int("cloud", cloud)
+    v.work("cloud" if cloud >= max(starts, iters) else ("starts" if starts >= iters else "iters"), max(starts, iters, cloud), float(starts) * iters * cloud * 64)
+    v.memory("cloud" if cloud >= starts else "starts", max(cloud, starts), 8.0 * (cloud + starts) * 64 * 4)
     M = re_._check_square("M", M)
     Qm = re_._check_square("Qm", Qm, M.shape[-1])
     if M.ndim != 2:
@@ -365,6 +371,8 @@ def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int
     Bs = v.biases("Bs", Bs)
     if isinstance(families, str) or not isinstance(families, (tuple, list)) or not families:
         v.fail("families", families, f"a non-empty sequence of names from {FAMILIES}")
+    for fam in families:
+        v.choice("families", fam, FAMILIES)
     rows = []
     for fam in families:
         X = _family_data(fam, n, d, seed)
@@ -385,6 +393,9 @@ def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Report hook: lambda_min(H_inf), lambda_R(H_inf), the sharper bound and the closed form
     against B for a few families (log scale)."""
+    if not isinstance(out_dir, str) and not hasattr(out_dir, "__fspath__"):
+        v.fail("out_dir", out_dir, "a directory path")
+    seed = v.seed("seed", seed)
     quick = v.boolean("quick", quick)
     import os
 

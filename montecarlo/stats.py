@@ -85,6 +85,7 @@ class ExceedanceTest:
 
 def exceedance_test(values, bound, delta: float, alpha: float = ALPHA) -> ExceedanceTest:
     """Count values > bound and test the claim P[value > bound] <= delta exactly."""
+    delta = v.probability("delta", delta)
     v.finite("bound", bound)
     vals = v.array("values", values, min_size=0, finite_=False).ravel()
     v.finite("values", vals)

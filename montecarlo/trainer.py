@@ -80,6 +80,7 @@ def train(
     """Run gradient descent from ``net0`` (not modified) for at most ``steps`` steps,
     stopping early once ||f - y|| <= tol. ``callback(t, net, residual_vector)`` is called
     before every step and at the end."""
+    v.work("steps", steps, float(steps) * np.size(getattr(net0, "W", 0)) * max(np.shape(X)[0] if np.ndim(X) == 2 else 1, 1) * 8)
     progress = v.boolean("progress", progress)
     X = _check(X, net0, "net0")
     y = v.labels("y", y, X.shape[0])

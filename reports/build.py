@@ -97,6 +97,8 @@ def _program() -> str:
 
 def provenance(seed: int, mode: str, base: int, module: str | None) -> dict:
     """Versions, seed, machine (no timing: :func:`run` adds the wall time)."""
+    if module is not None and not isinstance(module, str):
+        v.fail("module", module, "a module name (str) or None")
     base = v.positive_int("base", base)
     if not isinstance(mode, str):
         v.fail("mode", mode, "a mode name (str)")

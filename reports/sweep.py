@@ -50,6 +50,7 @@ def examples_for(claim: Claim, base: int) -> int:
     """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant the same
     budget as the tests, ``max(MUTANT_FLOOR, MUTANT_BUDGET * weight)`` (or more with a larger
     base), so report and tests refute with the same effort (most stop after a few)."""
+    base = v.positive_int("base", base)
     if not isinstance(claim, Claim):
         v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     n = max(3, int(round(base * claim.weight)))
@@ -134,9 +135,12 @@ def sweep_claim(claim: Claim, examples: int, seed: int, deadline: float | None =
     ``deadline`` (a :func:`time.monotonic` value) stops the sweep early after at least one
     point; the result is then marked ``truncated`` (and is no longer reproducible).
     """
+    if deadline is not None:
+        deadline = v.real("deadline", deadline)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
         v.fail("seed", seed, "an integer in [0, 2**64) (claim_seed's range)")
     examples = v.nonneg_int("examples", examples)
+    v.work("examples", examples, float(examples) * 1e4)
     if not isinstance(claim, Claim):
         v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     res = ClaimResult(claim, examples)
