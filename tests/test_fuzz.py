@@ -357,6 +357,8 @@ GEN: dict[str, Any] = {
 OPEN: dict[tuple[str, str], str] = {
     ("montecarlo.rademacher_radius.generalization_curve", "Bs"):
         "B = 1e6 inside Bs: the error names B (from leading_distance), not Bs",
+    ("montecarlo.restricted_eigenvalue.summary_table", "Bs"):
+        "B = 1e6: H_inf underflows to 0 and the relative primal-dual gap divides by 0",
     ("montecarlo.rademacher_radius.rademacher_tightness", "Bs"):
         "B = 1e6: ZeroDivisionError (the sparsity ratio divides by e^{-B^2/2} = 0)",
     ("montecarlo.activated_neurons.active_fraction_curves", "Bs"):
