@@ -236,3 +236,70 @@ def test_issue11_example_raises_naming_the_parameter(label, call, name):
         call()
     msg = str(info.value)
     assert re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", msg), f"{label}: {msg}"
+
+
+# ---------------------------------------------------------------- the vocabulary added for issue 11
+
+@pytest.mark.parametrize("check, bad, name, condition", [
+    (lambda x: v.boolean("symmetric", x), "False", "symmetric", "a bool"),
+    (lambda x: v.boolean("symmetric", x), 1, "symmetric", "a bool"),
+    (lambda x: v.boolean("symmetric", x), None, "symmetric", "a bool"),
+    (lambda x: v.seed("seed", x), None, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), -1, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), 1.5, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), 2**63, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), True, "seed", "[0, 2**63)"),
+    (v.dps, 0, "dps", "dps >= 1"),
+    (v.dps, 10**6, "dps", f"dps <= {v.MAX_DPS}"),
+    (v.dps, 2.5, "dps", "a positive integer"),
+    (lambda x: v.nonneg_int("steps", x), -1, "steps", "steps >= 0"),
+    (lambda x: v.nonneg_int("steps", x), 2.5, "steps", "a non-negative integer"),
+    (lambda x: v.real("t", x), None, "t", "a real number"),
+    (lambda x: v.real("t", x), "1", "t", "a real number"),
+    (lambda x: v.values("t", x, allow_inf=True), [0.0, float("nan")], "t", "not NaN"),
+    (lambda x: v.choice("family", x, ("random", "circle")), "square", "family", "one of"),
+    (lambda x: v.int_pair("n_range", x, 2), (3, 2), "n_range", "2 <= lo <= hi"),
+    (lambda x: v.int_list("widths", x, min_len=2), (8,), "widths", "len(widths) >= 2"),
+    (lambda x: v.int_list("widths", x, even=True), (8, 7), "widths", "even"),
+    (lambda x: v.biases("Bs", x), (1.0, -1.0), "Bs", "0 <= B"),
+    (v.bias, 1e7, "B", "B <= 1e+06"),
+    (lambda x: v.array("P", x, ndim=2, shape=(3, 3)), np.ones(3), "P.ndim", "2-D"),
+    (lambda x: v.array("P", x, ndim=2, shape=(3, 3)), np.ones((3, 2)), "P.shape", "shape[1] = 3"),
+    (lambda x: v.work("m", x, x * 1e3), 10**12, "m", "estimated work"),
+    (lambda x: v.memory("n", x, 8.0 * x * x), 10**6, "n", "estimated memory"),
+])
+def test_issue11_vocabulary_refuses(check, bad, name, condition):
+    with pytest.raises(ValueError) as info:
+        check(bad)
+    msg = str(info.value)
+    assert msg.startswith(f"{name}=") and condition in msg, msg
+
+
+def test_issue11_vocabulary_accepts():
+    assert v.boolean("symmetric", np.bool_(True)) is True and v.boolean("s", False) is False
+    assert v.seed("seed", np.int64(7)) == 7 and v.dps(50) == 50 and v.nonneg_int("k", 0) == 0
+    assert v.choice("family", "circle", ("random", "circle")) == "circle"
+    assert v.int_pair("n_range", (2, 16), 2) == (2, 16) and v.int_list("w", (8, 16), even=True) == [8, 16]
+    assert np.array_equal(v.biases("Bs", (0.0, 2.0)), [0.0, 2.0])
+    assert np.array_equal(v.values("t", [np.inf, 1.0], allow_inf=True), [np.inf, 1.0])
+    assert v.work("m", 10, 1e6) == 1e6 and v.work("m", 10, 1e12, budget=1e13) == 1e12
+
+
+def test_budgets_context_sets_and_restores():
+    with pytest.raises(ValueError, match="budget 1e"):
+        v.work("m", 5, 2e11)
+    with v.budgets(work=1e12, memory=2**40):
+        assert v.work("m", 5, 2e11) == 2e11 and v.memory("n", 5, 2.0**39) == 2.0**39
+    with pytest.raises(ValueError):
+        v.work("m", 5, 2e11)
+    with pytest.raises(ValueError, match="work="):
+        with v.budgets(work=-1):
+            pass
+
+
+def test_seeding_check_seed_is_validate_seed():
+    from montecarlo import seeding
+    assert seeding.SEED_LIMIT == v.SEED_LIMIT
+    for bad in (None, -1, 1.5, float("nan"), True, "1", 2**63):
+        with pytest.raises(ValueError, match="seed="):
+            seeding.check_seed(bad)
