@@ -85,6 +85,10 @@ def falsify(
     examples = v.positive_int("examples", examples)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         v.fail("seed", seed, "a nonnegative integer (every search must reproduce)")
+    seed = v.seed("seed", seed)
+    v.work("examples", examples, float(examples) * 1e4)  # one claim check ~ 1e4 operations at least
+    if domain is not None and not isinstance(domain, Domain):
+        v.fail("domain", domain, "a montecarlo.registry.Domain or None")
     if domain is not None:
         c = replace(c, domain=domain)
     bar = None

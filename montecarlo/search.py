@@ -29,6 +29,8 @@ from typing import Callable
 
 import numpy as np
 
+from bounds import validate as v
+
 from .registry import Claim, Domain, Evidence, Params
 from .seeding import rng as make_rng
 
@@ -58,6 +60,7 @@ def mutant_examples(claim: Claim) -> int:
 
 def plan_sizes(examples: int, n_corners: int) -> tuple[int, int, int]:
     """(corners, random draws, local steps) of a plan of ``examples`` evaluations."""
+    examples, n_corners = v.nonneg_int("examples", examples), v.nonneg_int("n_corners", n_corners)
     n_corner = min(n_corners, max(1, examples // 5))
     n_random = max(0, (examples - n_corner) * 3 // 5)
     return n_corner, n_random, examples - n_corner - n_random
@@ -65,6 +68,7 @@ def plan_sizes(examples: int, n_corners: int) -> tuple[int, int, int]:
 
 def local_scale(k: int, n_local: int) -> float:
     """Step of the k-th local move: 0.2 of each range, halved every quarter of the phase."""
+    k, n_local = v.nonneg_int("k", k), v.nonneg_int("n_local", n_local)
     return 0.2 * 0.5 ** (4 * k / max(1, n_local))
 
 
@@ -79,6 +83,10 @@ def closeness(ev: Evidence, claim: Claim) -> float:
     round-off allowance); for an exact identity the deviation |measured - bound| in units
     of the claim's round-off allowance; for a Monte Carlo identity (an interval) the distance
     from the point value to the bound in units of the half-interval on the bound's side."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     m, b = ev.measurement, ev.bound
     if ev.vacuous:
         return math.nan

@@ -73,7 +73,7 @@ def test_falsify_reports_no_refutation_for_a_true_bound():
 
 
 def test_get_unknown_claim_raises():
-    with pytest.raises(ValueError, match="claim="):
+    with pytest.raises(ValueError, match="key="):  # the public parameter's name (issue 11)
         registry.get("flip_probability.nope")
 
 

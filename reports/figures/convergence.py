@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 from montecarlo import convergence as mc  # noqa: E402
 
-from ..plots import save  # noqa: E402
+from ..plots import figure_args, save  # noqa: E402
 
 __all__ = ["report_figures", "width_table", "figure2", "tightness_table"]
 
@@ -245,6 +245,7 @@ def _markdown(rows_w, fig2, rows_t) -> str:
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The width table, Figure 2 (scaled and unscaled) and the tightness table."""
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
     out_dir = Path(out_dir)
     rows_w = width_table(seed, quick)
     fig2 = figure2(seed, quick)

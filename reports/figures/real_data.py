@@ -135,7 +135,9 @@ def table_markdown(rows: list[dict]) -> str:
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The table (as a figure and as ``real_data.md``) and the generalization curves."""
-    from ..plots import save
+    from ..plots import figure_args, save
+
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
 
     rows = real_data_table(seed, quick)
     (__import__("pathlib").Path(out_dir) / "real_data.md").write_text(table_markdown(rows) + "\n")
