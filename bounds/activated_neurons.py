@@ -145,6 +145,7 @@ def count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
 
 def log_count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
     """log of :func:`count_pmf` (-inf where the probability is 0), from log Q(B)."""
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     k = _k("k", k)
     if symmetric:

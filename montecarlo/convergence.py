@@ -32,6 +32,7 @@ from bounds.ntk import h_inf
 from . import rademacher_radius as rr
 from . import stats
 from .activated_neurons import flip_membership
+from .data import FAMILIES, LABELS
 from .network import Network, empirical_ntk, init_symmetric
 from .rademacher_radius import Problem
 from .seeding import check_seed, derive, spawn
@@ -196,6 +197,8 @@ def adversary(X, net0: Network, R: float, seed, objective: str = "norm", restart
     (``objective="norm"``) or the smallest lambda_min(H(W)) (``"lower"``); see the module
     docstring. Deterministic given ``seed`` (stream "adversary")."""
     X = v.unit_rows("X", X)
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     R = v.positive("R", R)
     if objective not in ("norm", "lower"):
         v.fail("objective", objective, "'norm' or 'lower'")
@@ -267,6 +270,8 @@ def entry_adversary(X, net0: Network, R: float, H0: np.ndarray | None = None,
     candidates, exactly: for one entry and sign the objective separates over neurons, so every
     neuron takes its best corner; the best entry's perturbation is recomputed on the network."""
     X = v.unit_rows("X", X)
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     R = v.positive("R", R)
     H0 = empirical_ntk(X, net0) if H0 is None else v.symmetric_matrix("H0", H0, X.shape[0])
     s = _Search(X, net0, R, factor)
@@ -484,6 +489,12 @@ def width_search(n: int, B: float, widths=(16, 32, 64, 128, 256, 512, 1024), dra
     ||f(0) - y||^2 held for every t <= steps."""
     n, draws = v.positive_int("n", n), v.positive_int("draws", draws)
     delta, alpha = v.probability("delta", delta), v.probability("alpha", alpha)
+    B, d, seed = v.bias(B), v.positive_int("d", d), check_seed(seed)
+    steps, eta_frac = v.nonneg_int("steps", steps), v.positive("eta_frac", eta_frac)
+    widths = v.int_list("widths", widths, even=True)
+    v.choice("family", family, FAMILIES)
+    v.choice("labels", labels, LABELS)
+    v.work("widths", max(widths), float(max(widths)) * len(widths) * draws * (steps + 1) * n * (d + n + 1))
     fails, apps, withins, app_fails, thw, lams = [], [], [], [], [], []
     measured = None
     for m in widths:
@@ -530,6 +541,9 @@ def figure2_curves(Bs=(0.0, 0.5, 1.0, 1.5, 2.0), m: int = 128, n: int = 10, d: i
     with no active neuron at initialization (their Jacobian column is 0: gradient descent can
     only reach them once other inputs' updates switch a neuron on)}."""
     m = v.even_int("m", m)
+    n, d, draws = v.positive_int("n", n), v.positive_int("d", d), v.positive_int("draws", draws)
+    steps, seed, Bs = v.nonneg_int("steps", steps), check_seed(seed), v.biases("Bs", Bs)
+    v.work("steps", steps, float(steps + 1) * len(Bs) * 2 * draws * m * n * (d + n + 1))
     scaled = v.boolean("scaled", scaled)
     if eta0 is not None:
         eta0 = v.positive("eta0", eta0)

@@ -274,7 +274,10 @@ def resolve(claim: "Claim | str") -> "Claim":
     if isinstance(claim, Claim):
         return claim
     if isinstance(claim, str):
-        return get(claim)
+        try:
+            return get(claim)
+        except ValueError:
+            v.fail("claim", claim, "a Claim or a registered key (montecarlo.registry.claims())")
     v.fail("claim", claim, "a Claim or a registered key")
 
 
@@ -282,6 +285,10 @@ def full_params(claim: Claim, params: Params) -> Params:
     """The claim's parameters from ``params``: raw domain parameters are passed through the
     domain's ``derive`` when that adds a parameter they lack (``{"B": 3, "R_frac": 0.3}``
     gains ``R``); parameters that already carry the derived ones are used as given."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    if not isinstance(params, Mapping):
+        v.fail("params", params, f"a dict of {claim.key}'s parameters")
     params = dict(params)
     if not set(claim.domain.specs) <= set(params):
         return params
@@ -311,6 +318,10 @@ def check(claim: "Claim | str", params: Params, candidate: Callable[[Params], An
 
 def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
     """:func:`check` at the claim's own (already derived) parameters."""
+    if not isinstance(c, Claim):
+        v.fail("c", c, "a Claim (montecarlo.registry.get(key))")
+    if not isinstance(params, Mapping):
+        v.fail("params", params, f"a dict of {c.key}'s parameters")
     try:
         m = as_measurement(c.measure(params))
     except KeyError as e:  # a missing parameter, named (was a bare KeyError)
@@ -475,6 +486,8 @@ def claims(module: str | None = None, kinds: Iterable[str] | None = None) -> lis
 
 def module_rank(module: str) -> tuple[int, str]:
     """Report order: the built-in :data:`MODULES` in their order, then user namespaces A-Z."""
+    if not isinstance(module, str):
+        v.fail("module", module, "a module name (str)")
     return (MODULES.index(module), "") if module in MODULES else (len(MODULES), module)
 
 

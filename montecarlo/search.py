@@ -50,11 +50,16 @@ spends the same (:func:`claim_examples`), so the main job has the tests' power."
 
 def claim_examples(claim: Claim, base: int = CI_EXAMPLES) -> int:
     """Examples for a (non-mutant) claim: ``max(3, round(base * weight))``."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    base = v.positive_int("base", base)
     return max(3, int(round(base * claim.weight)))
 
 
 def mutant_examples(claim: Claim) -> int:
     """The examples the tests and the report spend to refute the mutant ``claim``."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     return max(MUTANT_FLOOR, int(MUTANT_BUDGET * claim.weight))
 
 
@@ -74,6 +79,8 @@ def local_scale(k: int, n_local: int) -> float:
 
 def severity(ev: Evidence) -> float:
     """The registry's severity (measured/bound towards violation; > 1 is past the bound)."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     return ev.severity
 
 
@@ -131,6 +138,8 @@ def _log(x: float) -> float:
 
 def usable(ev: Evidence) -> bool:
     """A point that may decide a verdict: applicable and not vacuous."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     return ev.applicable and not ev.vacuous
 
 

@@ -78,6 +78,8 @@ def _ratio_text(rec: dict) -> tuple[str, str]:
 def detectable_text(rec: dict) -> str:
     """The check's power from ``detail["detectable"]`` (the smallest true/bound ratio it refutes
     with probability >= 1/2 at the false-alarm level), or "" when the record has none."""
+    if not isinstance(rec, dict):
+        v.fail("rec", rec, "a results.json record (a dict)")
     d = (rec.get("detail") or {}).get("detectable")
     if not isinstance(d, (int, float)) or isinstance(d, bool) or not math.isfinite(d):
         return ""

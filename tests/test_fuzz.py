@@ -98,6 +98,8 @@ NO_BASELINE: dict[str, str] = {
     "reports.figures.real_data.real_data_table": "lambda_R and H_inf on real data sets (tens of seconds)",
     "reports.figures.real_data.generalization_curves": "H_inf solves over a B grid on real data (tens of seconds)",
     "reports.build.client_for": "starts a Dask cluster (tests/test_distributed.py)",
+    "montecarlo.convergence.width_search": "training runs over widths and draws (tens of seconds)",
+    "montecarlo.convergence.figure2_curves": "Figure 2 training runs (tens of seconds)",
 }
 
 
@@ -265,6 +267,9 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.restricted_eigenvalue.primal_search": {"starts": 2, "iters": 2, "cloud": 16},
     "montecarlo.claims.with_power": {"bound": lambda: (lambda p: 1.0)},
     "montecarlo.cli.candidate": {"params": ("B", "R")}, "montecarlo.cli.parse_candidate": {"params": ("B", "R")},
+    "montecarlo.datasets.load": {"name": "iris", "n": 20},
+    "montecarlo.registry.evaluate": {"c": lambda: _objects()["claim"]},
+    "bounds.restricted_eigenvalue.region.check_square": {"name": "M"},
     "montecarlo.convergence.run": {"P": lambda: _objects()["problem"]},
     "montecarlo.convergence.stability_along": {"rec": lambda: _objects()["run_rec"]},
     "montecarlo.convergence.rate_check": {"rec": lambda: _objects()["run_rec"]},
@@ -400,11 +405,22 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.claims.with_power": {"bound": ["x", 3]},  # a function params -> float
     "montecarlo.cli.candidate": {"params": [None, 3, "B", [3]]},
     "montecarlo.cli.parse_candidate": {"params": [None, 3, "B", [3]]},
-    "montecarlo.convergence.run": {"P": OBJ},
     "montecarlo.convergence.stability_along": {"rec": OBJ},
     "montecarlo.convergence.rate_check": {"rec": OBJ},
     "montecarlo.convergence.identity_check": {"rec": OBJ},
     "reports.plots.place_legend": {"labels": [3, "x"]},  # None: the axes' own labels
+    # 0 steps is a valid (empty) run
+    "montecarlo.convergence.width_search": {"steps": INT[1:]},
+    "montecarlo.convergence.figure2_curves": {"steps": INT[1:]},
+    # examples=0 is sweep_claim(examples=0)'s plan (one corner)
+    "montecarlo.search.plan_sizes": {"examples": INT[1:]},
+    "montecarlo.registry.evaluate": {"c": OBJ},
+    "montecarlo.registry.full_params": {"params": [None, "x"]},  # {} is valid: returned as given
+    "montecarlo.registry.module_rank": {"module": [3]},  # any name: user namespaces sort last
+    "reports.render.detectable_text": {"rec": [None, 3, "x"]},  # {}: no power to show
+    "montecarlo.convergence.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},  # None: P.eta
+    # name labels the message (check_square("M", ...)), not an input to validate
+    "bounds.restricted_eigenvalue.region.check_square": {"name": []},
 }
 
 
@@ -517,6 +533,9 @@ NONFINITE_OK: dict[str, str] = {
     "reports.figures.initial_error.tightness_table": "an order-statistic limit is +-inf when N is too small (stats.quantile_limits)",
     "montecarlo.initial_error.quantile_check": "an order-statistic limit is +-inf when N is too small (stats.quantile_limits)",
     "montecarlo.stats.quantile_limits": "a limit is +-inf when N is too small (documented)",
+    "montecarlo.stats.detectable_proportion": "inf when the check cannot refute at all (documented)",
+    "montecarlo.stats.detectable_quantile": "inf when the check cannot refute at all (documented)",
+    "montecarlo.stats.detectable_mean": "inf when the bound is <= 0 (documented)",
     "montecarlo.flip_probability.geometric": "rel_se = inf when there is no hit (documented)",
     "montecarlo.flip_probability.importance": "rel_se = inf when there is no hit (documented)",
 }

@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from bounds import validate as v  # noqa: E402
 from montecarlo import convergence as mc  # noqa: E402
 
 from ..plots import figure_args, save  # noqa: E402
@@ -40,6 +41,7 @@ TIGHTNESS_CLAIMS = (
 # ---------------------------------------------------------------------------- width table
 def width_table(seed: int, quick: bool) -> list[mc.WidthRow]:
     """Item 4 over a small grid of (n, B)."""
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
     if quick:
         cfg = dict(widths=(16, 64, 256), draws=10, steps=100, delta=0.3, alpha=0.05)
         grid = [(2, 0.0), (4, 1.0)]
@@ -94,6 +96,7 @@ def _width_figure(rows: list[mc.WidthRow], out_dir) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------ Figure 2
 def figure2(seed: int, quick: bool) -> dict:
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
     cfg = dict(steps=300, draws=4) if quick else dict(steps=1000, draws=10)
     Bs = (0.0, 0.5, 1.0, 1.5, 2.0)
     out = {}
@@ -165,6 +168,7 @@ def tightness_table(seed: int, quick: bool) -> list[dict]:
     then a local search around the best point with shrinking steps (the plan of
     :func:`montecarlo.falsify.falsify`), counting only points that say something
     (:func:`_counts`; falsify's worst point can be a vacuous 0-against-0 point)."""
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
     from montecarlo import registry
     from montecarlo.seeding import spawn
 
