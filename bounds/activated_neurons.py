@@ -83,6 +83,7 @@ def on_probability(B: float) -> float:
 
 def on_probability_mp(B: float, dps: int = 50):
     """mpmath twin of :func:`on_probability`."""
+    dps = v.dps(dps)
     return Q_mp(v.bias(B), dps)
 
 
@@ -98,6 +99,7 @@ def on_probability_bound(B: float) -> float:
 
 
 def on_probability_bound_mp(B: float, dps: int = 50):
+    dps = v.dps(dps)
     B = v.bias(B)
     with mp.workdps(dps):
         return mp.exp(-mp.mpf(B) ** 2 / 2) / 2
@@ -133,6 +135,7 @@ def _k(name: str, k) -> int:
 def count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
     """P[|S_on(i, 0)| = k]: Binomial(m, Q(B)), or 2 Binomial(m/2, Q(B)) when symmetric
     (then odd k have probability 0)."""
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     k = _k("k", k)
     if symmetric:
@@ -142,6 +145,7 @@ def count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
 
 def log_count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
     """log of :func:`count_pmf` (-inf where the probability is 0), from log Q(B)."""
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     k = _k("k", k)
     if symmetric:
@@ -158,6 +162,7 @@ def log_count_pmf(k: int, m: int, B: float, symmetric: bool = False) -> float:
 def count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
     """P[|S_on(i, 0)| >= k] for a real threshold k (the count is an integer, so this is
     P[count >= ceil(k)]), from the binomial survival function."""
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     k = v._scalar("k", k)
     if symmetric:
@@ -169,6 +174,7 @@ def count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
 def log_count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
     """log P[|S_on(i, 0)| >= k]; finite far beyond the double-precision range of
     :func:`count_sf` (m up to 1e6 at B = 0 gives tails like 2^-1e6)."""
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     k = v._scalar("k", k)
     N = _trials(m, symmetric)
@@ -184,6 +190,8 @@ def count_sf_mp(k: float, m: int, B: float, symmetric: bool = False, dps: int = 
     """mpmath twin of :func:`count_sf`: the sum of the binomial terms from ceil(k) up,
     by the ratio recurrence, stopped when the rest is below 10^-(dps+5) of the sum
     (the terms decrease geometrically past the mode). Meant for N up to about 1e5."""
+    dps = v.dps(dps)
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     k = v._scalar("k", k)
     N = _trials(m, symmetric)
@@ -192,6 +200,9 @@ def count_sf_mp(k: float, m: int, B: float, symmetric: bool = False, dps: int = 
         return mp.mpf(1)
     if j > N:
         return mp.mpf(0)
+    # work budget: the recurrence walks from j to past the mode, then ~sqrt(N) terms of decay
+    v.work("m", m, (max(0.0, (N + 1) * on_probability(B) - j)
+                    + 20.0 * math.sqrt(N + 1.0) * math.sqrt(dps + 10)) * (dps + 10))
     with mp.workdps(dps + 10):
         p = on_probability_mp(B, dps + 10)
         odds = p / (1 - p)
@@ -218,16 +229,20 @@ def _positive_threshold(m: int, B: float) -> float:
 
 def exact_tail(m: int, B: float, symmetric: bool = False) -> float:
     """The exact P[|S_on(i, 0)| >= m e^{-B^2/2}] (left side of Lemma A.18)."""
+    symmetric = v.boolean("symmetric", symmetric)
     return count_sf(_positive_threshold(m, B), m, B, symmetric)
 
 
 def log_exact_tail(m: int, B: float, symmetric: bool = False) -> float:
     """log of :func:`exact_tail`, finite for every B (m up to 1e6)."""
+    symmetric = v.boolean("symmetric", symmetric)
     return log_count_sf(_positive_threshold(m, B), m, B, symmetric)
 
 
 def exact_tail_mp(m: int, B: float, symmetric: bool = False, dps: int = 50):
     """mpmath twin of :func:`exact_tail` (the threshold itself in mpmath as well)."""
+    dps = v.dps(dps)
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     with mp.workdps(dps):
         thr = m * mp.exp(-mp.mpf(B) ** 2 / 2)
@@ -238,6 +253,7 @@ def exact_tail_mp(m: int, B: float, symmetric: bool = False, dps: int = 50):
 def bernstein_exponent(m: int, B: float, symmetric: bool = False, rate: float | None = None) -> float:
     """(3/16) m' e^{-B^2/2} (m' = m, or m/2 when symmetric): minus the log of Lemma A.18's
     failure probability. ``rate`` replaces 3/16 (for the mutants)."""
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     rate = BERNSTEIN_RATE if rate is None else v.positive("rate", rate)
     return rate * _trials(m, symmetric) * math.exp(-B * B / 2)
@@ -246,10 +262,13 @@ def bernstein_exponent(m: int, B: float, symmetric: bool = False, rate: float | 
 def failure_probability(m: int, B: float, symmetric: bool = False, rate: float = BERNSTEIN_RATE) -> float:
     """Lemma A.18's Bernstein bound exp(-(3/16) m' e^{-B^2/2}), m' = m or m/2 (symmetric).
     ``rate`` replaces 3/16 (for the mutants; the lemma is rate = 3/16)."""
+    symmetric = v.boolean("symmetric", symmetric)
     return math.exp(-bernstein_exponent(m, B, symmetric, rate))
 
 
 def failure_probability_mp(m: int, B: float, symmetric: bool = False, dps: int = 50):
+    dps = v.dps(dps)
+    symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     with mp.workdps(dps):
         return mp.exp(-mp.mpf(3) / 16 * _trials(m, symmetric) * mp.exp(-mp.mpf(B) ** 2 / 2))
@@ -263,6 +282,7 @@ def log_failure_probability(m: int, B: float, symmetric: bool = False, rate: flo
 def union_failure_probability(n: int, m: int, B: float, symmetric: bool = False) -> float:
     """Over all n inputs: P[exists i: |S_on(i, 0)| >= m e^{-B^2/2}] <= n exp(-(3/16) m' e^{-B^2/2})
     (capped at 1)."""
+    symmetric = v.boolean("symmetric", symmetric)
     n = v.positive_int("n", n)
     return min(1.0, n * failure_probability(m, B, symmetric))
 
@@ -278,7 +298,7 @@ def frobenius_identity(counts, m: int):
 
     ``counts`` of shape (n,) gives a float; shape (draws, n) gives one value per draw."""
     m = v.positive_int("m", m)
-    c = np.asarray(counts, dtype=float)
+    c = v.array("counts", counts, min_size=0, finite_=False)
     v.finite("counts", c)
     if np.any(c < 0) or np.any(c > m) or np.any(c != np.round(c)):
         v.fail("counts", c, f"integers in [0, m = {m}]")
@@ -315,6 +335,7 @@ def log_training_bound(m: int, B: float, R: float, c: float = C_PAPER) -> float:
 def training_failure_probability(n: int, m: int, B: float, R: float, symmetric: bool = False) -> float:
     """n exp(-(3/16) m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2} / 8), m' = m or m/2
     (the two events of Lemma A.18 and Corollary A.4.1), capped at 1."""
+    symmetric = v.boolean("symmetric", symmetric)
     n = v.positive_int("n", n)
     m, B = _mB(m, B, symmetric)
     R = v.radius(B, R)
@@ -339,6 +360,8 @@ def log_training_failure_probability(n: int, m: int, B: float, R: float, symmetr
 
 def training_failure_probability_mp(n: int, m: int, B: float, R: float, symmetric: bool = False,
                                     dps: int = 50):
+    dps = v.dps(dps)
+    symmetric = v.boolean("symmetric", symmetric)
     n = v.positive_int("n", n)
     m, B = _mB(m, B, symmetric)
     R = v.radius(B, R)

@@ -52,8 +52,7 @@ __all__ = [
 
 
 def _sizes(name: str, sizes) -> np.ndarray:
-    arr = np.asarray(sizes, dtype=float)
-    v.finite(name, arr)
+    arr = v.values(name, sizes)
     if np.any(arr < 0):
         v.fail(name, arr, f"{name} >= 0 (flip-set sizes)")
     return arr
@@ -89,6 +88,7 @@ def spectral_bound(sizes, m: int) -> float:
 
 def spectral_bound_mp(sizes, m: int, dps: int = 50):
     """mpmath twin of :func:`spectral_bound`."""
+    dps = v.dps(dps)
     s = _sizes("sizes", sizes).ravel()
     if s.size < 1:
         v.fail("len(sizes)", s.size, ">= 1")
@@ -116,6 +116,7 @@ def event_bound(n: int, B: float, R: float, c: float = C_PAPER) -> float:
 
 def event_bound_mp(n: int, B: float, R: float, dps: int = 50):
     """mpmath twin of :func:`event_bound` with c = 4 e^2 / sqrt(2 pi)."""
+    dps = v.dps(dps)
     n, B, R = _nBR(n, B, R)
     with mp.workdps(dps):
         c = 4 * mp.e**2 / mp.sqrt(2 * mp.pi)
@@ -140,6 +141,7 @@ def event_failure(n: int, m: int, B: float, R: float, symmetric: bool = False) -
 
 def event_failure_mp(n: int, m: int, B: float, R: float, symmetric: bool = False, dps: int = 50):
     """mpmath twin of :func:`event_failure` (never underflows)."""
+    dps = v.dps(dps)
     from .flip_probability import corollary_tail_mp
 
     n = v.positive_int("n", n)
@@ -168,6 +170,7 @@ def radius_condition(n: int, B: float, lam: float, c: float = C_PAPER) -> float:
 
 def radius_condition_mp(n: int, B: float, lam: float, dps: int = 50):
     """mpmath twin of :func:`radius_condition` with c = 4 e^2 / sqrt(2 pi)."""
+    dps = v.dps(dps)
     n, B, lam = _nBlam(n, B, lam)
     with mp.workdps(dps):
         c = 4 * mp.e**2 / mp.sqrt(2 * mp.pi)
@@ -179,8 +182,7 @@ def _rate_args(eta, lam, t) -> tuple[float, float, np.ndarray]:
     eta, lam = v.positive("eta", eta), v.positive("lam", lam)
     if eta * lam > 4:
         v.fail("eta * lam", eta * lam, "0 < eta * lam <= 4 (the factor 1 - eta lam/4 must be >= 0)")
-    tt = np.asarray(t, dtype=float)
-    v.finite("t", tt)
+    tt = v.values("t", t)
     if np.any(tt < 0):
         v.fail("t", tt, "t >= 0")
     return eta, lam, tt
@@ -204,6 +206,7 @@ def rate(eta: float, lam: float, t):
 
 def rate_mp(eta: float, lam: float, t, dps: int = 50):
     """mpmath twin of :func:`rate` (scalar t)."""
+    dps = v.dps(dps)
     eta, lam, tt = _rate_args(eta, lam, t)
     if tt.ndim:
         v.fail("t", tt, "a scalar for the mpmath twin")

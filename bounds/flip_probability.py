@@ -97,6 +97,7 @@ def exact(B: float, R: float) -> float:
 
 def exact_mp(B: float, R: float, dps: int = 50):
     """mpmath twin of :func:`exact`."""
+    dps = v.dps(dps)
     B, R = _BR(B, R, False)
     with mp.workdps(dps):
         return Q_mp(mp.mpf(B) - 2 * mp.mpf(R), dps) - Q_mp(mp.mpf(B) + 2 * mp.mpf(R), dps)
@@ -121,6 +122,7 @@ def lemma_bound(B: float, R: float, c: float = C_PAPER) -> float:
 
 def lemma_bound_mp(B: float, R: float, dps: int = 50):
     """mpmath twin of :func:`lemma_bound` with c = 4 e^2 / sqrt(2 pi)."""
+    dps = v.dps(dps)
     B, R = _BR(B, R, True)
     with mp.workdps(dps):
         c = 4 * mp.e**2 / mp.sqrt(2 * mp.pi)
@@ -158,6 +160,7 @@ def log_prior_bound(B: float, R: float) -> float:
 
 
 def prior_bound_mp(B: float, R: float, dps: int = 50):
+    dps = v.dps(dps)
     B, R = _BR(B, R, False)
     with mp.workdps(dps):
         return min(4 * mp.mpf(R) / mp.sqrt(2 * mp.pi), Q_mp(mp.mpf(B) - 2 * mp.mpf(R), dps))
@@ -166,6 +169,8 @@ def prior_bound_mp(B: float, R: float, dps: int = 50):
 def ratio_to_rate(B: float, R: float) -> float:
     """p_flip / (R exp(-B^2/2)), the quantity whose supremum is the tight constant."""
     B, R = _BR(B, R, False)
+    if log_exact(B, R) + B * B / 2 - math.log(R) > 709.0:  # the float exp would overflow
+        v.fail("B", B, f"ratio_to_rate(B, R={R:g}) < 1.8e308 (a float); use log_exact(B, R) + B^2/2 - log R")
     return math.exp(log_exact(B, R) + B * B / 2) / R
 
 
@@ -183,12 +188,14 @@ def _trials(m, symmetric: bool) -> int:
 def corollary_exponent(m: int, B: float, R: float, symmetric: bool = False) -> float:
     """3 m' q / 8 with q = c R e^{-B^2/2} (m' = m, or m/2 under symmetric init): minus the log
     of Corollary A.4.1's failure probability."""
+    symmetric = v.boolean("symmetric", symmetric)
     return 3 * _trials(m, symmetric) * flip_q(B, R) / 8
 
 
 def corollary_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:
     """Corollary A.4.1 (Bernstein): P[|S_i| >= 2 m q] <= exp(-3 m q / 8), q = c R e^{-B^2/2}
     (m/2 in place of m inside the exponent under symmetric init)."""
+    symmetric = v.boolean("symmetric", symmetric)
     return math.exp(-corollary_exponent(m, B, R, symmetric))
 
 
@@ -199,6 +206,8 @@ def log_corollary_tail(m: int, B: float, R: float, symmetric: bool = False) -> f
 
 def corollary_tail_mp(m: int, B: float, R: float, symmetric: bool = False, dps: int = 50):
     """mpmath twin of :func:`corollary_tail`."""
+    dps = v.dps(dps)
+    symmetric = v.boolean("symmetric", symmetric)
     mm = _trials(m, symmetric)
     with mp.workdps(dps):
         return mp.exp(-3 * mm * lemma_bound_mp(B, R, dps) / 8)
@@ -265,6 +274,7 @@ def _flip_set_threshold(m: int, B: float, R: float, symmetric: bool) -> tuple[in
 def binomial_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:
     """The exact P[|S_i| >= 2 m q] with |S_i| ~ Binomial(m, p_flip) (standard init) or
     2 Binomial(m/2, p_flip) (symmetric init), via the binomial survival function."""
+    symmetric = v.boolean("symmetric", symmetric)
     j, N = _flip_set_threshold(m, B, R, symmetric)
     return float(stats.binom.sf(j - 1, N, exact(B, R)))
 
@@ -272,5 +282,6 @@ def binomial_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:
 def log_binomial_tail(m: int, B: float, R: float, symmetric: bool = False) -> float:
     """log of :func:`binomial_tail`, finite where the tail underflows (m up to 1e5 at B = 0);
     -inf when 2 m q > m (the event is impossible)."""
+    symmetric = v.boolean("symmetric", symmetric)
     j, N = _flip_set_threshold(m, B, R, symmetric)
     return log_binomial_sf(j, N, log_exact(B, R))

@@ -79,6 +79,7 @@ def tau(m: int, n: int, delta: float) -> float:
 
 
 def tau_mp(m: int, n: int, delta: float, dps: int = 50):
+    dps = _v.dps(dps)
     m, n, delta = _mnd(m, n, delta)
     with mp.workdps(dps):
         return mp.sqrt(2 * mp.log(2 * mp.mpf(m) * n / mp.mpf(delta)))
@@ -91,16 +92,18 @@ def L(n: int, delta: float) -> float:
 
 
 def L_mp(n: int, delta: float, dps: int = 50):
+    dps = _v.dps(dps)
     n, delta = _v.positive_int("n", n), _v.probability("delta", delta)
     with mp.workdps(dps):
         return mp.log(4 * mp.mpf(n) / mp.mpf(delta))
 
 
 def _biases(B) -> np.ndarray:
-    arr = np.asarray(B, dtype=float)
-    _v.finite("B", arr)
+    arr = _v.values("B", B)
     if np.any(arr < 0):
         _v.fail("B", float(arr.min()) if arr.ndim else B, "B >= 0")
+    if np.any(arr > _v.B_MAX):
+        _v.fail("B", float(arr.max()) if arr.ndim else B, f"B <= {_v.B_MAX:g} (validate.B_MAX)")
     return arr
 
 
@@ -136,6 +139,7 @@ def moment_mp(B, k: int = 2, dps: int = 50):
     M_j = int_B^inf z^j phi(z) dz (M_0 = Q(B), M_1 = phi(B), M_j = B^{j-1} phi(B) +
     (j - 1) M_{j-2}) and the binomial expansion of (z - B)^k, at raised precision
     (the expansion cancels, which the extra digits absorb)."""
+    dps = _v.dps(dps)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= 4:
         _v.fail("k", k, "an integer with 0 <= k <= 4")
     B = _v.bias(B)
@@ -158,6 +162,7 @@ def v(B):
 
 def v_mp(B, dps: int = 50):
     """mpmath twin of :func:`v`: (1 + B^2) Q(B) - B phi(B) at raised precision."""
+    dps = _v.dps(dps)
     return moment_mp(B, 2, dps)
 
 
@@ -198,6 +203,7 @@ def bernstein_bound(m: int, n: int, delta: float, B: float) -> float:
 
 
 def bernstein_bound_mp(m: int, n: int, delta: float, B: float, dps: int = 50):
+    dps = _v.dps(dps)
     m, n, delta = _mnd(m, n, delta)
     B = _v.bias(B)
     with mp.workdps(dps):
@@ -214,6 +220,7 @@ def E0_tight(y, m: int, n: int, delta: float, B: float) -> float:
 
 
 def E0_tight_mp(y, m: int, n: int, delta: float, B: float, dps: int = 50):
+    dps = _v.dps(dps)
     y = _y(y, n)
     with mp.workdps(dps):
         b = bernstein_bound_mp(m, n, delta, B, dps)
@@ -233,6 +240,7 @@ def E0_paper(y, m: int, n: int, delta: float, B: float) -> float:
 
 
 def E0_paper_mp(y, m: int, n: int, delta: float, B: float, dps: int = 50):
+    dps = _v.dps(dps)
     y = _y(y, n)
     m, n, delta = _mnd(m, n, delta)
     B = _v.bias(B)
@@ -257,6 +265,7 @@ def error_mean(y, B: float) -> float:
     """E ||f(0) - y||^2 = ||y||^2 + n v(B) under the standard initialization (any m, X):
     f_i(0) is a scaled sum of m i.i.d. symmetric terms with E z^2 = v(B)."""
     y = _v.labels("y", y)
+    B = _v.bias(B)
     if y.size < 1:
         _v.fail("len(y)", 0, "n >= 1")
     return math.fsum(y * y) + y.size * v(B)

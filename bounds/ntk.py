@@ -53,22 +53,25 @@ _GRADING = (0.0, 1 / 65536, 1 / 1024, 1 / 256, 1 / 64, 1 / 16, 1 / 4, 1.0)
 
 def Q(t):
     """Upper normal tail Q(t) = 1 - Phi(t), computed as ``ndtr(-t)`` (no cancellation)."""
-    return special.ndtr(-np.asarray(t, dtype=float))
+    return special.ndtr(-v.values("t", t, allow_inf=True))
 
 
 def logQ(t):
     """log Q(t), accurate far into the tail."""
-    return special.log_ndtr(-np.asarray(t, dtype=float))
+    return special.log_ndtr(-v.values("t", t, allow_inf=True))
 
 
 def phi(t):
     """Standard normal density."""
-    t = np.asarray(t, dtype=float)
+    t = v.values("t", t, allow_inf=True)
     return np.exp(-0.5 * t * t - _LOG_2PI_HALF)
 
 
 def Q_mp(t, dps: int = 50):
     """mpmath twin of :func:`Q`."""
+    dps = v.dps(dps)
+    if not isinstance(t, mp.mpf):
+        v.values("t", t, allow_inf=True)
     with mp.workdps(dps):
         return mp.erfc(mp.mpf(t) / mp.sqrt(2)) / 2
 
@@ -322,6 +325,7 @@ def pair_probability_mp(rho, B, dps: int = 30):
     route independent of the float quadrature); below p/Q(B) = 1e-250 it switches to the
     conditioning integral on a geometric grid.
     """
+    dps = v.dps(dps)
     B = v.bias(B)
     rho = float(v.correlation("rho", rho))
     if rho >= 1:
@@ -403,6 +407,7 @@ def h_inf(X, B: float) -> np.ndarray:
 
 def h_inf_mp(X, B: float, dps: int = 30):
     """mpmath twin of :func:`h_inf` (an mp.matrix); slow, for tests on small n."""
+    dps = v.dps(dps)
     X = v.unit_rows("X", X)
     B = v.bias(B)
     rho = _rho(X)

@@ -51,7 +51,7 @@ __all__ = [
 # ------------------------------------------------------------------------ validation
 def _psd(name: str, H, y=None) -> tuple[np.ndarray, np.ndarray | None]:
     """A symmetric positive semi-definite n x n matrix (and labels of length n)."""
-    H = np.asarray(H, dtype=float)
+    H = v.array(name, H, min_size=0, finite_=False)
     if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
         v.fail(f"{name}.shape", H.shape, "a square n x n matrix, n >= 1")
     v.finite(name, H)
@@ -81,6 +81,7 @@ def gradient_bound(n: int, m: int, error: float) -> float:
 
 def gradient_bound_mp(n: int, m: int, error: float, dps: int = 50):
     """mpmath twin of :func:`gradient_bound`."""
+    dps = v.dps(dps)
     n, m = v.positive_int("n", n), v.positive_int("m", m)
     with mp.workdps(dps):
         return mp.sqrt(mp.mpf(n) / m) * mp.mpf(v.nonneg("error", error))
@@ -96,6 +97,7 @@ def movement_radius(n: int, m: int, error0: float, lam: float) -> float:
 
 def movement_radius_mp(n: int, m: int, error0: float, lam: float, dps: int = 50):
     """mpmath twin of :func:`movement_radius`."""
+    dps = v.dps(dps)
     n, m = v.positive_int("n", n), v.positive_int("m", m)
     error0, lam = v.nonneg("error0", error0), v.positive("lam", lam)
     with mp.workdps(dps):
@@ -108,6 +110,7 @@ def linear_rate_envelope(error0: float, eta: float, lam: float, steps: int) -> n
     error0 = v.nonneg("error0", error0)
     eta, lam = v.positive("eta", eta), v.positive("lam", lam)
     steps = v.nonneg_int("steps", steps)
+    v.memory("steps", steps, 8.0 * (steps + 1))
     x = eta * lam / 4
     if x > 1:
         v.fail("eta * lam", eta * lam, "0 < eta * lam <= 4 (Lemma A.8)")
@@ -122,6 +125,7 @@ def kernel_distance(H, y) -> float:
     (no inverse). A singular H (Cholesky fails) gives +inf, the value of y^T H^{-1} y in
     the limit H + eps I, eps -> 0, unless y lies in the range of H: a bound that is then
     vacuous but never wrong."""
+    y = v.labels("y", y)
     H, y = _psd("H", H, y)
     try:
         c = linalg.cho_factor(H, lower=True, check_finite=False)
@@ -138,7 +142,10 @@ def leading_distance(X, y, B: float) -> float:
     """Lemma 3.10 / Theorem C.7: sqrt(y^T H_inf^{-1} y), the limit of ||theta(T) - theta(0)||
     as m grows (H_inf of :func:`bounds.ntk.h_inf`, solved, not inverted)."""
     X = v.unit_rows("X", X)
-    return kernel_distance(h_inf(X, B), v.labels("y", y, X.shape[0]))
+    out = kernel_distance(h_inf(X, B), v.labels("y", y, X.shape[0]))
+    if not math.isfinite(out):  # H_inf's entries underflow (B >~ 38): singular in float
+        v.fail("B", B, "H_inf(X, B) invertible in float (its entries underflow for this B)")
+    return out
 
 
 def _gain(l: np.ndarray, eta: float, K: int) -> np.ndarray:
@@ -157,6 +164,7 @@ def linearized_distance(H, y, eta: float, K: int) -> float:
     distance^2 = sum_k (1 - (1 - eta l_k)^K)^2 (u_k^T y)^2 / l_k over the eigenpairs (l_k, u_k)
     of H (a term with l_k = 0 is 0, its limit: H^{-1}(I - (I - eta H)^K) is a polynomial in H).
     Bounded by sqrt(y^T H^{-1} y) when eta <= 1/lambda_max(H) (FORMULAS.md 5(a)); any eta > 0 here."""
+    y = v.labels("y", y)
     H, y = _psd("H", H, y)
     eta, K = v.positive("eta", eta), v.nonneg_int("K", K)
     l, U = _eig_psd("H", H)
@@ -174,9 +182,12 @@ def linearized_distance_mp(H, y, eta: float, K: int, dps: int = 50):
     """mpmath twin of :func:`linearized_distance` by another route: with
     P = eta sum_{j<K} (I - eta H)^j = H^{-1} (I - (I - eta H)^K), distance^2 = (P y)^T H (P y)
     (no eigen-decomposition, no inverse). Cost O(K n^2) at ``dps`` digits: small K only."""
+    y = v.labels("y", y)
+    dps = v.dps(dps)
     H, y = _psd("H", H, y)
     eta, K = v.positive("eta", eta), v.nonneg_int("K", K)
     n = H.shape[0]
+    v.work("K", K, float(K) * n * n * dps)
     with mp.workdps(dps):
         Hm = mp.matrix(H.tolist())
         ym = mp.matrix(y.tolist())
@@ -200,6 +211,7 @@ def rademacher_bound(n: int, B: float, R_F: float) -> float:
 
 def rademacher_bound_mp(n: int, B: float, R_F: float, dps: int = 50):
     """mpmath twin of :func:`rademacher_bound`."""
+    dps = v.dps(dps)
     n, B, R_F = v.positive_int("n", n), v.bias(B), v.positive("R_F", R_F)
     with mp.workdps(dps):
         return mp.mpf(R_F) * mp.sqrt(2 * mp.exp(-mp.mpf(B) ** 2 / 2) / n)
@@ -227,6 +239,7 @@ def nonlinear_correction(m: int, B: float, R: float, c: float = C_PAPER) -> floa
 
 def nonlinear_correction_mp(m: int, B: float, R: float, dps: int = 50):
     """mpmath twin of :func:`nonlinear_correction` with c = 4 e^2 / sqrt(2 pi)."""
+    dps = v.dps(dps)
     m, B = v.positive_int("m", m), v.bias(B)
     R = v.radius(B, R)
     with mp.workdps(dps):

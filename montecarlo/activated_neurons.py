@@ -58,6 +58,9 @@ def _m(m, symmetric: bool) -> int:
 def counts_at_init(m: int, B: float, draws: int, seed, symmetric: bool = False) -> np.ndarray:
     """|S_on(i, 0)| = #{r : <w_r, x_i> >= B} for ``draws`` independent initializations at one
     unit input (any x_i: <w_r, x_i> ~ N(0, 1)). Symmetric init: twice the first half's count."""
+    m, draws = v.positive_int("m", m), v.positive_int("draws", draws)
+    v.work("m" if m >= draws else "draws", max(m, draws), float(m) * draws * 8)
+    symmetric = v.boolean("symmetric", symmetric)
     m = _m(m, symmetric)
     B = v.bias(B)
     draws = v.positive_int("draws", draws)
@@ -102,6 +105,9 @@ def init_draws(X, m: int, B: float, draws: int, seed, symmetric: bool = False) -
     Z is :func:`montecarlo.network.jacobian` of the stacked network (scale (k m)^{-1/2});
     each draw's ||Z||_F^2 sums its own rows and multiplies by k to restore m^{-1/2}.
     """
+    m, draws = v.positive_int("m", m), v.positive_int("draws", draws)
+    v.work("m" if m >= draws else "draws", max(m, draws), float(m) * draws * 8)
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     m = _m(m, symmetric)
     B = v.bias(B)
@@ -134,6 +140,9 @@ def step_size(X, y, net: nw.Network, eta_frac: float, R: float | None = None,
     eta m^{-1/2} sum_i |f_i - y_i| <= eta sqrt(n / m) ||f - y||, so with eta_frac <= 1 the run
     stays within R as long as the residual does not grow; larger eta_frac may leave it
     (the hypothesis is checked on the trajectory, not assumed)."""
+    y = v.labels("y", y)
+    if steps is not None:
+        steps = v.positive_int("steps", steps)
     X = v.unit_rows("X", X)
     eta_frac = v.positive("eta_frac", eta_frac)
     lam = float(np.linalg.eigvalsh(nw.empirical_ntk(X, net))[-1])
@@ -154,12 +163,10 @@ def flip_membership(g0: np.ndarray, B: float, R, factor: float = 2.0) -> np.ndar
     replaces the 2 (only for the mutant that forgets the bias moves too)."""
     B = v.bias(B)
     factor = v.positive("factor", factor)
-    R = np.asarray(R, dtype=float)
-    v.finite("R", R)
+    R = v.values("R", R)
     if np.any(R < 0):
         v.fail("R", R, "R >= 0")
-    g0 = np.asarray(g0, dtype=float)
-    v.finite("g0", g0)
+    g0 = v.values("g0", g0)
     u = g0 - B
     return (u >= -factor * R) & (u < factor * R)
 
@@ -211,6 +218,9 @@ def training_counts(X, y, m: int, B: float, eta_frac: float, steps: int, seed,
     """Train from a fresh initialization with the step size of :func:`step_size` (R given:
     scaled to stay within R) and check S_on(i, t) within S_on(i, 0) united with
     S_i(R_real(t)) at every step (``factor`` as in :func:`flip_membership`)."""
+    steps, m = v.positive_int("steps", steps), v.positive_int("m", m)
+    v.work("steps" if steps >= m else "m", max(steps, m), float(steps) * m * 64 * 17)
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     m = _m(m, symmetric)
     B = v.bias(B)
@@ -267,6 +277,11 @@ def training_bound_run(X, y, m: int, B: float, R: float, eta_frac: float, steps:
                        symmetric: bool = False, bound=None) -> BoundRun:
     """One run against (1 + 2 c R) m e^{-B^2/2} (or ``bound(m, B, R)``, for mutants), with
     the step size scaled to R (:func:`step_size`)."""
+    if bound is not None and not callable(bound):
+        v.fail("bound", bound, "a function bound(m, B, R) or None")
+    steps, m = v.positive_int("steps", steps), v.positive_int("m", m)
+    v.work("steps" if steps >= m else "m", max(steps, m), float(steps) * m * 64 * 17)
+    symmetric = v.boolean("symmetric", symmetric)
     B = v.bias(B)
     R = v.radius(B, R)
     run = training_counts(X, y, m, B, eta_frac, steps, seed, symmetric, R=R)

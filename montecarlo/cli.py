@@ -121,7 +121,20 @@ def _check_syntax(expr: str, allowed: Sequence[str]) -> list[str]:
 
 def parse_candidate(expr: str, params: Sequence[str]):
     """``(sympy expression, parameter names used)`` for ``expr`` over the names ``params``;
-    raises :class:`ExpressionError` with a clear message for anything outside the whitelist."""
+    raises :class:`ExpressionError` with a clear message for anything outside the whitelist
+    (``"expr=... violates the condition: <reason>"``; ``exc.reason`` is the reason alone)."""
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__") or \
+            not all(isinstance(p, str) and p.isidentifier() for p in params):
+        raise ExpressionError(f"params={params!r} violates the condition: a sequence of parameter names")
+    try:
+        return _parse_candidate(expr, list(params))
+    except ExpressionError as exc:
+        err = ExpressionError(f"expr={expr!r} violates the condition: {exc}")
+        err.reason = str(exc)
+        raise err from None
+
+
+def _parse_candidate(expr: str, params: Sequence[str]):
     used = _check_syntax(expr, params)
     try:
         import sympy as sp  # noqa: F401
@@ -267,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 cand = candidate(args.expr, _numeric_params(claim))
             except ExpressionError as exc:
-                return _fail(f"EXPR refused: {exc}")
+                return _fail(f"EXPR refused: {getattr(exc, 'reason', exc)}")
         res = falsify(claim, cand, examples=args.examples, seed=args.seed)
         label = f"candidate {args.expr}" if args.expr is not None else "its own bound"
         print(f"{claim.key} ({claim.sense} {label}): {res}")

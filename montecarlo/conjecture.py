@@ -33,6 +33,8 @@ def lattice_patch(k1: int, k2: int, spacing: float, d: int = 3, kind: str = "squ
     """k1 x k2 points of a square or triangular planar lattice of the given spacing, centred at
     the north pole of S^{d-1} (d >= 3) by the exponential map: geodesic distances to the pole are
     exact, neighbouring points are ``spacing`` apart up to O(spacing^3)."""
+    d = v.positive_int("d", d)
+    v.memory("d", d, 8.0 * d * 64)
     k1, k2, d = v.positive_int("k1", k1), v.positive_int("k2", k2), v.check_int_range("d", d, 3)
     spacing = v.positive("spacing", spacing)
     if spacing * max(k1, k2) > 1.0:
@@ -57,6 +59,8 @@ def grid_patch(shape, spacing: float, d: int | None = None) -> np.ndarray:
     """The points of a k-dimensional rectangular grid (sides ``shape``, given spacing) centred at
     the pole of S^{d-1}, d >= k + 1 (default k + 1), by the exponential map. shape = (2,) * k is
     a small hypercube: 8 points in S^3 already beat the closed form without the region."""
+    d = None if d is None else v.positive_int("d", d)
+    v.memory("d", d or 1, 8.0 * (d or 1) * 64)
     shape = tuple(v.positive_int("shape[i]", s) for s in shape)
     k = len(shape)
     if k < 1:
@@ -77,6 +81,8 @@ def grid_patch(shape, spacing: float, d: int | None = None) -> np.ndarray:
 
 def arc(n: int, spacing: float, d: int = 2) -> np.ndarray:
     """n equally spaced points (angle ``spacing``) on a great circle of S^{d-1}."""
+    d = v.positive_int("d", d)
+    v.memory("d", d, 8.0 * d * 64)
     n, d = v.positive_int("n", n), v.check_int_range("d", d, 2)
     spacing = v.positive("spacing", spacing)
     if spacing * (n - 1) >= math.pi:
@@ -126,6 +132,8 @@ def conjecture_ratio(X, B: float, min_separation: float = 1e-3) -> float:
     if d < min_separation:
         return math.inf
     c = re_.closed_form_bound(d, B)
+    if c <= 0 and v.bias(B) > 0:  # the closed form underflows: no ratio to report
+        v.fail("B", B, "closed_form_bound(separation, B) > 0 in float (it underflows for this B)")
     if c <= 0:
         return math.inf
     return re_.lambda_min_h_inf(X, B) / c
@@ -228,12 +236,13 @@ def search_unrestricted_conjecture(seed: int = 0, examples: int = 300, n_range=(
     local_starts = v.nonneg_int("local_starts", local_starts)
     local_iters = v.positive_int("local_iters", local_iters)
     B_max = v.positive("B_max", B_max)
-    lo_n, hi_n = (v.positive_int("n_range[i]", k) for k in n_range)
-    if not 2 <= lo_n <= hi_n:
-        v.fail("n_range", n_range, "2 <= low <= high")
-    lo_d, hi_d = (v.positive_int("d_range[i]", k) for k in d_range)
-    if not 2 <= lo_d <= hi_d:
-        v.fail("d_range", d_range, "2 <= low <= high")
+    lo_n, hi_n = v.int_pair("n_range", n_range, 2)
+    lo_d, hi_d = v.int_pair("d_range", d_range, 2)
+    if isinstance(families, str) or not isinstance(families, (tuple, list)) or not families:
+        v.fail("families", families, f"a non-empty sequence of names from {FAMILIES + ('free',)}")
+    for f in families:
+        v.choice("families", f, FAMILIES + ("free",))
+    min_separation = v.positive("min_separation", min_separation)
     found = _random_phase(seed, examples, (lo_n, hi_n), (lo_d, hi_d), B_max, families, min_separation)
     if not found:
         v.fail("examples", examples, "enough examples to find a data set with separation >= min_separation")

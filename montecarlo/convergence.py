@@ -32,6 +32,7 @@ from bounds.ntk import h_inf
 from . import rademacher_radius as rr
 from . import stats
 from .activated_neurons import flip_membership
+from .data import FAMILIES, LABELS
 from .network import Network, empirical_ntk, init_symmetric
 from .rademacher_radius import Problem
 from .seeding import check_seed, derive, spawn
@@ -196,12 +197,15 @@ def adversary(X, net0: Network, R: float, seed, objective: str = "norm", restart
     (``objective="norm"``) or the smallest lambda_min(H(W)) (``"lower"``); see the module
     docstring. Deterministic given ``seed`` (stream "adversary")."""
     X = v.unit_rows("X", X)
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     R = v.positive("R", R)
     if objective not in ("norm", "lower"):
         v.fail("objective", objective, "'norm' or 'lower'")
     restarts, iters = v.positive_int("restarts", restarts), v.positive_int("iters", iters)
+    polish = v.boolean("polish", polish)
     g = spawn(check_seed(seed), "adversary")
-    H0 = empirical_ntk(X, net0) if H0 is None else H0
+    H0 = empirical_ntk(X, net0) if H0 is None else v.symmetric_matrix("H0", H0, X.shape[0])
     s = _Search(X, net0, R, factor)
     k = len(s.idx)
     best_choice, best_val = np.zeros(k, dtype=int), _objective(objective, H0, np.zeros_like(H0))
@@ -266,8 +270,10 @@ def entry_adversary(X, net0: Network, R: float, H0: np.ndarray | None = None,
     candidates, exactly: for one entry and sign the objective separates over neurons, so every
     neuron takes its best corner; the best entry's perturbation is recomputed on the network."""
     X = v.unit_rows("X", X)
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     R = v.positive("R", R)
-    H0 = empirical_ntk(X, net0) if H0 is None else H0
+    H0 = empirical_ntk(X, net0) if H0 is None else v.symmetric_matrix("H0", H0, X.shape[0])
     s = _Search(X, net0, R, factor)
     k = len(s.idx)
     if k == 0:
@@ -318,7 +324,10 @@ class RunRecord:
 def run(P: Problem, steps: int, eta: float | None = None) -> RunRecord:
     """Gradient descent from ``P.net0`` (step ``eta``, default P.eta) for ``steps`` steps,
     recording what the section-6 checks need at every step."""
-    steps = int(v.nonneg("steps", steps))
+    if not isinstance(P, Problem):
+        v.fail("P", P, "a montecarlo.rademacher_radius.Problem (draw(...))")
+    steps = v.nonneg_int("steps", steps)
+    v.work("steps", steps, float(steps + 1) * P.net0.m * P.X.shape[0] * (P.X.shape[1] + P.X.shape[0] + 1) * 4)
     eta = P.eta if eta is None else v.positive("eta", eta)
     Hs, res, pats, mv = [], [], [], []
     W0, b0 = P.net0.W, P.net0.b
@@ -344,6 +353,8 @@ def stability_along(rec: RunRecord) -> dict:
     ``entry_ratio`` = max_t max_ij |H_ij(t) - H_ij(0)| / ((2/m)(|S_i| + |S_j|)),
     ``event_ratio`` = max_t ||H(t) - H(0)||_2 / (8 n c R_t e^{-B^2/2}) over steps on the event
     |S_i(R_t)| < 2 m q(R_t) (``event_steps`` of them), ``max_delta`` = max_t ||H(t) - H(0)||_2."""
+    if not isinstance(rec, RunRecord):
+        v.fail("rec", rec, "a montecarlo.convergence.RunRecord (run(...))")
     P = rec.problem
     n, m = P.n, P.m
     spec, ent, evr, evs, mx = 0.0, 0.0, 0.0, 0, 0.0
@@ -386,6 +397,9 @@ class RateCheck:
 
 def rate_check(rec: RunRecord, floor: float = FLOOR) -> RateCheck:
     """Check ||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for every t on the run."""
+    if not isinstance(rec, RunRecord):
+        v.fail("rec", rec, "a montecarlo.convergence.RunRecord (run(...))")
+    floor = v.nonneg("floor", floor)
     P = rec.problem
     lam, eta = P.lam, rec.eta
     norms = np.linalg.norm(rec.residual, axis=1)
@@ -414,6 +428,9 @@ def identity_check(rec: RunRecord, rel_floor: float = 1e-6) -> dict:
     were seen at ||r|| ~ 1e-11). Returns the in-region steps, the worst relative deviation, and at that
     step ||r(t+1)||, ||(I - eta H(t)) r(t)|| and the contraction ratio
     ||r(t+1)|| / (max_k |1 - eta h_k| ||r(t)||) maximized over in-region steps."""
+    if not isinstance(rec, RunRecord):
+        v.fail("rec", rec, "a montecarlo.convergence.RunRecord (run(...))")
+    rel_floor = v.nonneg("rel_floor", rel_floor)
     T = rec.steps
     same = [t for t in range(T) if np.array_equal(rec.pattern[t], rec.pattern[t + 1])]
     out = {"in_region_steps": 0, "steps": T, "deviation": 0.0, "step": -1,
@@ -472,6 +489,12 @@ def width_search(n: int, B: float, widths=(16, 32, 64, 128, 256, 512, 1024), dra
     ||f(0) - y||^2 held for every t <= steps."""
     n, draws = v.positive_int("n", n), v.positive_int("draws", draws)
     delta, alpha = v.probability("delta", delta), v.probability("alpha", alpha)
+    B, d, seed = v.bias(B), v.positive_int("d", d), check_seed(seed)
+    steps, eta_frac = v.nonneg_int("steps", steps), v.positive("eta_frac", eta_frac)
+    widths = v.int_list("widths", widths, even=True)
+    v.choice("family", family, FAMILIES)
+    v.choice("labels", labels, LABELS)
+    v.work("widths", max(widths), float(max(widths)) * len(widths) * draws * (steps + 1) * n * (d + n + 1))
     fails, apps, withins, app_fails, thw, lams = [], [], [], [], [], []
     measured = None
     for m in widths:
@@ -518,6 +541,12 @@ def figure2_curves(Bs=(0.0, 0.5, 1.0, 1.5, 2.0), m: int = 128, n: int = 10, d: i
     with no active neuron at initialization (their Jacobian column is 0: gradient descent can
     only reach them once other inputs' updates switch a neuron on)}."""
     m = v.even_int("m", m)
+    n, d, draws = v.positive_int("n", n), v.positive_int("d", d), v.positive_int("draws", draws)
+    steps, seed, Bs = v.nonneg_int("steps", steps), check_seed(seed), v.biases("Bs", Bs)
+    v.work("steps", steps, float(steps + 1) * len(Bs) * 2 * draws * m * n * (d + n + 1))
+    scaled = v.boolean("scaled", scaled)
+    if eta0 is not None:
+        eta0 = v.positive("eta0", eta0)
     from .data import make_data, make_labels
 
     out, pred, dead = {}, {}, {}
@@ -554,7 +583,12 @@ def fit_slopes(curves: np.ndarray, tail: float = 0.3, level: float = 0.95) -> di
     per-draw slopes."""
     from scipy import stats as sst
 
-    curves = np.asarray(curves, dtype=float)
+    curves = v.array("curves", curves, ndim=2, finite_=False)  # -inf: an exact 0 residual
+    if np.isnan(curves).any() or (curves == np.inf).any():
+        v.fail("curves", curves, "log ||f(t) - y||^2 values (no NaN or +inf)")
+    tail, level = v.positive("tail", tail), v.probability("level", level)
+    if tail > 1:
+        v.fail("tail", tail, "0 < tail <= 1 (a fraction of the steps)")
     slopes = []
     for c in curves:
         ok = np.flatnonzero(np.isfinite(c) & (c > 2 * math.log(FLOOR) + 2))

@@ -22,7 +22,6 @@ from __future__ import annotations
 import numpy as np
 
 from bounds import validate as v
-
 from .seeding import check_seed, rng as _make_rng, spawn
 
 __all__ = ["FAMILIES", "LABELS", "admissible_d", "make_data", "make_labels", "dataset", "problem"]
@@ -38,6 +37,8 @@ def _normalize(A: np.ndarray) -> np.ndarray:
 def admissible_d(family: str, n: int, d: int) -> int:
     """The smallest dimension >= d in which ``family`` is defined for n points: orthonormal
     sets need d >= n, points on a great circle d >= 2 (parameter domains raise d with this)."""
+    n, d = v.positive_int("n", n), v.positive_int("d", d)
+    v.choice("family", family, FAMILIES)
     if family == "orthonormal":
         return max(d, n)
     if family == "circle":
@@ -49,6 +50,7 @@ def make_data(family: str, n: int, d: int, seed, spread: float = 0.05) -> np.nda
     """A data set of the named family (see module docstring); ``seed`` as in
     :func:`montecarlo.seeding.rng` (an int, a SeedSequence or a Generator)."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
+    v.memory("n" if n >= d else "d", max(n, d), 8.0 * n * max(d, n))  # orthonormal: an n x d QR
     spread = v.nonneg("spread", spread)
     rng = _make_rng(seed)
     if family == "random":
@@ -80,6 +82,7 @@ def make_data(family: str, n: int, d: int, seed, spread: float = 0.05) -> np.nda
 def make_labels(pattern: str, n: int, seed) -> np.ndarray:
     """Labels y with |y_i| <= 1 of the named pattern (``seed`` as in :func:`make_data`)."""
     n = v.positive_int("n", n)
+    v.memory("n", n, 8.0 * n)
     rng = _make_rng(seed)
     if pattern == "random":
         return rng.uniform(-1.0, 1.0, n)

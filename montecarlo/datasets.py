@@ -23,7 +23,7 @@ import numpy as np
 
 from bounds import validate as v
 
-from .seeding import spawn
+from .seeding import check_seed, spawn
 
 __all__ = ["DATASETS", "RealData", "load"]
 
@@ -80,8 +80,9 @@ def _labels(t: np.ndarray) -> np.ndarray:
 
 def load(name: str, n: int | None = None, seed: int = 0, dedupe: bool = True) -> RealData:
     """The prepared data set ``name`` (one of :data:`DATASETS`), a seeded subset of n rows."""
-    if name not in DATASETS:
-        v.fail("name", name, f"one of {DATASETS}")
+    v.choice("name", name, DATASETS)
+    dedupe = v.boolean("dedupe", dedupe)
+    seed = check_seed(seed)
     A, t = _raw(name)
     X = _prepare(A)
     y = _labels(t)

@@ -15,6 +15,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from bounds import validate as v
+
 __all__ = ["Params", "Spec", "Uniform", "LogUniform", "Int", "EvenInt", "Choice", "Seed", "Domain"]
 
 Params = dict[str, Any]
@@ -99,19 +101,25 @@ class Spec:
 
 
 def Uniform(low: float, high: float) -> Spec:
-    return Spec("float", float(low), float(high))
+    return Spec("float", v.real("low", low), v.real("high", high))
 
 
 def LogUniform(low: float, high: float) -> Spec:
-    return Spec("log", float(low), float(high))
+    return Spec("log", v.real("low", low), v.real("high", high))
 
 
 def Int(low: int, high: int) -> Spec:
+    for _name, _x in (("low", low), ("high", high)):
+        if isinstance(_x, bool) or not isinstance(_x, (int, np.integer)):
+            v.fail(_name, _x, f"{_name} an integer")
     return Spec("int", low, high)
 
 
 def EvenInt(low: int, high: int) -> Spec:
     """Even integers in [low, high] (symmetric initialization needs even m)."""
+    for _name, _x in (("low", low), ("high", high)):
+        if isinstance(_x, bool) or not isinstance(_x, (int, np.integer)):
+            v.fail(_name, _x, f"{_name} an integer")
     lo = low + (low % 2)
     return Spec("int", lo, high - (high % 2), step=2)
 

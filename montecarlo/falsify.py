@@ -19,7 +19,6 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-import numpy as np
 
 from bounds import validate as v
 
@@ -80,11 +79,15 @@ def falsify(
     the claim's own bound; it may return an ``mpmath.mpf``, compared in log space) is
     refuted. ``claim`` is a :class:`Claim` or a registered key. Returns a :class:`FalsifyResult`."""
     c = resolve(claim)
+    progress = v.boolean("progress", progress)
+    stop_at_first = v.boolean("stop_at_first", stop_at_first)
     if candidate is not None and not callable(candidate):
         v.fail("candidate", candidate, "a callable params -> float")
     examples = v.positive_int("examples", examples)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        v.fail("seed", seed, "a nonnegative integer (every search must reproduce)")
+    seed = v.seed("seed", seed)
+    v.work("examples", examples, float(examples) * 1e4)  # one claim check ~ 1e4 operations at least
+    if domain is not None and not isinstance(domain, Domain):
+        v.fail("domain", domain, "a montecarlo.registry.Domain or None")
     if domain is not None:
         c = replace(c, domain=domain)
     bar = None

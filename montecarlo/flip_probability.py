@@ -70,6 +70,9 @@ def _flips(g: np.ndarray, x: np.ndarray, B: float, R: float) -> np.ndarray:
 
 def geometric(B: float, R: float, d: int, samples: int, seed, alpha: float = stats.ALPHA) -> Estimate:
     """Plain Monte Carlo of p_flip(B, R) with exact Clopper-Pearson limits (section 1 (a))."""
+    samples, d = v.positive_int("samples", samples), v.positive_int("d", d)
+    v.work("samples" if samples >= d else "d", max(samples, d), float(samples) * d * 4)
+    v.memory("samples" if samples >= d else "d", max(samples, d), 8.0 * (samples + d))
     B, R, d, samples, alpha = _check(B, R, d, samples, alpha)
     rng = seeding.rng(seed)
     x = _unit_x(rng, d)
@@ -93,7 +96,12 @@ def importance(B: float, R: float, d: int, samples: int, seed, alpha: float = st
     exp(mu^2/2 - mu (B - 2R)) on the event, so 1{event} * weight is a bounded variable and
     :func:`stats.bounded_mean_limits` gives exact-coverage limits.
     """
+    samples, d = v.positive_int("samples", samples), v.positive_int("d", d)
+    v.work("samples" if samples >= d else "d", max(samples, d), float(samples) * d * 4)
+    v.memory("samples" if samples >= d else "d", max(samples, d), 8.0 * (samples + d))
     B, R, d, samples, alpha = _check(B, R, d, samples, alpha)
+    v.memory("d", d, 8.0 * d * 4)
+    R = v.radius(B, R)  # R <= 1/B: beyond, the weights explode (an "estimate" of 1.0038 in [0, 398])
     mu = B if shift is None else v.nonneg("shift", shift)
     if samples < 2:
         v.fail("samples", samples, "samples >= 2")
@@ -121,6 +129,9 @@ def flip_set_sizes(m: int, B: float, R: float, draws: int, seed, symmetric: bool
     decided by the same worst-case construction as :func:`geometric`, in 1-D. Under
     symmetric initialization the second half copies the first (|S_i| = 2 Binomial(m/2, p)).
     """
+    m, draws = v.positive_int("m", m), v.positive_int("draws", draws)
+    v.work("m" if m >= draws else "draws", max(m, draws), float(m) * draws * 4)
+    symmetric = v.boolean("symmetric", symmetric)
     m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
     B, R = v.bias(B), v.positive("R", R)
     draws = v.positive_int("draws", draws)
@@ -140,6 +151,7 @@ def benchmark(samples: int = 2_000_000, d: int = 16, seed: int = 0, repeats: int
     """Samples per second of each estimator and the ratio, per normal drawn, to raw
     ``Generator.standard_normal`` throughput measured in the same run (best of ``repeats``
     for each, so that a busy machine does not bias the ratio one way)."""
+    repeats = v.positive_int("repeats", repeats)
     import time
 
     def best(fn) -> float:

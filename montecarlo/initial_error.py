@@ -90,6 +90,7 @@ def sample(X, y, m: int, B: float, draws: int, seed, tau: float | None = None) -
     draws = v.positive_int("draws", draws)
     if tau is not None:
         tau = v.positive("tau", tau)
+    v.work("m" if m >= draws else "draws", max(m, draws), float(m) * draws * n * (X.shape[1] + 1))
     rng = seeding.rng(seed)
     R = _factor(X)
     k = R.shape[0]
@@ -145,8 +146,10 @@ class QuantileCheck:
 def quantile_check(values, bound: float, delta: float, alpha: float = stats.ALPHA) -> QuantileCheck:
     """Test "P[value > bound] <= delta" by the (1 - delta)-quantile's limits."""
     delta = v.probability("delta", delta)
+    if not 1 - delta < 1:
+        v.fail("delta", delta, "1 - delta < 1 in float (delta >= 1.2e-16)")
     bound = float(v.finite("bound", bound))
-    vals = np.asarray(values, dtype=float).ravel()
+    vals = v.array("values", values, min_size=0).ravel()
     lo, hi = stats.quantile_limits(vals, 1 - delta, alpha)
     q = float(np.quantile(vals, 1 - delta, method="inverted_cdf"))
     ratio = q / bound if bound > 0 else (math.inf if q > 0 else 0.0)
@@ -181,6 +184,7 @@ def bernstein_check(X, m: int, B: float, delta: float, draws: int, seed, truncat
                     alpha: float = stats.ALPHA) -> QuantileCheck:
     """max_i |f_i(0)| (or the sums truncated at tau) against sqrt(2 v L) + 2 tau L / (3 sqrt m),
     claimed jointly over i with probability >= 1 - delta/2."""
+    truncated = v.boolean("truncated", truncated)
     X = v.unit_rows("X", X)
     n = X.shape[0]
     t = ie.tau(m, n, delta)
@@ -197,7 +201,9 @@ def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tupl
     :func:`stats.bounded_mean_limits` and the upper limit adds the truncation bias
     E (X - T)_+ <= M2 / (4 T) (since (x - T)_+ <= x^2 / (4 T)). T = sqrt(M2 N / (4 c)),
     c = 7 log(2 / (alpha/2)) / 3, balances that bias against the range term of the limits."""
-    x = np.asarray(values, dtype=float).ravel()
+    alpha = v.probability("alpha", alpha)
+    y = v.labels("y", y)
+    x = v.array("values", values, min_size=0, finite_=False).ravel()
     v.finite("values", x)
     if x.size < 2 or np.any(x < 0):
         v.fail("values", x, "at least 2 nonnegative values")

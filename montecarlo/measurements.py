@@ -14,6 +14,8 @@ from typing import Any, Mapping
 import mpmath
 import numpy as np
 
+from bounds import validate as v
+
 __all__ = ["Measurement", "exact", "exact_log", "as_measurement", "log_of", "mp_log"]
 
 
@@ -45,13 +47,15 @@ def exact(value: float, **detail) -> Measurement:
         x = float(value)
         lx = mp_log(value)
         return Measurement(x, x, x, detail, lx, lx, lx)
-    x = float(value)
+    x = v.real("value", value)  # NaN/inf is no measurement (check() would refuse it later, unnamed)
     return Measurement(x, x, x, detail)
 
 
 def exact_log(log_value: float, **detail) -> Measurement:
     """An exact value given by its natural log (``-inf`` for 0): value = lower = upper =
     exp(log_value), which may underflow to 0.0 while the log fields keep the number."""
+    if isinstance(log_value, (str, bytes, bool)) or log_value is None or np.ndim(log_value) != 0:
+        v.fail("log_value", log_value, "a real number < inf (-inf = exact 0)")
     lv = float(log_value)
     if math.isnan(lv) or lv == math.inf:
         raise ValueError(f"log_value={log_value!r} violates the condition: a number < inf (-inf = exact 0)")

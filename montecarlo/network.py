@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from bounds import validate as v
-
 from . import seeding
 
 __all__ = [
@@ -58,6 +57,7 @@ class Network:
 def init_standard(m: int, d: int, B: float, seed) -> Network:
     """Standard initialization: w_r ~ N(0, I_d), a_r ~ unif{-1, +1}, b_r = B."""
     m, d, B = v.positive_int("m", m), v.positive_int("d", d), v.bias(B)
+    v.memory("d" if d > m else "m", d if d > m else m, 8.0 * m * (d + 2))  # W, b, a
     rng = seeding.rng(seed)
     W = rng.standard_normal((m, d))
     a = rng.choice(np.array([-1.0, 1.0]), size=m)
@@ -77,10 +77,13 @@ def init_symmetric(m: int, d: int, B: float, seed) -> Network:
 
 def initialize(m: int, d: int, B: float, seed, symmetric: bool = False) -> Network:
     """Either initialization, by flag."""
+    symmetric = v.boolean("symmetric", symmetric)
     return (init_symmetric if symmetric else init_standard)(m, d, B, seed)
 
 
-def _check(X, net: Network) -> np.ndarray:
+def _check(X, net: Network, name: str = "net") -> np.ndarray:
+    if not isinstance(net, Network):
+        v.fail(name, net, "a montecarlo.network.Network")
     X = v.unit_rows("X", X)
     if X.shape[1] != net.d:
         v.fail("X.shape[1]", X.shape[1], f"equal to the network's input dimension d = {net.d}")
@@ -121,6 +124,7 @@ def _paired_output(pre: np.ndarray, a: np.ndarray) -> np.ndarray:
 def forward(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
     """f(x_i) for every row of X, shape (n,). Neurons r and r + m/2 are processed together
     (see :func:`_paired_output`), so a symmetric initialization gives exactly 0."""
+    chunk = v.positive_int("chunk", chunk)
     X = _check(X, net)
     out = np.zeros(X.shape[0])
     h = net.m // 2
@@ -136,6 +140,7 @@ def jacobian(X, net: Network) -> np.ndarray:
     """Z, the m(d+1) x n Jacobian of (W, b) -> f: column i is grad_theta f(x_i), rows
     ordered as W.ravel() then b (as in :meth:`Network.theta`). Materializes m(d+1) x n."""
     X = _check(X, net)
+    v.memory("X", X.shape, 8.0 * net.m * (net.d + 1) * X.shape[0] * 3)  # Z and two temporaries
     act = activation(X, net).T.astype(float)  # (m, n)
     coef = act * net.a[:, None] / np.sqrt(net.m)  # (m, n)
     ZW = coef[:, None, :] * X.T[None, :, :]  # (m, d, n)
@@ -144,6 +149,7 @@ def jacobian(X, net: Network) -> np.ndarray:
 
 def empirical_ntk(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
     """H = Z^T Z = (1/m) sum_r (<x_i, x_j> + 1) 1_{r,i} 1_{r,j}, without materializing Z."""
+    chunk = v.positive_int("chunk", chunk)
     X = _check(X, net)
     n = X.shape[0]
     counts = np.zeros((n, n))
@@ -155,6 +161,7 @@ def empirical_ntk(X, net: Network, chunk: int = CHUNK) -> np.ndarray:
 
 def unit_rows_from(raw) -> np.ndarray:
     """Normalize the rows of a raw array to unit length (data generators use this)."""
+    raw = v.array("raw", raw, ndim=2)
     arr = np.asarray(raw, dtype=float)
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
     if np.any(norms == 0):

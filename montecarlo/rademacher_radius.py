@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bounds import validate as v
+from montecarlo.data import FAMILIES, LABELS
 from bounds import flip_probability as fp
 from bounds import rademacher_radius as rr
 from bounds.ntk import h_inf
@@ -97,6 +98,8 @@ def setup(n: int, d: int, m: int, B: float, family: str = "random", labels: str 
     """(X, y) of :func:`montecarlo.data.problem` (d raised to the family's
     :func:`~montecarlo.data.admissible_d`) and a symmetric initialization from
     ``spawn(seed, "weights")``; eta = eta_frac / lambda_max(H(0)), 0 < eta_frac <= 1."""
+    v.choice("labels", labels, LABELS)
+    v.choice("family", family, FAMILIES)
     n, d, m, B = v.positive_int("n", n), v.positive_int("d", d), v.even_int("m", m), v.bias(B)
     eta_frac = v.positive("eta_frac", eta_frac)
     if eta_frac > 1:
@@ -118,6 +121,8 @@ def gradient_check(traj: Trajectory, n: int) -> dict:
     ``ratio_full`` = max_t max(max_r ||dL/dw_r||, max_r |dL/db_r|) / (sqrt(n/m) ||f(t) - y||);
     ``ratio_outer`` = max_t max_r m^{-1/2} sum_i |f_i - y_i| 1_{r,i} / (sqrt(n/m) ||f(t) - y||).
     Each is <= 1 by the lemma (0/0 counts as 0)."""
+    if not isinstance(traj, Trajectory):
+        v.fail("traj", traj, "a montecarlo.trainer.Trajectory (train(...))")
     n = v.positive_int("n", n)
     if n != traj.active.shape[1]:
         v.fail("n", n, f"the run's number of inputs {traj.active.shape[1]}")
@@ -162,7 +167,11 @@ class MovementCheck:
 def movement_check(traj: Trajectory, lam: float, floor: float = FLOOR) -> MovementCheck:
     """Check the hypothesis of Lemma A.8 step by step (with a round-off floor on the error)
     and measure every neuron's movement where it holds, against D (:func:`bounds.rademacher_radius.movement_radius`)."""
-    lam = float(v.finite("lam", lam))  # lam <= 0 is allowed: then the lemma is not applicable
+    if not isinstance(traj, Trajectory):
+        v.fail("traj", traj, "a montecarlo.trainer.Trajectory (train(...))")
+    lam = float(v.real("lam", lam))  # lam <= 0 is allowed: then the lemma is not applicable
+    if lam < -1e-9:  # a PSD kernel's lambda_min: only round-off may make it negative
+        v.fail("lam", lam, "lam >= 0 (lambda_min of a PSD kernel; |round-off| <= 1e-9)")
     floor = v.nonneg("floor", floor)
     T = traj.steps
     n = traj.active.shape[1]
@@ -187,6 +196,10 @@ def movement_check(traj: Trajectory, lam: float, floor: float = FLOOR) -> Moveme
 def linearized_run(X, y, net0: Network, eta: float, K: int) -> float:
     """||theta_K - theta_0|| for the dynamics linearized at net0, simulated in parameter
     space: delta <- delta - eta Z (f(0) + Z^T delta - y), Z = jacobian(X, net0)."""
+    K = v.nonneg_int("K", K)
+    v.work("K", K, float(K) * np.size(getattr(net0, "W", 0)) * max(np.shape(X)[0] if np.ndim(X) == 2 else 1, 1) * 4)
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     Z = jacobian(X, net0)
     y = v.labels("y", y, Z.shape[1])
     eta = v.positive("eta", eta)
@@ -202,7 +215,9 @@ def linearized_run(X, y, net0: Network, eta: float, K: int) -> float:
 def sign_vectors(n: int, draws: int, seed) -> tuple[np.ndarray, bool]:
     """Rademacher vectors sigma (rows): all 2^n of them when 2^n <= draws (exact average),
     else ``draws`` samples. Returns (sigmas, enumerated)."""
+    seed = v.seed("seed", seed) if not isinstance(seed, (list, tuple, np.random.Generator)) else seed
     n, draws = v.positive_int("n", n), v.positive_int("draws", draws)
+    v.memory("n" if n >= draws else "draws", max(n, draws), 8.0 * n * (min(draws, 2.0 ** min(n, 60))))
     if n <= 20 and 2**n <= draws:
         idx = np.arange(2**n)[:, None] >> np.arange(n)[None, :]
         return np.where(idx & 1, 1.0, -1.0), True
@@ -239,6 +254,10 @@ def rademacher_linear(X, net0: Network, B: float, R_F: float, draws: int, seed,
                       alpha: float = stats.ALPHA) -> RademacherEstimate:
     """Empirical Rademacher complexity of F_lin = {x -> <grad f(x; theta0), Delta>, ||Delta|| <= R_F}
     by sampling ``draws`` sign vectors (draws >= 2)."""
+    draws = v.positive_int("draws", draws)
+    v.memory("draws", draws, 8.0 * draws * max(np.shape(X)[0] if np.ndim(X) else 1, 1) * 4)
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     B, R_F = _bias_of(net0, B), v.positive("R_F", R_F)
     draws = v.check_int_range("draws", draws, 2)
     rng = seeding.rng(seed)
@@ -260,6 +279,8 @@ def rademacher_linear(X, net0: Network, B: float, R_F: float, draws: int, seed,
 
 def rademacher_linear_exact(X, net0: Network, R_F: float) -> float:
     """(R_F / n) E_sigma ||Z(0) sigma|| by enumerating all 2^n sign vectors (n <= 20)."""
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     R_F = v.positive("R_F", R_F)
     Z = jacobian(X, net0)
     n = Z.shape[1]
@@ -321,6 +342,11 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
     optimum R_F Z sigma / ||Z sigma|| (retracted into F) and at theta0, run ``iters`` steps of
     normalized gradient ascent on softplus-smoothed ReLUs (temperature annealed from R to
     R/100, so neurons just off can be switched on), and keep the best true objective seen."""
+    alpha = v.probability("alpha", alpha)
+    draws, iters, batch = v.positive_int("draws", draws), v.positive_int("iters", iters), v.positive_int("batch", batch)
+    v.work("iters" if iters >= draws else "draws", max(iters, draws), float(draws) * iters * 64.0 * np.shape(getattr(net0, "W", np.zeros((1, 1))))[0])
+    if not isinstance(net0, Network):
+        v.fail("net0", net0, "a montecarlo.network.Network")
     X = v.unit_rows("X", X)
     B = _bias_of(net0, B)
     R = v.radius(B, R)

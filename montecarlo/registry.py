@@ -34,13 +34,14 @@ import warnings
 import pkgutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import mpmath
 import numpy as np
 
 from .domains import Choice, Domain, EvenInt, Int, LogUniform, Params, Seed, Spec, Uniform
 from .measurements import Measurement, as_measurement, exact, exact_log, log_of, mp_log
+from bounds import validate as v
 
 __all__ = [
     "Params",
@@ -273,14 +274,21 @@ def resolve(claim: "Claim | str") -> "Claim":
     if isinstance(claim, Claim):
         return claim
     if isinstance(claim, str):
-        return get(claim)
-    raise ValueError(f"claim={claim!r} violates the condition: a Claim or a registered key")
+        try:
+            return get(claim)
+        except ValueError:
+            v.fail("claim", claim, "a Claim or a registered key (montecarlo.registry.claims())")
+    v.fail("claim", claim, "a Claim or a registered key")
 
 
 def full_params(claim: Claim, params: Params) -> Params:
     """The claim's parameters from ``params``: raw domain parameters are passed through the
     domain's ``derive`` when that adds a parameter they lack (``{"B": 3, "R_frac": 0.3}``
     gains ``R``); parameters that already carry the derived ones are used as given."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    if not isinstance(params, Mapping):
+        v.fail("params", params, f"a dict of {claim.key}'s parameters")
     params = dict(params)
     if not set(claim.domain.specs) <= set(params):
         return params
@@ -301,12 +309,23 @@ def check(claim: "Claim | str", params: Params, candidate: Callable[[Params], An
     allowance ``rtol * |bound| + atol`` is applied in log space too. A point where both sides
     are 0 without a log form that separates them is vacuous (never refuted)."""
     c = resolve(claim)
+    if candidate is not None and not callable(candidate):
+        v.fail("candidate", candidate, "a function of the parameters, or None")
+    if not isinstance(params, Mapping):
+        v.fail("params", params, f"a dict of {c.key}'s parameters")
     return evaluate(c, full_params(c, params), candidate)
 
 
 def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
     """:func:`check` at the claim's own (already derived) parameters."""
-    m = as_measurement(c.measure(params))
+    if not isinstance(c, Claim):
+        v.fail("c", c, "a Claim (montecarlo.registry.get(key))")
+    if not isinstance(params, Mapping):
+        v.fail("params", params, f"a dict of {c.key}'s parameters")
+    try:
+        m = as_measurement(c.measure(params))
+    except KeyError as e:  # a missing parameter, named (was a bare KeyError)
+        v.fail("params", params, f"has the parameter {e.args[0]!r} that {c.key} needs")
     raw_b = (candidate if candidate is not None else c.bound)(params)
     log_b: float | None = None
     if isinstance(raw_b, mpmath.mpf):
@@ -369,6 +388,8 @@ def register(claim: Claim) -> Claim:
     """Add a claim under its key ``module.claim_id``. Registering the same object again does
     nothing; a different claim under an existing key replaces it with a ``UserWarning`` (a
     notebook cell that defines a claim can be edited and re-run)."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim")
     old = _REGISTRY.get(claim.key)
     if old is not None and old is not claim and old != claim:
         warnings.warn(f"claim {claim.key!r} registered again: the new definition replaces the old one",
@@ -408,6 +429,8 @@ def load_claims(source: "str | os.PathLike[str]") -> list[Claim]:
     claims); the built-in claims are loaded first, so a user's mutant may name one as its
     subject. Used by ``python -m reports --claims PATH`` and ``pytest --claims PATH``."""
     _load()
+    if not isinstance(source, (str, os.PathLike)):
+        v.fail("source", source, "a .py file path or an importable module name")
     src = os.fspath(source)
     path = Path(src).expanduser()
     by_file = src.endswith(".py") or path.is_file()
@@ -451,6 +474,10 @@ def modules() -> list[str]:
 
 def claims(module: str | None = None, kinds: Iterable[str] | None = None) -> list[Claim]:
     """Every registered claim (optionally one module's, or only some kinds), in a stable order."""
+    if kinds is not None and (isinstance(kinds, str) or not hasattr(kinds, "__iter__")):
+        v.fail("kinds", kinds, "a collection of claim kinds or None")
+    if module is not None and not isinstance(module, str):
+        v.fail("module", module, "a module name (str) or None")
     _load()
     out = [c for c in _REGISTRY.values()
            if (module is None or c.module == module) and (kinds is None or c.kind in kinds)]
@@ -459,6 +486,8 @@ def claims(module: str | None = None, kinds: Iterable[str] | None = None) -> lis
 
 def module_rank(module: str) -> tuple[int, str]:
     """Report order: the built-in :data:`MODULES` in their order, then user namespaces A-Z."""
+    if not isinstance(module, str):
+        v.fail("module", module, "a module name (str)")
     return (MODULES.index(module), "") if module in MODULES else (len(MODULES), module)
 
 
@@ -468,5 +497,5 @@ def get(key: str) -> Claim:
     try:
         return _REGISTRY[key]
     except KeyError:
-        raise ValueError(f"claim={key!r} violates the condition: a registered key "
+        raise ValueError(f"key={key!r} violates the condition: a registered key "
                          f"(known: {sorted(_REGISTRY)})") from None

@@ -83,6 +83,7 @@ def pair_probability_limits(X, B: float, m: int, seed: int, symmetric: bool = Fa
                             alpha: float = stats.ALPHA) -> PairLimits:
     """Sample one width-m initialization; C_ij ~ Binomial(trials, p_ij). Two-sided limits with a
     Bonferroni split of ``alpha`` over the n(n+1)/2 distinct entries (simultaneous)."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     B = v.bias(B)
     alpha = v.probability("alpha", alpha)
@@ -100,6 +101,7 @@ def ntk_entry_limits(X, B: float, m: int, seed: int, symmetric: bool = False,
                      alpha: float = stats.ALPHA):
     """(H0, lower, upper, H_inf): the empirical NTK at width m (network.empirical_ntk) and
     simultaneous limits for H_inf entrywise from the same draw, (rho + 1) x CP limits of p_ij."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     lim = pair_probability_limits(X, B, m, seed, symmetric, alpha)
     net = initialize(m, X.shape[1], B, seed, symmetric)
@@ -114,12 +116,15 @@ def empirical_ntk_draws(X, B: float, m: int, draws: int, seed: int,
     """``draws`` independent empirical NTKs H(0) at width m, shape (draws, n, n); vectorized over
     draws and neurons in blocks. Under symmetric initialization the m/2 distinct neurons count
     twice, so H(0) is the standard-initialization kernel of width m/2."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     B = v.bias(B)
     m = v.even_int("m", m) if symmetric else v.positive_int("m", m)
     draws = v.positive_int("draws", draws)
     n, d = X.shape
     distinct = m // 2 if symmetric else m
+    v.work("m" if m >= draws else "draws", max(m, draws), float(distinct) * draws * n * (d + n))
+    v.memory("draws", draws, 8.0 * draws * n * n)
     rng = seeding.rng(seed)
     counts = np.zeros((draws, n, n))
     per = max(1, CHUNK_ELEMS // (n * max(d, 1)))
@@ -167,7 +172,9 @@ def chernoff_bound(lam: float, n: int, m: int, symmetric: bool = False) -> float
 
 def chernoff_width(lam: float, n: int, level: float, symmetric: bool = False, cap: int = 200_000) -> int:
     """The even width m at which Lemma A.1's bound equals ``level`` (capped at ``cap``)."""
-    lam, n = v.positive("lambda", lam), v.positive_int("n", n)
+    cap = v.positive_int("cap", cap)
+    symmetric = v.boolean("symmetric", symmetric)
+    lam, n = v.positive("lam", lam), v.positive_int("n", n)
     level = v.probability("level", level)
     m = 64 * n / lam * math.log(n / level) * (2 if symmetric else 1)
     m = int(min(cap, max(2, math.ceil(m))))
@@ -179,6 +186,7 @@ def chernoff_check(X, B: float, m: int, draws: int, seed: int, symmetric: bool =
     """Count draws with lambda_min(H(0)) <= factor * lambda_min(H_inf) (Lemma A.1: factor 3/4);
     exact binomial test against n exp(-lambda m / (64 n)). Another ``factor`` tests a variant
     (factor >= 1 is false for large m: the machinery must refute it)."""
+    symmetric = v.boolean("symmetric", symmetric)
     X = v.unit_rows("X", X)
     factor = v.positive("factor", factor)
     n = X.shape[0]
@@ -199,7 +207,11 @@ def lambda_R_convergence(X, B: float, widths, seed: int, reps: int = 3) -> list[
     """For each width m: lambda_R(H(0)) over ``reps`` draws (the region of the exact p_ij),
     lambda_R(H_inf), the largest |difference| and the largest ||H(0) - H_inf||_2 (Weyl-type
     bound: a fixed region moves every Rayleigh quotient by at most that norm)."""
+    widths = v.int_list("widths", widths)
+    reps = v.positive_int("reps", reps)
     X = v.unit_rows("X", X)
+    v.work("widths" if max(widths) >= reps else "reps", max(max(widths), reps),
+           float(max(widths)) * reps * len(widths) * X.shape[0] * (X.size + X.shape[0]))
     B = v.bias(B)
     reps = v.positive_int("reps", reps)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
@@ -260,6 +272,9 @@ def primal_search(M, Qm, seed: int, starts: int = 48, iters: int = 150, cloud: i
     (2) ``starts`` projected-gradient runs on the sphere: a step along the negative Riemannian
     gradient, with the component that leaves R removed on the boundary, then a restoration
     along Qm a. Only points with a^T Qm a >= 0 in floating point count. Never uses the dual."""
+    starts, iters, cloud = v.positive_int("starts", starts), v.positive_int("iters", iters), v.positive_int("cloud", cloud)
+    v.work("cloud" if cloud >= max(starts, iters) else ("starts" if starts >= iters else "iters"), max(starts, iters, cloud), float(starts) * iters * cloud * 64)
+    v.memory("cloud" if cloud >= starts else "starts", max(cloud, starts), 8.0 * (cloud + starts) * 64 * 4)
     M = v.symmetric_matrix("M", M)
     Qm = v.symmetric_matrix("Qm", Qm, M.shape[-1])
     if M.ndim != 2:

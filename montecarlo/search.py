@@ -29,6 +29,8 @@ from typing import Callable
 
 import numpy as np
 
+from bounds import validate as v
+
 from .registry import Claim, Domain, Evidence, Params
 from .seeding import rng as make_rng
 
@@ -48,16 +50,22 @@ spends the same (:func:`claim_examples`), so the main job has the tests' power."
 
 def claim_examples(claim: Claim, base: int = CI_EXAMPLES) -> int:
     """Examples for a (non-mutant) claim: ``max(3, round(base * weight))``."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    base = v.positive_int("base", base)
     return max(3, int(round(base * claim.weight)))
 
 
 def mutant_examples(claim: Claim) -> int:
     """The examples the tests and the report spend to refute the mutant ``claim``."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     return max(MUTANT_FLOOR, int(MUTANT_BUDGET * claim.weight))
 
 
 def plan_sizes(examples: int, n_corners: int) -> tuple[int, int, int]:
     """(corners, random draws, local steps) of a plan of ``examples`` evaluations."""
+    examples, n_corners = v.nonneg_int("examples", examples), v.nonneg_int("n_corners", n_corners)
     n_corner = min(n_corners, max(1, examples // 5))
     n_random = max(0, (examples - n_corner) * 3 // 5)
     return n_corner, n_random, examples - n_corner - n_random
@@ -65,11 +73,14 @@ def plan_sizes(examples: int, n_corners: int) -> tuple[int, int, int]:
 
 def local_scale(k: int, n_local: int) -> float:
     """Step of the k-th local move: 0.2 of each range, halved every quarter of the phase."""
+    k, n_local = v.nonneg_int("k", k), v.nonneg_int("n_local", n_local)
     return 0.2 * 0.5 ** (4 * k / max(1, n_local))
 
 
 def severity(ev: Evidence) -> float:
     """The registry's severity (measured/bound towards violation; > 1 is past the bound)."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     return ev.severity
 
 
@@ -79,6 +90,10 @@ def closeness(ev: Evidence, claim: Claim) -> float:
     round-off allowance); for an exact identity the deviation |measured - bound| in units
     of the claim's round-off allowance; for a Monte Carlo identity (an interval) the distance
     from the point value to the bound in units of the half-interval on the bound's side."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     m, b = ev.measurement, ev.bound
     if ev.vacuous:
         return math.nan
@@ -123,6 +138,8 @@ def _log(x: float) -> float:
 
 def usable(ev: Evidence) -> bool:
     """A point that may decide a verdict: applicable and not vacuous."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     return ev.applicable and not ev.vacuous
 
 

@@ -89,7 +89,9 @@ class ExceedanceTest:
 
 def exceedance_test(values, bound, delta: float, alpha: float = ALPHA) -> ExceedanceTest:
     """Count values > bound and test the claim P[value > bound] <= delta exactly."""
-    vals = np.asarray(values, dtype=float).ravel()
+    delta = v.probability("delta", delta)
+    v.finite("bound", bound)
+    vals = v.array("values", values, min_size=0, finite_=False).ravel()
     v.finite("values", vals)
     k = int(np.count_nonzero(vals > bound))
     n = vals.size
@@ -106,7 +108,7 @@ def quantile_limits(samples, q: float, alpha: float = ALPHA) -> tuple[float, flo
     P[X_(l) > xi_q] <= P[Binomial(N, q) <= l - 1] <= alpha, and symmetrically for the upper
     limit. When N is too small for a limit, it is -inf or +inf.
     """
-    x = np.sort(np.asarray(samples, dtype=float).ravel())
+    x = np.sort(v.array("samples", samples, ndim=1, finite_=False, min_size=0))
     v.finite("samples", x)
     N = x.size
     if N < 1:
@@ -129,9 +131,9 @@ def bounded_mean_limits(samples, low: float, high: float, alpha: float = ALPHA) 
     Each side at level alpha: the smaller of Hoeffding's and Maurer-Pontil's empirical
     Bernstein deviation, each spent at alpha/2 so the minimum stays valid.
     """
-    x = np.asarray(samples, dtype=float).ravel()
+    x = v.array("samples", samples, min_size=0, finite_=False).ravel()
     v.finite("samples", x)
-    low, high = float(low), float(high)
+    low, high = v.real("low", low), v.real("high", high)
     if not high > low:
         v.fail("high", high, f"high > low = {low}")
     if x.size < 2:
@@ -186,7 +188,7 @@ def detectable_proportion(bound: float, n: int, alpha: float = ALPHA, sense: str
     inf when the check cannot refute at all (bound above alpha^{1/n} for "<=", bound 0)."""
     n = v.positive_int("n", n)
     alpha = _alpha(alpha)
-    bound = float(bound)
+    bound = v.real("bound", bound)
     if not 0.0 <= bound <= 1.0:
         v.fail("bound", bound, "0 <= bound <= 1 (a probability)")
     if sense not in ("<=", ">=", "=="):
@@ -235,7 +237,9 @@ def detectable_mean(bound: float, value: float, lower: float, upper: float, sens
     refuted with probability about 1/2 once mu - (value - lower) > bound: returns
     (bound + value - lower) / bound; ">=": bound / (bound - (upper - value)); "==": the smaller.
     inf when the bound is <= 0 (or the limit's width leaves nothing refutable)."""
-    bound, value, lower, upper = (float(x) for x in (bound, value, lower, upper))
+    bound, value = v.real("bound", bound), v.real("value", value)
+    lower, upper = v.real("lower", lower), v.real("upper", upper)
+    v.choice("sense", sense, ("<=", ">=", "=="))
     if sense == "==":
         return min(detectable_mean(bound, value, lower, upper, "<="),
                    detectable_mean(bound, value, lower, upper, ">="))

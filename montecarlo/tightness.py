@@ -53,6 +53,8 @@ __all__ = ["TightnessResult", "tightness", "log_tightness"]
 def log_tightness(ev: Evidence) -> float:
     """log of measured/bound for "<=", of bound/measured for ">=", |log measured/bound| for
     "==" (the larger of the two ratios); -inf for a vacuous point."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     if ev.vacuous or math.isnan(ev.log_ratio):
         return -math.inf
     return {"<=": ev.log_ratio, ">=": -ev.log_ratio}.get(ev.sense, abs(ev.log_ratio))
@@ -132,6 +134,9 @@ def tightness(claim: Claim | str, *, examples: int = 200, seed: int = 0, domain:
     c = resolve(claim)
     examples = v.positive_int("examples", examples)
     seed = check_seed(seed, "seed")
+    progress = v.boolean("progress", progress)
+    if domain is not None and not isinstance(domain, Domain):
+        v.fail("domain", domain, "a montecarlo.registry.Domain or None")
     if domain is not None:
         c = replace(c, domain=domain)
     dom = c.domain

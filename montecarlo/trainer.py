@@ -56,6 +56,7 @@ class Trajectory:
 def gradients(X, y, net: Network):
     """(dL/dW, dL/db, f, act) at the current parameters; X must have unit rows."""
     X = _check(X, net)
+    y = v.labels("y", y, X.shape[0])
     pre = _preactivation(X, net.W, net.b)  # (n, m)
     act = pre >= 0
     f = _paired_output(pre, net.a) / np.sqrt(net.m)  # exactly 0 under symmetric init
@@ -79,10 +80,12 @@ def train(
     """Run gradient descent from ``net0`` (not modified) for at most ``steps`` steps,
     stopping early once ||f - y|| <= tol. ``callback(t, net, residual_vector)`` is called
     before every step and at the end."""
-    X = _check(X, net0)
+    v.work("steps", steps, float(steps) * np.size(getattr(net0, "W", 0)) * max(np.shape(X)[0] if np.ndim(X) == 2 else 1, 1) * 8)
+    progress = v.boolean("progress", progress)
+    X = _check(X, net0, "net0")
     y = v.labels("y", y, X.shape[0])
     eta = v.positive("eta", eta)
-    steps = int(v.nonneg("steps", steps))
+    steps = v.nonneg_int("steps", steps)
     tol = v.nonneg("tol", tol)
     net = net0.copy()
     m = net.m

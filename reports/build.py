@@ -16,6 +16,8 @@ from montecarlo import registry
 from montecarlo.registry import Claim
 
 from . import plots, render
+from bounds import validate as v
+
 from .figures import FIGURES, report_only_sections
 from .sweep import (BASES, ClaimResult, TimeLimitExceeded, claim_seed, examples_for, rebuild, record, sweep_claim,
                     sweep_remote)
@@ -100,6 +102,12 @@ def provenance(seed: int, mode: str, base: int, module: str | None) -> dict:
     """Versions, seed, machine, the git commit of the checkout and whether tracked files were
     modified (``git_dirty``; None outside a git checkout), so a report names the code that
     made it (no timing: :func:`run` adds the wall time)."""
+    if module is not None and not isinstance(module, str):
+        v.fail("module", module, "a module name (str) or None")
+    base = v.positive_int("base", base)
+    if not isinstance(mode, str):
+        v.fail("mode", mode, "a mode name (str)")
+    seed = v.seed("seed", seed)
     import os
     import subprocess
 
@@ -191,6 +199,10 @@ def _sweep_distributed(selected: Sequence[Claim], base: int, seed: int, progress
 def client_for(workers: int | None = None, scheduler: str | None = None) -> Any:
     """A Dask client: a local cluster of ``workers`` processes (one thread each), or the
     scheduler at ``scheduler``. Needs the ``[distributed]`` extra."""
+    if scheduler is not None and not isinstance(scheduler, str):
+        v.fail("scheduler", scheduler, "a scheduler address (str) or None")
+    if scheduler is None:
+        workers = v.positive_int("workers", workers)
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:

@@ -29,17 +29,45 @@ from matplotlib.transforms import Bbox  # noqa: E402
 from montecarlo.registry import Evidence  # noqa: E402
 
 from .sweep import ClaimResult, closeness  # noqa: E402
+from bounds import validate as v  # noqa: E402
 
-__all__ = ["overview_figure", "module_figure", "x_axis", "save", "finish", "place_legend", "covers_data"]
+__all__ = ["overview_figure", "module_figure", "x_axis", "save", "finish", "place_legend", "covers_data",
+           "figure_args"]
 
 _SAVE = dict(dpi=110, metadata={"Software": None})
 RED, BLUE, GREY, GREEN, ORANGE = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32", "#ef6c00"
+
+
+def _check_figure(name: str, fig) -> None:
+    if not isinstance(fig, matplotlib.figure.Figure):
+        v.fail(name, fig, "a matplotlib Figure")
+
+
+def _check_axes(name: str, ax) -> None:
+    if not isinstance(ax, matplotlib.axes.Axes):
+        v.fail(name, ax, "a matplotlib Axes")
+
+
+def _check_dir(out_dir) -> None:
+    if not isinstance(out_dir, str) and not hasattr(out_dir, "__fspath__"):
+        v.fail("out_dir", out_dir, "a directory path")
+
+
+def figure_args(out_dir, seed, quick) -> tuple:
+    """The arguments of every ``report_figures(out_dir, seed, quick)`` hook, checked (issue 11):
+    a directory path, a seed (:func:`bounds.validate.seed`) and a real bool."""
+    _check_dir(out_dir)
+    return out_dir, v.seed("seed", seed), v.boolean("quick", quick)
 
 
 def save(fig, out_dir, name: str) -> str:
     """Write ``fig`` as ``out_dir/name`` with the report's settings (110 dpi, no software tag,
     so the same figure gives the same bytes) and close it; returns ``name``. Every report
     figure, the sweep's and the modules' (:mod:`reports.figures`), is saved through here."""
+    _check_figure("fig", fig)
+    _check_dir(out_dir)
+    if not isinstance(name, str) or not name.strip() or "/" in name:
+        v.fail("name", name, "a file name (non-empty, no directory part)")
     fig.savefig(Path(out_dir) / name, **_SAVE)
     plt.close(fig)
     return name
@@ -50,6 +78,15 @@ def finish(fig, ax, out_dir, name: str, *, xlabel: str, title: str, ylabel: str 
     """Label a one-panel figure (x, y, title; a legend at ``legend`` points placed by
     :func:`place_legend`: inside where it covers no data, else below the axes; none for None),
     lay it out and :func:`save` it; returns ``name``."""
+    _check_figure("fig", fig)
+    _check_axes("ax", ax)
+    for label, text in (("xlabel", xlabel), ("title", title)):
+        if not isinstance(text, str):
+            v.fail(label, text, "a str")
+    if ylabel is not None and not isinstance(ylabel, str):
+        v.fail("ylabel", ylabel, "a str or None")
+    if legend is not None:
+        legend = v.positive("legend", legend)
     ax.set_xlabel(xlabel)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
@@ -67,6 +104,10 @@ def covers_data(ax, box: Bbox, pad: float = 6.0) -> bool:
     """Whether the display-space box ``box`` (grown by ``pad`` pixels) touches anything drawn
     in ``ax``: a line or its markers, a scatter marker, a segment (error bars, vlines), a
     band, a patch or a text. Colour meshes (heat maps) are ignored: they fill the axes."""
+    _check_axes("ax", ax)
+    if not isinstance(box, Bbox):
+        v.fail("box", box, "a matplotlib.transforms.Bbox in display space")
+    pad = v.nonneg("pad", pad)
     b = Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
     px = ax.figure.dpi / 72.0
 
@@ -126,6 +167,15 @@ def place_legend(ax, *, fontsize: float = 8, handles=None, labels=None, ncol: in
     :func:`covers_data` finds clear; if none is, below the axes (under the x label, in up to
     ``ncol`` columns, default 3) and the figure is laid out again. Call it after
     ``fig.tight_layout()``; returns the legend."""
+    _check_axes("ax", ax)
+    fontsize = v.positive("fontsize", fontsize)
+    if ncol is not None:
+        ncol = v.positive_int("ncol", ncol)
+    if (handles is None) != (labels is None) or (handles is not None and (
+            isinstance(handles, (str, bytes)) or not hasattr(handles, "__len__") or isinstance(labels, (str, bytes))
+            or not hasattr(labels, "__len__") or len(handles) != len(labels))):
+        v.fail("handles" if handles is not None else "labels", handles if handles is not None else labels,
+               "handles and labels: both None or two sequences of the same length")
     fig = ax.figure
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
@@ -153,6 +203,8 @@ def place_legend(ax, *, fontsize: float = 8, handles=None, labels=None, ncol: in
 
 def x_axis(points: list[Evidence]) -> str | None:
     """``"B"`` when the points have B, else the first numeric non-seed parameter that varies."""
+    if not isinstance(points, (list, tuple)):
+        v.fail("points", points, "a list of Evidence")
     if not points:
         return None
     keys = [k for k in points[0].params if "seed" not in k.lower()]
@@ -328,6 +380,10 @@ def _panel_legend(axes, rs: list[ClaimResult]) -> tuple[list, list[str]]:
 
 def module_figure(module: str, results: list[ClaimResult], out_dir: Path) -> tuple[str, str] | None:
     """One panel per non-mutant claim of ``module`` with points; returns (file, caption)."""
+    if not isinstance(results, (list, tuple)):
+        v.fail("results", results, "a list of ClaimResult")
+    if not isinstance(module, str):
+        v.fail("module", module, "a module name (str)")
     rs = [r for r in results if r.claim.module == module and r.claim.kind != "mutant" and r.points]
     if not rs:
         return None
@@ -365,6 +421,8 @@ def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str
     on a logit axis ``log10(r / (1 - r))`` so that 0.3, 0.9, 0.99 and 0.999 lie a unit apart
     while 1e-12 stays on the page. The tight zone (r >= 0.9) is shaded; claims with no
     nonzero measurement are marked "vacuous", claims whose hypothesis never held "n/a"."""
+    if not isinstance(results, (list, tuple)):
+        v.fail("results", results, "a list of ClaimResult")
     rs = [r for r in results if r.claim.kind != "mutant"]
     if not rs:
         return None

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bounds import validate as v
+
 if TYPE_CHECKING:  # pragma: no cover
     from .build import Report
 
@@ -55,6 +57,8 @@ def fmt(x: Any, digits: int = 4) -> str:
 
 def where(params: dict | None) -> str:
     """Parameters as ``B=2.5, R=0.1, ...``."""
+    if params is not None and not isinstance(params, dict):
+        v.fail("params", params, "a dict of parameter values or None")
     if not params:
         return "–"
     return ", ".join(f"{k}={fmt(v)}" for k, v in params.items())
@@ -79,6 +83,8 @@ def _ratio_text(rec: dict) -> tuple[str, str]:
 def detectable_text(rec: dict) -> str:
     """The check's power from ``detail["detectable"]`` (the smallest true/bound ratio it refutes
     with probability >= 1/2 at the false-alarm level), or "" when the record has none."""
+    if not isinstance(rec, dict):
+        v.fail("rec", rec, "a results.json record (a dict)")
     d = (rec.get("detail") or {}).get("detectable")
     if not isinstance(d, (int, float)) or isinstance(d, bool) or not math.isfinite(d):
         return ""
@@ -121,6 +127,11 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     """A record with the display fields the templates use. ``vacuous_points`` (points where
     both sides underflowed with no log form) falls back to the record's own count;
     ``vacuous`` marks a claim with no nonzero measurement."""
+    vacuous = v.boolean("vacuous", vacuous)
+    if vacuous_points is not None:
+        vacuous_points = v.nonneg_int("vacuous_points", vacuous_points)
+    if not isinstance(rec, dict):
+        v.fail("rec", rec, "a results.json record (a dict)")
     label, css, badge = STATUS[rec["status"]]
     if rec.get("truncated"):
         label, badge = f"{label} (cut short by the time budget)", f"{badge} (cut short by the time budget)"
@@ -217,6 +228,9 @@ MIME = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jp
 
 def data_uri(path: Path) -> str:
     """``path`` as a base64 data URI, so that index.html is one self-contained file."""
+    if not isinstance(path, (str, Path)) or not Path(path).is_file():
+        v.fail("path", path, "an existing file")
+    path = Path(path)
     mime = MIME.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 

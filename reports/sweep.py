@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds import validate as v
 from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve
 from montecarlo.search import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
                                mutant_examples)
@@ -38,6 +39,9 @@ BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
 
 def claim_seed(seed: int, key: str) -> int:
     """A per-claim seed from the run's seed and the claim key (stable across runs/machines)."""
+    if not isinstance(key, str):
+        v.fail("key", key, "a claim key (str)")
+    seed = v.seed("seed", seed)
     digest = hashlib.sha256(f"{int(seed)}:{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
@@ -46,6 +50,9 @@ def examples_for(claim: Claim, base: int) -> int:
     """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant at least
     the tests' budget :func:`montecarlo.search.mutant_examples` (or more with a larger base),
     so report and tests refute with the same effort (most stop after a few)."""
+    base = v.positive_int("base", base)
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     n = claim_examples(claim, base)
     if claim.kind == "mutant":
         return max(mutant_examples(claim), n)
@@ -118,6 +125,12 @@ def sweep_claim(claim: Claim | str, examples: int, seed: int, deadline: float | 
     :class:`TimeLimitExceeded` (never a shorter, machine-dependent result).
     """
     claim = resolve(claim)
+    if deadline is not None:
+        deadline = v.real("deadline", deadline)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        v.fail("seed", seed, "an integer in [0, 2**64) (claim_seed's range)")
+    examples = v.nonneg_int("examples", examples)
+    v.work("examples", examples, float(examples) * 1e4)
     res = ClaimResult(claim, examples)
     t0 = time.monotonic()
 
@@ -151,6 +164,11 @@ def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = 
     the points, seeds included, from ``claim_seed``), so the result is the serial one."""
     from montecarlo import registry
 
+    if isinstance(sources, (str, bytes)) or not isinstance(sources, (tuple, list)):
+        v.fail("sources", sources, "a tuple of claim files or modules (--claims)")
+    for src in sources:
+        if not isinstance(src, str):
+            v.fail("sources", sources, "a tuple of claim files or modules (--claims)")
     for src in sources:
         registry.load_claims(src)
     res = sweep_claim(registry.get(key), examples, seed)
@@ -160,6 +178,11 @@ def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = 
 
 def rebuild(claim: Claim, examples: int, payload: tuple) -> ClaimResult:
     """The :class:`ClaimResult` from :func:`sweep_remote`'s payload."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    examples = v.nonneg_int("examples", examples)
+    if not isinstance(payload, tuple) or len(payload) != 5:
+        v.fail("payload", payload, "the 5-tuple returned by sweep_remote")
     points, worst, ce, error, seconds = payload
     return ClaimResult(claim, examples, list(points), None if worst is None else points[worst],
                        None if ce is None else points[ce], error, seconds)
@@ -189,6 +212,8 @@ def jsonable(x: Any) -> Any:
 def limit_side(ev: Evidence) -> str:
     """Which confidence limit decides the verdict: lower for <=, upper for >=, and for == the
     one on the bound's side of the point value."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     if ev.sense == "==":
         if ev.log_space:
             m = ev.measurement
@@ -201,6 +226,8 @@ def limit_side(ev: Evidence) -> str:
 def limit_ratio(ev: Evidence) -> float:
     """The deciding confidence limit (:func:`limit_side`) divided by the bound (through logs
     when the verdict was decided on logs; nan at a vacuous point)."""
+    if not isinstance(ev, Evidence):
+        v.fail("ev", ev, "an Evidence (montecarlo.check(...))")
     if ev.vacuous:
         return math.nan
     m, b = ev.measurement, ev.bound
@@ -223,13 +250,13 @@ def _log(x: float) -> float:
 def _params(params: dict) -> dict:
     """Parameters for the record: scalars as they are, arrays and long sequences summarized."""
     out = {}
-    for k, v in params.items():
-        if isinstance(v, np.ndarray) and v.size > 8:
-            out[k] = f"array(shape={v.shape})"
-        elif isinstance(v, (list, tuple)) and len(v) > 8:
-            out[k] = f"{type(v).__name__}(len={len(v)})"
+    for k, x in params.items():
+        if isinstance(x, np.ndarray) and x.size > 8:
+            out[k] = f"array(shape={x.shape})"
+        elif isinstance(x, (list, tuple)) and len(x) > 8:
+            out[k] = f"{type(x).__name__}(len={len(x)})"
         else:
-            out[k] = v
+            out[k] = x
     return out
 
 
@@ -240,6 +267,8 @@ def _scalars(detail: dict) -> dict:
 
 def record(res: ClaimResult) -> dict:
     """The results.json record of one claim (JSON-safe, no timings)."""
+    if not isinstance(res, ClaimResult):
+        v.fail("res", res, "a ClaimResult (sweep_claim(...))")
     c = res.claim
     ev = res.counterexample if res.counterexample is not None else res.worst
     rec: dict[str, Any] = {

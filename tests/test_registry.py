@@ -108,7 +108,7 @@ def test_falsify_lemma_A4_constants_near_the_supremum(constant, refuted):
 
 
 def test_get_unknown_claim_raises():
-    with pytest.raises(ValueError, match="claim="):
+    with pytest.raises(ValueError, match="key="):  # the public parameter's name (issue 11)
         registry.get("flip_probability.nope")
 
 

@@ -187,3 +187,136 @@ def test_public_functions_validate(call, name, condition):
         call()
     msg = str(info.value)
     assert msg.startswith(f"{name}=") and condition in msg, msg
+
+
+# ---------------------------------------------------------------- issue 11: every example raises
+
+def _issue11_cases():
+    """(label, call, parameter the message must name): one per example of issue 11."""
+    from bounds import flip_probability as fp, initial_error as ie_b, activated_neurons as an_b
+    from bounds import rademacher_radius as rr_b, restricted_eigenvalue as re_b
+    from montecarlo import (conjecture, data, flip_probability as mfp, initial_error as mie,
+                            rademacher_radius as mrr, registry, restricted_eigenvalue as mre, trainer)
+    from reports.figures import rademacher_radius as rfr  # the report-only experiments live here
+    X = np.array([[1.0, 0.0], [0.6, 0.8], [-0.28, 0.96]])
+    y = np.array([0.5, -0.5, 1.0])
+    net = network.initialize(4, 2, 1.0, 0)
+    traj = trainer.train(X, y, net, 0.1, 3)
+    claim = registry.get("flip_probability.lemma_A4")
+    return [
+        ("Q(nan)", lambda: ntk.Q(float("nan")), "t"),
+        ("Q(None)", lambda: ntk.Q(None), "t"),
+        ("phi(nan)", lambda: ntk.phi(float("nan")), "t"),
+        ("logQ(None)", lambda: ntk.logQ(None), "t"),
+        ("Q_mp dps=0", lambda: ntk.Q_mp(1.0, dps=0), "dps"),
+        ("Q_mp dps=10**6", lambda: ntk.Q_mp(1.0, dps=10**6), "dps"),
+        ("symmetric='False'", lambda: fp.corollary_exponent(100, 2.0, 0.01, symmetric="False"), "symmetric"),
+        ("importance R > 1/B", lambda: mfp.importance(0.5, 10.0, 3, 2000, 0), "R"),
+        ("importance R = 1e6", lambda: mfp.importance(0.5, 1e6, 3, 2000, 0), "R"),
+        ("gradients NaN label", lambda: trainer.gradients(X, np.array([0.5, np.nan, 1.0]), net), "y"),
+        ("gradients |y| > 1", lambda: trainer.gradients(X, np.array([0.5, 2.0, 1.0]), net), "y"),
+        ("h_inf_from_pairs NaN P", lambda: re_b.h_inf_from_pairs(X, np.full((3, 3), np.nan)), "P"),
+        ("h_inf_from_pairs 1-D P", lambda: re_b.h_inf_from_pairs(X, np.ones(3) * 0.1), "P"),
+        ("leading_distance B=1e6", lambda: rr_b.leading_distance(X, y, 1e6), "B"),
+        ("generalization_term B=1e6", lambda: rr_b.generalization_term(X, y, 1e6), "B"),
+        ("conjecture_ratio B=1e6", lambda: conjecture.conjecture_ratio(X, 1e6), "B"),
+        ("movement_check lam=-1", lambda: mrr.movement_check(traj, lam=-1.0), "lam"),
+        ("width_ladder widths=()", lambda: rfr.width_ladder(widths=()), "widths"),
+        ("quantile_limits 2-D", lambda: stats.quantile_limits(np.ones((40, 40)), 0.5), "samples"),
+        ("make_data seed=None", lambda: data.make_data("random", 3, 2, None), "seed"),
+        ("make_labels seed=None", lambda: data.make_labels("random", 3, None), "seed"),
+        ("dataset seed=None", lambda: data.dataset("random", 3, 2, None), "seed"),
+        ("data.problem seed=None", lambda: data.problem(3, 2, "random", "signs", None), "seed"),
+        ("train steps=2.5", lambda: trainer.train(X, y, net, 0.1, 2.5), "steps"),
+        ("activation X with the wrong d", lambda: network.activation(np.eye(3), net), "X"),
+        ("ratio_to_rate(1e6, 0.3)", lambda: fp.ratio_to_rate(1e6, 0.3), "B"),
+        ("net=None", lambda: network.forward(X, None), "net"),
+        ("seed=-1", lambda: network.init_standard(4, 2, 1.0, -1), "seed"),
+        ("seed=1.5", lambda: network.init_standard(4, 2, 1.0, 1.5), "seed"),
+        ("seed=nan", lambda: network.init_standard(4, 2, 1.0, float("nan")), "seed"),
+        ("check(claim, {})", lambda: registry.check(claim, {}), "params"),
+        ("conjecture search n_range", lambda: conjecture.search_unrestricted_conjecture(n_range=(3, 2)), "n_range"),
+        ("rademacher_tightness sigmas=0", lambda: rfr.rademacher_tightness((1.0,), sigmas=0), "sigmas"),
+        ("string for a float", lambda: ntk.h_inf("x", 1.0), "X"),
+        ("initial_error.sample m=10**12", lambda: mie.sample(X, y, 10**12, 1.0, 4, 0), "m"),
+        ("empirical_ntk_draws m=10**12", lambda: mre.empirical_ntk_draws(X, 1.0, 10**12, 2, 0), "m"),
+        ("chernoff_check m=10**12", lambda: mre.chernoff_check(X, 1.0, 10**12, 2, 0), "m"),
+        ("count_sf_mp m=10**12", lambda: an_b.count_sf_mp(5.0, 10**12, 1.0), "m"),
+        ("initialize d=10**9", lambda: network.initialize(4, 10**9, 1.0, 0), "d"),
+        ("tau_mp dps=0", lambda: ie_b.tau_mp(4, 3, 0.1, dps=0), "dps"),
+    ]
+
+
+@pytest.mark.parametrize("label, call, name", _issue11_cases(), ids=[c[0] for c in _issue11_cases()])
+def test_issue11_example_raises_naming_the_parameter(label, call, name):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    msg = str(info.value)
+    assert re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", msg), f"{label}: {msg}"
+
+
+# ---------------------------------------------------------------- the vocabulary added for issue 11
+
+@pytest.mark.parametrize("check, bad, name, condition", [
+    (lambda x: v.boolean("symmetric", x), "False", "symmetric", "a bool"),
+    (lambda x: v.boolean("symmetric", x), 1, "symmetric", "a bool"),
+    (lambda x: v.boolean("symmetric", x), None, "symmetric", "a bool"),
+    (lambda x: v.seed("seed", x), None, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), -1, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), 1.5, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), 2**63, "seed", "[0, 2**63)"),
+    (lambda x: v.seed("seed", x), True, "seed", "[0, 2**63)"),
+    (v.dps, 0, "dps", "dps >= 1"),
+    (v.dps, 10**6, "dps", f"dps <= {v.MAX_DPS}"),
+    (v.dps, 2.5, "dps", "a positive integer"),
+    (lambda x: v.nonneg_int("steps", x), -1, "steps", "steps >= 0"),
+    (lambda x: v.nonneg_int("steps", x), 2.5, "steps", "a non-negative integer"),
+    (lambda x: v.real("t", x), None, "t", "a real number"),
+    (lambda x: v.real("t", x), "1", "t", "a real number"),
+    (lambda x: v.values("t", x, allow_inf=True), [0.0, float("nan")], "t", "not NaN"),
+    (lambda x: v.choice("family", x, ("random", "circle")), "square", "family", "one of"),
+    (lambda x: v.int_pair("n_range", x, 2), (3, 2), "n_range", "2 <= lo <= hi"),
+    (lambda x: v.int_list("widths", x, min_len=2), (8,), "widths", "len(widths) >= 2"),
+    (lambda x: v.int_list("widths", x, even=True), (8, 7), "widths", "even"),
+    (lambda x: v.biases("Bs", x), (1.0, -1.0), "Bs", "0 <= B"),
+    (v.bias, 1e7, "B", "B <= 1e+06"),
+    (lambda x: v.array("P", x, ndim=2, shape=(3, 3)), np.ones(3), "P.ndim", "2-D"),
+    (lambda x: v.array("P", x, ndim=2, shape=(3, 3)), np.ones((3, 2)), "P.shape", "shape[1] = 3"),
+    (lambda x: v.work("m", x, x * 1e3), 10**12, "m", "estimated work"),
+    (lambda x: v.memory("n", x, 8.0 * x * x), 10**6, "n", "estimated memory"),
+])
+def test_issue11_vocabulary_refuses(check, bad, name, condition):
+    with pytest.raises(ValueError) as info:
+        check(bad)
+    msg = str(info.value)
+    assert msg.startswith(f"{name}=") and condition in msg, msg
+
+
+def test_issue11_vocabulary_accepts():
+    assert v.boolean("symmetric", np.bool_(True)) is True and v.boolean("s", False) is False
+    assert v.seed("seed", np.int64(7)) == 7 and v.dps(50) == 50 and v.nonneg_int("k", 0) == 0
+    assert v.choice("family", "circle", ("random", "circle")) == "circle"
+    assert v.int_pair("n_range", (2, 16), 2) == (2, 16) and v.int_list("w", (8, 16), even=True) == [8, 16]
+    assert np.array_equal(v.biases("Bs", (0.0, 2.0)), [0.0, 2.0])
+    assert np.array_equal(v.values("t", [np.inf, 1.0], allow_inf=True), [np.inf, 1.0])
+    assert v.work("m", 10, 1e6) == 1e6 and v.work("m", 10, 1e12, budget=1e13) == 1e12
+
+
+def test_budgets_context_sets_and_restores():
+    with pytest.raises(ValueError, match="budget 1e"):
+        v.work("m", 5, 2e11)
+    with v.budgets(work=1e12, memory=2**40):
+        assert v.work("m", 5, 2e11) == 2e11 and v.memory("n", 5, 2.0**39) == 2.0**39
+    with pytest.raises(ValueError):
+        v.work("m", 5, 2e11)
+    with pytest.raises(ValueError, match="work="):
+        with v.budgets(work=-1):
+            pass
+
+
+def test_seeding_check_seed_is_validate_seed():
+    from montecarlo import seeding
+    assert seeding.SEED_LIMIT == v.SEED_LIMIT
+    for bad in (None, -1, 1.5, float("nan"), True, "1", 2**63):
+        with pytest.raises(ValueError, match="seed="):
+            seeding.check_seed(bad)

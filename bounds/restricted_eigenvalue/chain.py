@@ -114,10 +114,15 @@ class Ingredients:
 
 def region_allowance(n: int, p0_: float) -> float:
     """Zeroing |Qm_ij| <= rtol p0 moves a^T Qm a by at most (n - 1) rtol p0 for unit a."""
+    n, p0_ = v.positive_int("n", n), v.nonneg("p0_", p0_)
+    if p0_ > 0.5:
+        v.fail("p0_", p0_, "p0_ = Q(B) <= 1/2")
     return (n - 1) * REGION_RTOL * p0_
 
 
 def _ingredients(X, B: float, ing: Ingredients | None) -> Ingredients:
+    if ing is not None and not isinstance(ing, Ingredients):
+        v.fail("ing", ing, "an Ingredients(X, B) or None")
     return ing if ing is not None else Ingredients(X, B)
 
 

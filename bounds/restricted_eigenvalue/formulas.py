@@ -45,6 +45,7 @@ def closed_form_bound(separation_: float, B: float) -> float:
 
 def closed_form_bound_mp(separation_: float, B: float, dps: int = 30):
     """mpmath twin of :func:`closed_form_bound`."""
+    dps = v.dps(dps)
     d, B = check_separation(separation_), v.bias(B)
     with mp.workdps(dps):
         dm, Bm = mp.mpf(d), mp.mpf(B)
@@ -71,6 +72,7 @@ def sharper_bound(separation_: float, B: float) -> float:
 
 def sharper_bound_mp(separation_: float, B: float, dps: int = 30):
     """mpmath twin: 2 T(h, a) = (1/pi) int_0^a exp(-h^2 (1 + x^2)/2) / (1 + x^2) dx."""
+    dps = v.dps(dps)
     d, B = check_separation(separation_), v.bias(B)
     with mp.workdps(dps):
         a, h = mp.mpf(d) / mp.sqrt(4 - mp.mpf(d) ** 2), mp.mpf(B)
@@ -152,6 +154,7 @@ def split_probability_at_separation(separation_: float, B: float) -> float:
 def split_probability_mp(rho, B: float, dps: int = 30):
     """mpmath twin by the conditioning integral int_B^inf phi(z) Phi((B - rho z)/sqrt(1-rho^2)) dz
     (``rho`` may be an mpf, so that rho = 1 - delta^2/2 keeps its digits)."""
+    dps = v.dps(dps)
     B = v.bias(B)
     if not isinstance(rho, mp.mpf):
         rho = float(v.correlation("rho", rho))
@@ -175,6 +178,7 @@ def split_probability_mp(rho, B: float, dps: int = 30):
 
 def split_probability_at_separation_mp(separation_: float, B: float, dps: int = 30):
     """mpmath twin of :func:`split_probability_at_separation`."""
+    dps = v.dps(dps)
     d = check_separation(separation_)
     with mp.workdps(dps + 10):
         # the double nearest sqrt 2 exceeds it: clamp rho = 1 - delta^2/2 (>= 0 on the domain)
@@ -194,6 +198,7 @@ def p0_relaxation(B: float) -> float:
 
 def p0_relaxation_mp(B: float, dps: int = 30):
     """mpmath twin of :func:`p0_relaxation`."""
+    dps = v.dps(dps)
     B = v.bias(B)
     with mp.workdps(dps):
         Bm = mp.mpf(B)

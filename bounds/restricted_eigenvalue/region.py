@@ -98,6 +98,7 @@ def p0(B: float) -> float:
 
 def p0_mp(B: float, dps: int = 30):
     """mpmath twin of :func:`p0`."""
+    dps = v.dps(dps)
     return Q_mp(v.bias(B), dps)
 
 
@@ -149,21 +150,14 @@ def region_matrix(X, B: float, rtol: float = REGION_RTOL) -> np.ndarray:
 
 
 def check_square(name: str, M, n: int | None = None) -> np.ndarray:
-    """A finite symmetric (..., n, n) array (relative asymmetry <= 1e-12), symmetrized."""
-    A = np.asarray(M, dtype=float)
-    if A.ndim < 2 or A.shape[-1] != A.shape[-2] or A.shape[-1] < 1:
-        v.fail(f"{name}.shape", A.shape, "(..., n, n) with n >= 1")
-    if n is not None and A.shape[-1] != n:
-        v.fail(f"{name}.shape", A.shape, f"matching n = {n}")
-    v.finite(name, A)
-    scale = float(np.abs(A).max()) if A.size else 0.0
-    if np.abs(A - np.swapaxes(A, -1, -2)).max() > 1e-12 * scale:  # relative: H_inf may be ~1e-9
-        v.fail(name, A if A.size <= 6 else A.shape, "symmetric")
-    return 0.5 * (A + np.swapaxes(A, -1, -2))
+    """A finite symmetric (..., n, n) array (relative asymmetry <= 1e-12: H_inf may be ~1e-9),
+    symmetrized: :func:`bounds.validate.symmetric_matrix`."""
+    return v.symmetric_matrix(name, M, n)
 
 
 def in_region(a, Qm, tol: float = 0.0):
     """Membership a in R: a^T Qm a >= -tol * ||a||^2 * max|Qm| (a of shape (n,) or (k, n))."""
+    a = v.array("a", a, min_size=0, finite_=False)
     Qm = check_square("Qm", Qm)
     if Qm.ndim != 2:
         v.fail("Qm.shape", Qm.shape, "(n, n)")
@@ -180,12 +174,13 @@ def in_region(a, Qm, tol: float = 0.0):
 def h_inf_from_pairs(X, P: np.ndarray) -> np.ndarray:
     """H_inf = P + (X X^T) o P (FORMULAS.md section 4); equals bounds.ntk.h_inf(X, B)."""
     X = v.unit_rows("X", X)
+    P = v.array("P", P, ndim=2, shape=(X.shape[0], X.shape[0]))
     return (_gram(X) + 1.0) * P
 
 
 def check_separation(separation_) -> float:
     """0 <= separation <= sqrt 2 (a round-off excess over sqrt 2 is clamped)."""
-    d = v.nonneg("separation", separation_)
+    d = v.nonneg("separation_", separation_)
     if d > SQRT2 * (1 + 1e-12):
-        v.fail("separation", separation_, "0 <= separation <= sqrt 2")
+        v.fail("separation_", separation_, "0 <= separation_ <= sqrt 2")
     return min(d, SQRT2)

@@ -12,6 +12,8 @@ import math
 from dataclasses import replace
 from typing import Callable
 
+from bounds import validate as v
+
 from ..registry import Measurement, Params
 from ..stats import ALPHA, detectable_mean, detectable_proportion, detectable_quantile
 
@@ -31,6 +33,12 @@ def with_power(measure: Callable[[Params], Measurement], bound: Callable[[Params
     fixed half-width around the sample mean). Points marked not applicable pass through."""
     if how not in ("proportion", "quantile", "mean"):
         raise ValueError(f"how={how!r} violates the condition how in ('proportion', 'quantile', 'mean')")
+    if not callable(measure):
+        v.fail("measure", measure, "a function params -> Measurement")
+    if not callable(bound):
+        v.fail("bound", bound, "a function params -> float")
+    v.choice("sense", sense, ("<=", ">=", "=="))
+    alpha_side = v.probability("alpha_side", alpha_side)
 
     def run(p: Params) -> Measurement:
         m = measure(p)

@@ -15,9 +15,9 @@ from bounds import activated_neurons as an
 from bounds import validate as v
 from montecarlo import seeding
 from montecarlo.activated_neurons import training_counts
-from montecarlo.data import problem
+from montecarlo.data import FAMILIES, LABELS, problem
 
-from ..plots import save
+from ..plots import save, figure_args
 
 __all__ = ["active_fraction_curves", "fraction_summary", "report_figures"]
 
@@ -33,7 +33,12 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
     max_ratio (k,) = max_{i,t} fraction / e^{-B^2/2}. Runs stopping early are padded with
     their last value (``stopped`` lists why each run ended).
     """
-    Bs = np.atleast_1d(np.asarray(Bs, dtype=float))
+    steps, m = v.positive_int("steps", steps), v.positive_int("m", m)
+    v.work("steps" if steps >= m else "m", max(steps, m), float(steps) * m * 64 * 17)
+    v.choice("labels", labels, LABELS)
+    v.choice("family", family, FAMILIES)
+    symmetric = v.boolean("symmetric", symmetric)
+    Bs = v.biases("Bs", Bs)
     if Bs.ndim != 1 or Bs.size == 0:
         v.fail("Bs", Bs, "a non-empty 1-D list of biases")
     for B in Bs:
@@ -78,6 +83,7 @@ def fraction_summary(Bs=(0.0, 1.0, 2.0, 3.0), seed: int = 0, **kw) -> list[dict]
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Active fraction along training for several B (standard and symmetric), with
     e^{-B^2/2} and Q(B) reference lines."""
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
     Bs = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5) if quick else (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
     kw = dict(m=1024, steps=100) if quick else dict(m=2048, steps=250)  # default run stays ~1 min
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)

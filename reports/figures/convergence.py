@@ -24,9 +24,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from bounds import validate as v  # noqa: E402
 from montecarlo import convergence as mc  # noqa: E402
 
-from ..plots import save  # noqa: E402
+from ..plots import figure_args, save  # noqa: E402
 
 __all__ = ["report_figures", "width_table", "figure2", "tightness_table"]
 
@@ -40,6 +41,7 @@ TIGHTNESS_CLAIMS = (
 # ---------------------------------------------------------------------------- width table
 def width_table(seed: int, quick: bool) -> list[mc.WidthRow]:
     """Item 4 over a small grid of (n, B)."""
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
     if quick:
         cfg = dict(widths=(16, 64, 256), draws=10, steps=100, delta=0.3, alpha=0.05)
         grid = [(2, 0.0), (4, 1.0)]
@@ -94,6 +96,7 @@ def _width_figure(rows: list[mc.WidthRow], out_dir) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------ Figure 2
 def figure2(seed: int, quick: bool) -> dict:
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
     cfg = dict(steps=300, draws=4) if quick else dict(steps=1000, draws=10)
     Bs = (0.0, 0.5, 1.0, 1.5, 2.0)
     out = {}
@@ -165,6 +168,7 @@ def tightness_table(seed: int, quick: bool) -> list[dict]:
     then a local search around the best point with shrinking steps (the plan of
     :func:`montecarlo.falsify.falsify`), counting only points that say something
     (:func:`_counts`; falsify's worst point can be a vacuous 0-against-0 point)."""
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
     from montecarlo import registry
     from montecarlo.seeding import spawn
 
@@ -245,6 +249,7 @@ def _markdown(rows_w, fig2, rows_t) -> str:
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The width table, Figure 2 (scaled and unscaled) and the tightness table."""
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
     out_dir = Path(out_dir)
     rows_w = width_table(seed, quick)
     fig2 = figure2(seed, quick)

@@ -9,7 +9,7 @@ import numpy as np
 
 from bounds import flip_probability as fp
 
-from ..plots import finish
+from ..plots import finish, figure_args
 
 __all__ = ["report_figures"]
 
@@ -17,6 +17,7 @@ __all__ = ["report_figures"]
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The prior-vs-new ratio map over (B, R) and the tightness curve (``seed`` unused: no
     randomness)."""
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
     n = 40 if quick else 120
     Bs = np.linspace(0.05, 12, n)
     fr = np.logspace(-6, 0, n)  # R = fr / B

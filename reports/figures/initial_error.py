@@ -11,10 +11,11 @@ import numpy as np
 
 from bounds import initial_error as ie
 from montecarlo import seeding
-from montecarlo.data import problem
+from bounds import validate as v
+from montecarlo.data import FAMILIES, LABELS, problem
 from montecarlo.initial_error import error_values, quantile_check
 
-from ..plots import place_legend, save
+from ..plots import place_legend, save, figure_args
 
 __all__ = ["tightness", "tightness_table", "report_figures"]
 
@@ -24,6 +25,8 @@ def tightness(n: int, m: int, B: float, delta: float, draws: int = 4000, seed: i
     """Empirical (1 - delta)-quantile of ||f(0) - y||^2 over its bounds (E0_tight, E0_paper)
     and the prior form (constant 1, not a bound), at one (n, m, B, delta); the data of
     :func:`montecarlo.data.problem`, the initializations from ``spawn(seed, "weights")``."""
+    v.choice("labels", labels, LABELS)
+    v.choice("family", family, FAMILIES)
     X, y = problem(n, d, family, labels, seed)
     vals = error_values(X, y, m, B, draws, seeding.spawn(seed, "weights"))
     out = {"n": n, "m": m, "B": B, "delta": delta, "draws": draws}
@@ -43,12 +46,19 @@ def tightness(n: int, m: int, B: float, delta: float, draws: int = 4000, seed: i
 def tightness_table(ns=(4, 16), ms=(64, 1024), Bs=(0.0, 1.0, 2.0, 3.0), delta: float = 0.1,
                     draws: int = 4000, seed: int = 0) -> list[dict]:
     """:func:`tightness` over a grid (the closing note's table)."""
+    ns, ms = v.int_list("ns", ns), v.int_list("ms", ms)
+    draws = v.positive_int("draws", draws)
+    v.memory("ns", max(ns), 8.0 * max(ns) * max(ns) * 16)
+    v.work("ms" if max(ms) >= draws else "draws", max(max(ms), draws),
+           float(max(ms)) * max(ns) * 17 * draws * len(ns) * len(ms) * 4)
+    Bs = v.biases("Bs", Bs)
     return [tightness(n, m, B, delta, draws, seed) for n in ns for m in ms for B in Bs]
 
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """Tightness (quantile / bound) of E0_tight and E0_paper over B and over m (log scale),
     with the prior O(n log^2(n/delta)) form (constant 1) for comparison."""
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
     draws = 1000 if quick else 4000
     delta, n = 0.1, 8
     Bs = np.linspace(0, 4, 9 if quick else 17)

@@ -20,12 +20,12 @@ from bounds import rademacher_radius as rr
 from bounds import validate as v
 from bounds.ntk import Q
 from montecarlo import seeding
-from montecarlo.data import make_data, problem
+from montecarlo.data import FAMILIES, LABELS, make_data, problem
 from montecarlo.network import empirical_ntk, init_symmetric
 from montecarlo.rademacher_radius import rademacher_linear
 from montecarlo.trainer import train
 
-from ..plots import finish, place_legend, save
+from ..plots import finish, place_legend, save, figure_args
 
 __all__ = ["LadderResult", "width_ladder", "generalization_curve", "rademacher_tightness", "report_figures"]
 
@@ -58,7 +58,13 @@ def width_ladder(widths=(64, 256, 1024, 4096), draws: int = 6, B: float = 0.0, n
     """Train to ||f - y|| <= tol at each width on one fixed data set, ``draws`` initializations
     each, and fit the decay exponent of |excess distance| (Lemma 3.10, FORMULAS.md 5(b)).
     Reported, not asserted."""
-    widths = np.array([v.even_int("m", w) for w in widths])
+    max_steps = v.nonneg_int("max_steps", max_steps)
+    eta_frac = v.positive("eta_frac", eta_frac)
+    boot = v.positive_int("boot", boot)
+    v.work("boot", boot, float(boot) * 4096 * 64)
+    v.choice("labels", labels, LABELS)
+    v.choice("family", family, FAMILIES)
+    widths = np.array(v.int_list("widths", widths, min_len=2, even=True))  # a slope needs two
     draws = v.check_int_range("draws", draws, 2)
     B = v.bias(B)
     X, y = problem(n, d, family, labels, seed)
@@ -91,7 +97,7 @@ def generalization_curve(X, y, Bs) -> dict:
     exp(-B^2/2) (FORMULAS.md: grows roughly linearly in B)."""
     X = v.unit_rows("X", X)
     y = v.labels("y", y, X.shape[0])
-    Bs = np.array([v.bias(B) for B in np.atleast_1d(Bs)])
+    Bs = v.biases("Bs", Bs)
     quad = np.array([rr.leading_distance(X, y, B) ** 2 for B in Bs])
     return {"B": Bs, "yHy": quad, "times_Q": quad * Q(Bs), "times_exp": quad * np.exp(-Bs**2 / 2),
             "half_norm2": float(y @ y) / 2,
@@ -102,9 +108,11 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
                          sigmas: int = 20_000, seed: int = 0) -> dict:
     """Measured Rad_S(F_lin) (R_F = 1) over the sparsity bound sqrt(2 e^{-B^2/2}/n), averaged
     over ``draws`` data sets and initializations per B (random family)."""
+    draws, sigmas = v.positive_int("draws", draws), v.positive_int("sigmas", sigmas)
+    v.memory("sigmas" if sigmas >= draws else "draws", max(sigmas, draws), 8.0 * sigmas * draws * 64)
     m, n, d = v.even_int("m", m), v.positive_int("n", n), v.positive_int("d", d)
-    draws = v.positive_int("draws", draws)
-    Bs = np.array([v.bias(B) for B in np.atleast_1d(Bs)])
+    Bs = v.biases("Bs", Bs)
+    seed = v.seed("seed", seed)
     ratio = np.empty((len(Bs), draws))
     jr = np.empty_like(ratio)
     event = np.zeros(len(Bs), dtype=int)
@@ -123,6 +131,7 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The width ladder of the excess distance, the generalization term and the
     tightness of the Rademacher sparsity bound over B."""
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
     out = []
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     if quick:

@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 from scipy import linalg as sla  # noqa: E402
 
 from bounds import ntk  # noqa: E402
+from bounds import validate as v  # noqa: E402
 from bounds import restricted_eigenvalue as re_  # noqa: E402
 from montecarlo.seeding import spawn  # noqa: E402
 
@@ -42,6 +43,9 @@ B_GRID = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 def label_shift(y: np.ndarray, Qm: np.ndarray) -> float:
     """The c of smallest |c| with (y + c 1)^T Qm (y + c 1) >= 0 (Remark 3.13's shift):
     f(c) = a c^2 + 2 b c + f0 with a = 1^T Qm 1, b = 1^T Qm y, f0 = y^T Qm y; 0 when f0 >= 0."""
+    y = v.array("y", y, ndim=1)
+    v.symmetric_matrix("Qm", Qm, y.shape[0])  # checked; used as given
+    Qm = np.asarray(Qm, dtype=float)
     one = np.ones_like(y)
     a, b, f0 = float(one @ Qm @ one), float(one @ Qm @ y), float(y @ Qm @ y)
     if f0 >= 0:
@@ -55,6 +59,9 @@ def label_shift(y: np.ndarray, Qm: np.ndarray) -> float:
 
 def quadratic_form_inverse(H: np.ndarray, y: np.ndarray) -> float:
     """y^T H^{-1} y by a Cholesky solve (inf when H is numerically singular)."""
+    y = v.array("y", y, ndim=1)
+    v.symmetric_matrix("H", H, y.shape[0])  # checked; the Cholesky reads its lower triangle as given
+    H = np.asarray(H, dtype=float)
     try:
         cf = sla.cho_factor(H, lower=True, check_finite=False)
     except np.linalg.LinAlgError:
@@ -74,6 +81,8 @@ def _sets(seed: int, quick: bool):
 
 def real_data_table(seed: int = 0, quick: bool = True, B: float = B_TABLE) -> list[dict]:
     """One row per data set at bias B (see the module docstring)."""
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
+    B = v.bias(B)
     rows = []
     for ds in _sets(seed, quick):
         g = re_.Ingredients(ds.X, B)
@@ -101,6 +110,8 @@ def real_data_table(seed: int = 0, quick: bool = True, B: float = B_TABLE) -> li
 def generalization_curves(seed: int = 0, quick: bool = True, Bs=B_GRID) -> dict[str, dict[str, list[float]]]:
     """Per data set: y^T H_inf^{-1} y * Q(B) / ||y||^2 over Bs, for y and for the shifted y
     (the shift recomputed at each B, since R depends on B)."""
+    seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
+    Bs = v.biases("Bs", Bs)
     out = {}
     for ds in _sets(seed, quick):
         plain, shifted, shifts = [], [], []
@@ -135,7 +146,9 @@ def table_markdown(rows: list[dict]) -> str:
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The table (as a figure and as ``real_data.md``) and the generalization curves."""
-    from ..plots import save
+    from ..plots import figure_args, save
+
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
 
     rows = real_data_table(seed, quick)
     (__import__("pathlib").Path(out_dir) / "real_data.md").write_text(table_markdown(rows) + "\n")

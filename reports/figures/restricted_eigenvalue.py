@@ -10,11 +10,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from bounds import restricted_eigenvalue as re_
+from bounds import validate as v
 from montecarlo.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch
 from montecarlo.data import FAMILIES, dataset
 from montecarlo.restricted_eigenvalue import primal_search
 
-from ..plots import finish, save
+from ..plots import finish, save, figure_args
 
 __all__ = ["summary_table", "report_figures"]
 
@@ -23,6 +24,11 @@ def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int
                   seed: int = 0) -> list[dict]:
     """lambda_min(H_inf), lambda_R(H_inf), the sharper bound and the closed form side by side,
     with the primal search's gap to the dual value (relative to ||H_inf||)."""
+    Bs = v.biases("Bs", Bs)
+    if isinstance(families, str) or not isinstance(families, (tuple, list)) or not families:
+        v.fail("families", families, f"a non-empty sequence of names from {FAMILIES}")
+    for fam in families:
+        v.choice("families", fam, FAMILIES)
     rows = []
     for fam in families:
         X = dataset(fam, n, d, seed)
@@ -42,6 +48,7 @@ def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """lambda_min(H_inf), lambda_R(H_inf), the sharper bound and the closed form against B for
     a few families (log scale); the unrestricted ratio on structured data sets."""
+    out_dir, seed, quick = figure_args(out_dir, seed, quick)
     Bs = np.linspace(0.0, 6.0, 13 if quick else 49)
     fams = ("random", "clusters", "antipodal", "circle")
     fig, axes = plt.subplots(2, 2, figsize=(9.6, 7.2), sharex=True)
