@@ -52,9 +52,18 @@ def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
+def _plugin_installed() -> bool:
+    """The plugin is loaded by its ``pytest11`` entry point once the package is installed with
+    its current metadata (``pip install -e .``); loading it again with ``-p`` is an error."""
+    from importlib.metadata import entry_points
+
+    return any(ep.value == "montecarlo.pytest_plugin" for ep in entry_points(group="pytest11"))
+
+
 def test_pytest_claims_option_runs_the_users_claims_and_mutants(user_file):
     f, ns = user_file
-    r = _run("-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "montecarlo.pytest_plugin",
+    load = [] if _plugin_installed() else ["-p", "montecarlo.pytest_plugin"]
+    r = _run("-m", "pytest", "-q", "-p", "no:cacheprovider", *load,
              "--claims", str(f), "tests/test_registry.py", "-k", ns, "-rA")
     out = r.stdout + r.stderr
     assert r.returncode == 1, out
