@@ -425,7 +425,9 @@ def per_sigma_ratio_symmetric(e: NonlinearEstimate, share: float = 1.0) -> float
     its linearization by an amount in [0, 2R]; the pair's signed sum is within 2R, i.e. R per
     flipped neuron (|S_i| counts both copies). ``share`` = 1 is that statement; ``share`` = 1/2
     its false quarter-of-the-general-allowance variant."""
+    if not isinstance(e, NonlinearEstimate):
+        v.fail("e", e, "a NonlinearEstimate (the result of nonlinear_lower)")
     if e.best_values is None:
-        v.fail("e.best_values", None, "the per-sigma values of nonlinear_lower")
+        v.fail("e", e, "an estimate carrying the per-sigma values of nonlinear_lower")
     share = v.positive("share", share)
     return float(_per_sigma_ratios(e.best_values, e.linear_values, e.flip_sizes, share * e.R, e.m).max())

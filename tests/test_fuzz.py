@@ -274,6 +274,10 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.convergence.stability_along": {"rec": lambda: _objects()["run_rec"]},
     "montecarlo.convergence.rate_check": {"rec": lambda: _objects()["run_rec"]},
     "montecarlo.convergence.identity_check": {"rec": lambda: _objects()["run_rec"]},
+    "montecarlo.rademacher_radius.per_sigma_ratio_symmetric": {"e": lambda: __import__(
+        "montecarlo.rademacher_radius", fromlist=["NonlinearEstimate"]).NonlinearEstimate(
+        0.1, 0.1, 0.1, True, 0.1, 0.0, 0.5, np.array([1, 0]), True, 0.5, 0.1,
+        np.array([0.1, 0.2]), np.array([0.2, 0.3]), 0.1, 8)},
     "reports.render.data_uri": {"path": lambda: (lambda f: (f.write_bytes(b"x"), f)[1])(__import__("pathlib").Path(_tmp()) / "f.png")},
 }
 
@@ -418,6 +422,8 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.registry.full_params": {"params": [None, "x"]},  # {} is valid: returned as given
     "montecarlo.registry.module_rank": {"module": [3]},  # any name: user namespaces sort last
     "reports.render.detectable_text": {"rec": [None, 3, "x"]},  # {}: no power to show
+    "reports.render.tightness_text": {"rec": [None, 3, "x"]},  # {}: no known supremum to show
+    "montecarlo.rademacher_radius.per_sigma_ratio_symmetric": {"e": OBJ, "share": POS},
     "montecarlo.convergence.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},  # None: P.eta
     # name labels the message (check_square("M", ...)), not an input to validate
     "bounds.restricted_eigenvalue.region.check_square": {"name": []},

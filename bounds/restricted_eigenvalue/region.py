@@ -85,9 +85,9 @@ def difference_separation(X) -> float:
 
 def check_difference_separation(separation_) -> float:
     """0 <= separation <= 2 (the range of min ||x_i - x_j||; a round-off excess is clamped)."""
-    d = v.nonneg("separation", separation_)
+    d = v.nonneg("separation_", separation_)
     if d > 2.0 * (1 + 1e-12):
-        v.fail("separation", separation_, "0 <= separation <= 2")
+        v.fail("separation_", separation_, "0 <= separation_ <= 2")
     return min(d, 2.0)
 
 
