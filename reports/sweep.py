@@ -94,11 +94,14 @@ class ClaimResult:
 
     @property
     def powerless(self) -> bool:
-        """Every applicable point measured exactly 0 (no log form saying otherwise): the claim
-        was not refuted, but these points could not have refuted it either (issue 10: such a
-        claim is never shown as a green "holds")."""
+        """A "<=" claim whose every applicable point measured exactly 0 with a lower limit of 0
+        (no log form saying otherwise): it was not refuted, but these points could not have
+        refuted it either, whatever the bound (issue 10: such a claim is never shown as a green
+        "holds"; a Clopper-Pearson frequency of 0 failures is the usual case)."""
         pts = self.applicable
-        return bool(pts) and all(e.measurement.value == 0 and e.measurement.upper == 0
+        if self.claim.sense != "<=":  # a 0 can refute ">=" and "==" claims
+            return False
+        return bool(pts) and all(e.measurement.value == 0 and e.measurement.lower <= 0
                                  and (e.measurement.log_value is None or e.measurement.log_value == -math.inf)
                                  for e in pts)
 

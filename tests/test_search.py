@@ -382,3 +382,5 @@ def test_a_claim_measuring_zero_everywhere_is_not_shown_as_a_pass():
     assert res.status == "no power" and res.passed and res.powerless
     some = claim(lambda p: exact(p["B"] / 10), lambda p: 0.5)
     assert sweep_claim(some, 10, seed=0).status == "holds"
+    never = claim(lambda p: Measurement(0.0, 0.0, 0.3), lambda p: 0.5)  # 0 failures, CP upper 0.3
+    assert sweep_claim(never, 10, seed=0).status == "no power"
