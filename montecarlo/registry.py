@@ -171,11 +171,19 @@ class Evidence:
                     "are both 0 (or underflowed) and no log form tells them apart")
         verdict = "REFUTED" if self.refuted else "holds"
         logs = ""
+        value, bound = f"{m.value:.6g}", f"{self.bound:.6g}"
         if self.log_space:
             lv = m.log_value if m.log_value is not None else log_of(m.value)
             logs = f" [log measured {lv:.10g}, log bound {self.log_bound:.10g}]"
-        return (f"{self.claim} {verdict} at {shown}: measured {m.value:.6g} ({which}) "
-                f"{'vs' if not self.refuted else 'violates'} {self.sense} {self.bound:.6g}; "
+            # a double that underflowed to 0 is shown by its log, never as a bare 0
+            if m.value == 0 and math.isfinite(lv):
+                value = f"exp({lv:.10g})"
+                if m.lower == m.upper == 0 and m.log_lower is not None and m.log_lower == m.log_upper:
+                    which = f"{which.split(' ', 1)[0]} confidence limit {value}" if self.sense != "==" else which
+            if self.bound == 0 and math.isfinite(self.log_bound):
+                bound = f"exp({self.log_bound:.10g})"
+        return (f"{self.claim} {verdict} at {shown}: measured {value} ({which}) "
+                f"{'vs' if not self.refuted else 'violates'} {self.sense} {bound}; "
                 f"ratio measured/bound = {self.ratio:.6g}{logs}")
 
     def _repr_html_(self) -> str:
