@@ -96,6 +96,7 @@ def test_bad_input_names_the_parameter(call, name):
 # ------------------------------------------------------------------- Monte Carlo side
 from montecarlo import convergence as mc  # noqa: E402
 from montecarlo.network import Network, empirical_ntk  # noqa: E402
+from reports.figures.convergence import fit_slopes  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +182,7 @@ def test_identity_and_rate_on_a_run(record):
 def test_fit_slopes_on_lines():
     t = np.arange(100.0)
     curves = np.array([-0.1 * t + 1, -0.12 * t, -0.11 * t + 3])
-    f = mc.fit_slopes(curves, tail=0.5)
+    f = fit_slopes(curves, tail=0.5)
     assert f["mean"] == pytest.approx(-0.11) and f["lower"] < -0.11 < f["upper"]
 
 
@@ -216,5 +217,5 @@ def test_report_figures_quick(tmp_path, request):
 def test_fit_slopes_stops_at_the_round_off_floor():
     t = np.arange(200.0)
     c = np.maximum(-0.5 * t, 2 * math.log(mc.FLOOR) - 1)  # hits the floor at t ~ 94, then flat
-    f = mc.fit_slopes(np.array([c, c - 1.0]), tail=0.3)
+    f = fit_slopes(np.array([c, c - 1.0]), tail=0.3)
     assert f["mean"] == pytest.approx(-0.5) and f["draws"] == 2

@@ -98,8 +98,8 @@ NO_BASELINE: dict[str, str] = {
     "reports.figures.real_data.real_data_table": "lambda_R and H_inf on real data sets (tens of seconds)",
     "reports.figures.real_data.generalization_curves": "H_inf solves over a B grid on real data (tens of seconds)",
     "reports.build.client_for": "starts a Dask cluster (tests/test_distributed.py)",
-    "montecarlo.convergence.width_search": "training runs over widths and draws (tens of seconds)",
-    "montecarlo.convergence.figure2_curves": "Figure 2 training runs (tens of seconds)",
+    "reports.figures.convergence.width_search": "training runs over widths and draws (tens of seconds)",
+    "reports.figures.convergence.figure2_curves": "Figure 2 training runs (tens of seconds)",
 }
 
 
@@ -414,8 +414,8 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.convergence.identity_check": {"rec": OBJ},
     "reports.plots.place_legend": {"labels": [3, "x"]},  # None: the axes' own labels
     # 0 steps is a valid (empty) run
-    "montecarlo.convergence.width_search": {"steps": INT[1:]},
-    "montecarlo.convergence.figure2_curves": {"steps": INT[1:]},
+    "reports.figures.convergence.width_search": {"steps": INT[1:]},
+    "reports.figures.convergence.figure2_curves": {"steps": INT[1:]},
     # examples=0 is sweep_claim(examples=0)'s plan (one corner)
     "montecarlo.search.plan_sizes": {"examples": INT[1:]},
     "montecarlo.registry.evaluate": {"c": OBJ},
