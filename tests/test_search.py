@@ -248,16 +248,18 @@ def test_tightness_is_a_pure_function_of_its_arguments():
                            capture_output=True, text=True, check=True,
                            cwd=str(Path(__file__).resolve().parents[1])).stdout.strip()
     tightness(_lemma_A4_mp(), examples=60)  # imports and runs more code, uses mpmath
-    random.seed(123)
-    np.random.seed(321)
     ns: dict = {}
     exec(_TOY, ns)
-    old = mpmath.mp.dps
-    try:
+    old, py_state, np_state = mpmath.mp.dps, random.getstate(), np.random.get_state()
+    try:  # disturb every global state tightness could read, then put it back for the other tests
+        random.seed(123)
+        np.random.seed(321)  # noqa: NPY002 (deliberately the legacy global generator)
         mpmath.mp.dps = 40
         r = tightness(ns["TOY"], examples=200, seed=3)
     finally:
         mpmath.mp.dps = old
+        random.setstate(py_state)
+        np.random.set_state(np_state)
     assert repr((r.best_ratio, r.params, r.examples)) == fresh
 
 
