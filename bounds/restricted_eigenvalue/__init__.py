@@ -22,14 +22,11 @@ from .formulas import (closed_form_bound, closed_form_bound_mp, closed_form_boun
                        split_probability_at_separation_mp, split_probability_mp)
 from .region import (REGION_RTOL, SQRT2, check_difference_separation, check_separation, difference_separation, check_square, h_inf_from_pairs, in_region, p0, p0_mp,
                      p_min, p_separation, p_separation_wide, pair_matrix, region_matrix, separation)
-from .solver import RestrictedEigenvalue, lambda_R, lambda_R_h_inf, restricted_eigenvalue
-
-# Transitional alias: montecarlo/restricted_eigenvalue.py still calls the former private name.
-_check_square = check_square
+from .solver import DUAL_RTOL, RestrictedEigenvalue, lambda_R, lambda_R_h_inf, restricted_eigenvalue
 
 __all__ = [
     "REGION_RTOL", "SQRT2", "separation", "p0", "p0_mp", "pair_matrix", "p_min", "p_separation",
-    "region_matrix", "in_region", "check_square", "check_separation", "RestrictedEigenvalue",
+    "region_matrix", "in_region", "check_square", "check_separation", "DUAL_RTOL", "RestrictedEigenvalue",
     "restricted_eigenvalue", "lambda_R", "lambda_R_h_inf", "lambda_min_h_inf", "h_inf_from_pairs",
     "closed_form_bound", "closed_form_bound_mp", "sharper_bound", "sharper_bound_mp", "split_probability",
     "split_probability_mp", "split_probability_at_separation", "split_probability_at_separation_mp",

@@ -5,17 +5,26 @@ certificate (FORMULAS.md section 4).
 g is concave (a minimum of linear functions of mu) and -v^T Qm v is a supergradient at mu (v a
 unit bottom eigenvector of M - mu Qm). The maximum is bracketed by [lo, hi] with supergradients
 s_lo > 0 > s_hi; the two tangents meet above the maximum, so the tangent intersection is an upper
-bound U and max(g(lo), g(hi)) a lower bound L. The next mu is the tangent intersection (a secant
-step on the supergradient, superlinear at a smooth maximum and exact in one step at a kink where
-g is piecewise linear), safeguarded by bisection when the bracket does not halve in two steps.
-It stops when U - L <= 1e-12 |L| plus the round-off of one eigen-solve: some 5-30 eigen-solves
-instead of a grid scan and golden section (about 300).
+bound U and max(g(lo), g(hi)) a lower bound L. It stops when U - L <= 1e-12 |L| plus the
+round-off of one eigen-solve.
+
+Steps. For a batch of small problems: the tangent intersection (a secant step on the
+supergradient), safeguarded by bisection when the bracket does not halve in two steps (some
+15-30 batched eigen-solves). For one problem, a subspace step: every eigenvector computed so far
+spans W, and the projected dual h(mu) = lambda_min(W^T (M - mu Qm) W) >= g(mu) (Rayleigh-Ritz)
+is maximized on [lo, hi] at the cost of a few k x k eigen-solves; max h is a second upper bound
+U on max g, and its maximizer the next mu. Since M - mu Qm is linear in mu, h is exact on the
+span of the crossing eigenvectors, and the step converges quadratically: 4-7 eigen-solves of
+size n to 1e-12 (the tangent rule needed 17-22). Below ``SUBSPACE_LIMIT`` an n x n eigen-solve
+costs less than a subspace step, and one problem takes the tangent steps of a batch.
 
 Eigen-solves: a stack of small problems in one batched ``numpy.linalg.eigh``; for n >=
-``DENSE_LIMIT`` the two bottom eigenpairs by shift-invert Lanczos (``scipy.sparse.linalg.eigsh``
-on a Cholesky factor of M - mu Qm - s I, warm-started from the previous eigenvector), the shift
-s below lambda_min from the chord of the concave g between the bracket ends (so the Cholesky
-factorization itself certifies s < lambda_min).
+``DENSE_LIMIT`` the first two (no shift known yet) by ``scipy.linalg.eigh(subset_by_index=[0,
+1])``, the others by shift-invert Lanczos (``scipy.sparse.linalg.eigsh`` on a Cholesky factor of
+M - mu Qm - s I, warm-started from the previous eigenvector). The shift s is tried just below the
+projected value h(mu) >= g(mu); if the Cholesky factorization fails (s above lambda_min), it falls
+back to the chord of the concave g between the bracket ends, a certified lower bound, so that a
+successful factorization itself certifies s < lambda_min.
 """
 
 from __future__ import annotations
@@ -31,10 +40,11 @@ from .. import validate as v
 from .region import REGION_RTOL, _region_from, check_square, h_inf_from_pairs, p0, pair_matrix
 
 __all__ = ["RestrictedEigenvalue", "restricted_eigenvalue", "lambda_R", "lambda_R_h_inf", "DENSE_LIMIT",
-           "DUAL_RTOL"]
+           "SUBSPACE_LIMIT", "DUAL_RTOL"]
 
 _EPS = np.finfo(float).eps
 DENSE_LIMIT = 1000  # n at which one problem switches from dense eigh to shift-invert Lanczos
+SUBSPACE_LIMIT = 64  # n from which one problem takes subspace steps (below, an eigh is cheaper than a step)
 DUAL_RTOL = 1e-12  # relative width of the final dual bracket [L, U]
 _MAX_SOLVES = 80
 
@@ -76,18 +86,23 @@ def _dense_solver(Mn: np.ndarray, Qn: np.ndarray):
 
 
 class _LanczosSolver:
-    """Bottom two eigenpairs of one large Mn - mu Qn by shift-invert Lanczos on a Cholesky factor
-    (Level-3 factorization, then O(n^2) triangular solves), warm-started."""
+    """Bottom two eigenpairs of one large Mn - mu Qn: dense ``eigh`` on a subset while no shift is
+    known, then shift-invert Lanczos on a Cholesky factor (Level-3 factorization, then O(n^2)
+    triangular solves), warm-started. The driver sets ``lower`` (a certified lower bound on g(mu),
+    or None) and ``guess`` (an upper estimate of g(mu), or None) before each solve."""
 
     def __init__(self, Mn: np.ndarray, Qn: np.ndarray):
         self.Mn, self.Qn = Mn, Qn
         self.v0: np.ndarray | None = None
-        self.lower: float | None = None  # a lower bound on g(mu) supplied by the driver
+        self.lower: float | None = None
+        self.guess: float | None = None
         self.residual = 0.0
+        self.factorizations = 0
 
     def _factor(self, A: np.ndarray, s: float, step: float):
         n = A.shape[0]
         for _ in range(60):
+            self.factorizations += 1
             try:
                 return s, sla.cho_factor(A - s * np.eye(n), lower=True, check_finite=False)
             except np.linalg.LinAlgError:
@@ -95,15 +110,33 @@ class _LanczosSolver:
                 step *= 4.0
         raise RuntimeError("no Cholesky shift below lambda_min found")
 
+    def _try_factor(self, A: np.ndarray, s: float):
+        """The Cholesky factor of A - s I, or None when s is not below lambda_min(A)."""
+        self.factorizations += 1
+        try:
+            return sla.cho_factor(A - s * np.eye(A.shape[0]), lower=True, check_finite=False)
+        except np.linalg.LinAlgError:
+            return None
+
     def solve(self, mu, idx):
         A = self.Mn - float(mu[0]) * self.Qn
         n = A.shape[0]
-        if self.lower is None:  # no bracket yet: a rough Lanczos estimate, then step down
-            est = spla.eigsh(A, k=1, which="SA", tol=1e-3, v0=self.v0, return_eigenvectors=False)[0]
-            s, step = est - 1e-3 * (1.0 + abs(est)), 1e-2 * (1.0 + abs(est))
-        else:
-            s, step = self.lower, 1e-2 * (1.0 + abs(self.lower))
-        s, cf = self._factor(A, s, step)
+        if self.lower is None:  # no certified shift yet: a dense solve of the bottom pair
+            w, V = sla.eigh(A, subset_by_index=[0, 1], driver="evx", check_finite=False)
+            self.v0 = V[:, 0]
+            return np.array([w[0]]), V[None]
+        lower = self.lower
+        cf = None
+        if self.guess is not None and self.guess > lower:
+            # just below the projected value (>= g): a shift within a small fraction of the
+            # eigenvalue gap makes Lanczos converge in a few steps; further down if that fails
+            for f in (1e-3, 1e-1):
+                s = self.guess - max(f * (self.guess - lower), 1e-13 * (1.0 + abs(self.guess)))
+                cf = self._try_factor(A, s)
+                if cf is not None:
+                    break
+        if cf is None:
+            s, cf = self._factor(A, lower, 1e-2 * (1.0 + abs(lower)))
         L = cf[0]
 
         def inv(x):  # (L L^T)^{-1} x by two triangular solves (cho_solve copies; twice as slow)
@@ -122,12 +155,62 @@ class _LanczosSolver:
         return np.array([min(rq[0], s + 1.0 / theta.max())]), V[None]
 
 
+class _Subspace:
+    """Rayleigh-Ritz model of one problem's dual: W (orthonormal) spans every eigenvector
+    computed so far, and h(mu) = lambda_min(W^T (Mn - mu Qn) W) >= g(mu) for every mu."""
+
+    def __init__(self, Mn: np.ndarray, Qn: np.ndarray):
+        self.Mn, self.Qn = Mn, Qn
+        n = Mn.shape[0]
+        self.W, self.MW, self.QW = np.zeros((n, 0)), np.zeros((n, 0)), np.zeros((n, 0))
+        self.last: dict | None = None
+
+    def add(self, V: np.ndarray) -> None:
+        """Append the part of the columns of V (n, j) orthogonal to W (twice Gram-Schmidt)."""
+        W = self.W
+        for j in range(V.shape[1]):
+            x = V[:, j].copy()
+            for _ in range(2):
+                x -= W @ (W.T @ x)
+            nx = np.linalg.norm(x)
+            if nx <= 1e-8 * np.linalg.norm(V[:, j]):
+                continue
+            x /= nx
+            W = np.column_stack([W, x])
+            self.MW = np.column_stack([self.MW, self.Mn @ x])
+            self.QW = np.column_stack([self.QW, self.Qn @ x])
+        self.W = W
+
+    def propose(self, lo: float, hi: float):
+        """(mu, h(mu), an upper bound on max_{[lo, hi]} h >= max g): the projected dual maximized
+        on [lo, hi] by the tangent ascent on k x k problems."""
+        W = self.W
+        Mw, Qw = W.T @ self.MW, W.T @ self.QW
+        Mw, Qw = 0.5 * (Mw + Mw.T), 0.5 * (Qw + Qw.T)
+        res = _maximize(_dense_solver(Mw[None], Qw[None]), Qw[None], 1, rtol=0.1 * DUAL_RTOL,
+                        bracket=(np.array([lo]), np.array([hi])))
+        self.last = (W, res)
+        return float(res["mu"][0]), float(res["g"][0]), float(res["upper"][0])
+
+    def vectors(self) -> list[np.ndarray]:
+        """The projected bottom eigenvectors of the last proposal, lifted to R^n."""
+        if self.last is None:
+            return []
+        W, res = self.last
+        out = [W @ res["Vbest"][0][:, j] for j in range(res["Vbest"].shape[2])]
+        return out + [W @ res["Vlo"][0][:, 0], W @ res["Vhi"][0][:, 0]]
+
+
 # ------------------------------------------------------------------------ the dual ascent
-def _maximize(solve, Qn: np.ndarray, K: int, on_bracket=None, w_ones=None, rtol: float = DUAL_RTOL):
-    """max_{0 <= mu <= 2} g(mu) for K normalized problems (||Mn||_2 <= 1, max|Qn| = 1, zero
-    diagonal, so mu* <= 2: g(0) >= -1 and g(mu) <= 1 - mu lambda_max(Qn) <= 1 - mu).
-    Returns dict of arrays: g (the best dual value), mu, lo, hi, vectors at lo, hi, best, and
-    the number of eigen-solves."""
+def _maximize(solve, Qn: np.ndarray, K: int, on_bracket=None, w_ones=None, rtol: float = DUAL_RTOL,
+              bracket=None, model: _Subspace | None = None):
+    """max_{lo <= mu <= hi} g(mu) for K problems. By default [lo, hi] = [0, 2], which holds the
+    maximum of a normalized problem (||Mn||_2 <= 1, max|Qn| = 1, zero diagonal, so
+    g(0) >= -1 and g(mu) <= 1 - mu lambda_max(Qn) <= 1 - mu); ``bracket`` gives another.
+    ``model`` (one problem only) takes the subspace step; ``on_bracket(lower, guess)`` is told
+    a certified lower bound and an upper estimate of g at the next mu (None before the bracket).
+    Returns dict of arrays: g (the best dual value), upper (an upper bound on the maximum), mu,
+    lo, hi, vectors at lo, hi, best, and the number of eigen-solves."""
     qn = np.sqrt(np.einsum("kij,kij->k", Qn, Qn)) if Qn.ndim == 3 else np.full(K, np.linalg.norm(Qn))
     Qk = (lambda idx: Qn[idx]) if Qn.ndim == 3 else (lambda idx: np.broadcast_to(Qn, (len(idx),) + Qn.shape))
 
@@ -135,10 +218,17 @@ def _maximize(solve, Qn: np.ndarray, K: int, on_bracket=None, w_ones=None, rtol:
         g, V = solve(mu, idx)
         x = V[:, :, 0]
         sg = -np.einsum("ki,kij,kj->k", x, Qk(idx), x)
+        if model is not None:
+            model.add(V[0])
         return g, V, sg
 
     all_ = np.arange(K)
-    lo, hi = np.zeros(K), np.full(K, 2.0)
+    if bracket is None:
+        lo, hi = np.zeros(K), np.full(K, 2.0)
+    else:
+        lo, hi = (np.array(x, dtype=float).copy() for x in bracket)
+    if on_bracket is not None:
+        on_bracket(None, None)
     glo, Vlo, slo = evaluate(lo, all_)
     # A tighter start for hi: for a unit w in R with q = w^T Qn w > 0, g(mu) <= w^T Mn w - mu q
     # and g(mu*) >= g(0), so mu* <= (w^T Mn w - g(0)) / q; w = the normalized all-ones vector.
@@ -150,18 +240,20 @@ def _maximize(solve, Qn: np.ndarray, K: int, on_bracket=None, w_ones=None, rtol:
     ghi, shi = np.full(K, -np.inf), np.full(K, -np.inf)
     Vhi = Vlo.copy()
     best_g, best_mu, Vbest = glo.copy(), lo.copy(), Vlo.copy()
+    upper = glo.copy()  # s(lo) <= 0 certifies the maximum at lo
     solves = np.ones(K, dtype=int)
-    act = np.flatnonzero(slo > 0)  # s(0) <= 0 certifies the maximum at mu = 0
+    act = np.flatnonzero(slo > 0)
     if act.size:
-        if on_bracket is not None:  # no useful lower bound yet: the solver estimates its own shift
-            on_bracket(None)
         g2, V2, s2 = evaluate(hi[act], act)
         solves[act] += 1
         ghi[act], Vhi[act], shi[act] = g2, V2, s2
-        top = act[s2 >= 0]  # (cannot happen by the bound mu* <= 2; round-off)
-        lo[top], glo[top] = hi[top], ghi[top]
+        better = g2 > best_g[act]
+        best_g[act[better]], best_mu[act[better]], Vbest[act[better]] = g2[better], hi[act][better], V2[better]
+        top = act[s2 >= 0]  # s(hi) >= 0: the maximum at hi (not for [0, 2], by the bound mu* <= 2)
+        lo[top], glo[top], upper[top] = hi[top], ghi[top], ghi[top]
         act = act[s2 < 0]
     width = [np.full(K, np.inf), np.full(K, np.inf)]
+    gaps = [math.inf, math.inf]
     for _ in range(_MAX_SOLVES):
         if not act.size:
             break
@@ -170,18 +262,27 @@ def _maximize(solve, Qn: np.ndarray, K: int, on_bracket=None, w_ones=None, rtol:
         mux = np.clip(mux, a_, b_)
         U = glo[act] + slo[act] * (mux - a_)
         L = np.maximum(glo[act], ghi[act])
+        guess = None
+        if model is not None:
+            mu_m, h_m, U_m = model.propose(float(a_[0]), float(b_[0]))
+            U = np.minimum(U, U_m)
         floor = 8 * _EPS * (1.0 + b_ * qn[act])
         done = U - L <= rtol * np.abs(L) + floor
+        upper[act[done]] = U[done]
         act, mux, a_, b_ = act[~done], mux[~done], a_[~done], b_[~done]
         gap, floor = (U - L)[~done], floor[~done]
         if not act.size:
             break
         slow = (b_ - a_) > 0.5 * width[0][act]
         mu = np.where(slow, 0.5 * (a_ + b_), mux)
+        if model is not None:  # the subspace step while it at least halves the gap in two steps
+            if a_[0] < mu_m < b_[0] and not gap[0] > 0.5 * gaps[0]:
+                mu, guess = np.array([mu_m]), h_m
+            gaps = [gaps[1], float(gap[0])]
         mu = np.where((mu <= a_) | (mu >= b_), 0.5 * (a_ + b_), mu)
         if on_bracket is not None:  # a lower bound on g(mu): the chord (g concave)
             t = (mu - a_) / (b_ - a_)
-            on_bracket(float(((1 - t) * glo[act] + t * ghi[act])[0] - floor[0] - 1e-9 * gap[0]))
+            on_bracket(float(((1 - t) * glo[act] + t * ghi[act])[0] - floor[0] - 1e-9 * gap[0]), guess)
         g, V, sg = evaluate(mu, act)
         solves[act] += 1
         width = [width[1], hi - lo]
@@ -192,9 +293,11 @@ def _maximize(solve, Qn: np.ndarray, K: int, on_bracket=None, w_ones=None, rtol:
         dn = sg < 0
         hi[act[dn]], ghi[act[dn]], shi[act[dn]], Vhi[act[dn]] = mu[dn], g[dn], sg[dn], V[dn]
         exact = ~(up | dn)
+        upper[act[exact]] = g[exact]
         act = act[~exact]
-    return {"g": best_g, "mu": best_mu, "lo": lo, "hi": hi, "Vlo": Vlo, "Vhi": Vhi, "Vbest": Vbest,
-            "solves": solves, "lam_min": lam_min}
+    upper[act] = np.inf  # (not reached within _MAX_SOLVES)
+    return {"g": best_g, "upper": upper, "mu": best_mu, "lo": lo, "hi": hi, "Vlo": Vlo, "Vhi": Vhi,
+            "Vbest": Vbest, "solves": solves, "lam_min": lam_min}
 
 
 def _ones_bound(Mn: np.ndarray, Qn: np.ndarray):
@@ -234,7 +337,9 @@ def lambda_R(M, Qm):
     if np.any(act):
         Mn = Mf[act] / sM[act, None, None]
         Qn = Qf[act] / sQ[act, None, None]
-        res = _maximize(_dense_solver(Mn, Qn), Qn, Mn.shape[0], w_ones=_ones_bound(Mn, Qn))
+        K = Mn.shape[0]
+        model = _Subspace(Mn[0], Qn[0]) if K == 1 and n >= SUBSPACE_LIMIT else None
+        res = _maximize(_dense_solver(Mn, Qn), Qn, K, w_ones=_ones_bound(Mn, Qn), model=model)
         out[act] = res["g"] * sM[act]
     return float(out[0]) if not shape else out.reshape(shape)
 
@@ -271,14 +376,15 @@ def _best_in_pool(pool, Mn, Qn, n):
     return cands[k], float(vals[k]), float(cands[k] @ Qn @ cands[k])
 
 
-def _certificate(Mn, Qn, res, n, dense: bool):
+def _certificate(Mn, Qn, res, n, dense: bool, extra=()):
     """A feasible unit vector whose Rayleigh quotient reaches the dual value: the bottom
     eigenvectors at the bracket ends and at the best mu, mixed pairwise so that a^T Qn a = 0
     (or taken alone when already inside R); for dense problems, if that is not within round-off
-    of g, also the bottom eigenvectors at mu (1 -/+ eps)."""
+    of g, also the bottom eigenvectors at mu (1 -/+ eps). ``extra``: more candidates (the
+    subspace model's projected eigenvectors, lifted)."""
     g, mu = float(res["g"][0]), float(res["mu"][0])
     pool = [res["Vbest"][0][:, j] for j in range(res["Vbest"].shape[2])]
-    pool += [res["Vlo"][0][:, 0], res["Vhi"][0][:, 0]]
+    pool += [res["Vlo"][0][:, 0], res["Vhi"][0][:, 0]] + list(extra)
     best = _best_in_pool(pool, Mn, Qn, n)
     if best[1] - g <= 64 * n * _EPS * (1 + n * mu) or not dense:
         if best[0] is None:
@@ -317,20 +423,26 @@ def restricted_eigenvalue(M, Qm) -> RestrictedEigenvalue:
                                     err, float(w[0]), {"region": "R^n", "eigen_solves": 1, "method": "eigh"})
     Mn, Qn = M / sM, Qm / sQ
     dense = n < DENSE_LIMIT
+    model = _Subspace(Mn, Qn) if n >= SUBSPACE_LIMIT else None
     if dense:
-        res = _maximize(_dense_solver(Mn[None], Qn[None]), Qn[None], 1, w_ones=_ones_bound(Mn[None], Qn[None]))
+        res = _maximize(_dense_solver(Mn[None], Qn[None]), Qn[None], 1, w_ones=_ones_bound(Mn[None], Qn[None]),
+                        model=model)
         resid = 0.0
     else:
         lz = _LanczosSolver(Mn, Qn)
-        res = _maximize(lz.solve, Qn, 1, on_bracket=lambda s: setattr(lz, "lower", s),
-                        w_ones=_ones_bound(Mn[None], Qn[None]))
+
+        def on_bracket(lower, guess):
+            lz.lower, lz.guess = lower, guess
+
+        res = _maximize(lz.solve, Qn, 1, on_bracket=on_bracket, w_ones=_ones_bound(Mn[None], Qn[None]), model=model)
         resid = lz.residual
     g, mu = float(res["g"][0]), float(res["mu"][0])
-    a, val, q = _certificate(Mn, Qn, res, n, dense)
+    a, val, q = _certificate(Mn, Qn, res, n, dense, extra=model.vectors() if model else ())
     err = 32 * n * _EPS * sM * (1.0 + n * mu) + resid * sM
     return RestrictedEigenvalue(g * sM, mu * sM / sQ, a, val * sM, q * sQ, err, float(res["lam_min"][0]) * sM,
                                 {"mu_normalized": mu, "bracket": (float(res["lo"][0]), float(res["hi"][0])),
-                                 "eigen_solves": int(res["solves"][0]), "method": "eigh" if dense else "lanczos"})
+                                 "eigen_solves": int(res["solves"][0]), "method": "eigh" if dense else "lanczos",
+                                 "subspace": int(model.W.shape[1]) if model else 0})
 
 
 def lambda_R_h_inf(X, B: float) -> float:
