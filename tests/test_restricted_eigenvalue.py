@@ -197,6 +197,31 @@ def test_lanczos_path_matches_the_dense_path(monkeypatch):
         assert r.certificate_value - r.value <= 1e-9 * _norm2(M)
 
 
+@pytest.mark.parametrize("lanczos", [False, True])
+def test_subspace_steps_match_the_tangent_steps(monkeypatch, lanczos):
+    """From SUBSPACE_LIMIT on, one problem takes subspace steps (the dual projected on every
+    eigenvector so far): at most 8 eigen-solves, the tangent path's value to the dual tolerance,
+    a certificate in R at the dual value. With ``lanczos`` the limits are lowered so that the
+    shift-invert solves, shifted just below the projected value, are used at n = 70."""
+    from bounds.restricted_eigenvalue import solver
+
+    problems = [(M, Qm) for M, Qm in _problems(6, 70, 4) if np.any(Qm)]
+    assert len(problems) >= 3
+    monkeypatch.setattr(solver, "SUBSPACE_LIMIT", 10**9)
+    tangent = [re_.restricted_eigenvalue(M, Qm) for M, Qm in problems]
+    monkeypatch.setattr(solver, "SUBSPACE_LIMIT", 64)
+    if lanczos:
+        monkeypatch.setattr(solver, "DENSE_LIMIT", 50)
+    for (M, Qm), rt in zip(problems, tangent):
+        r = re_.restricted_eigenvalue(M, Qm)
+        assert r.detail["subspace"] >= 4 and r.detail["eigen_solves"] <= 8, r.detail
+        assert r.detail["method"] == ("lanczos" if lanczos else "eigh")
+        assert abs(r.value - rt.value) <= 2 * re_.DUAL_RTOL * abs(rt.value) + r.error + rt.error, (r.value, rt.value)
+        assert re_.in_region(r.certificate, Qm, tol=1e-13)
+        assert r.gap <= r.error + 1e-12 * abs(r.value) + 1e-13 * _norm2(M), (r.gap, r.error)
+        assert r.value <= rt.certificate_value + rt.error and rt.value <= r.certificate_value + r.error
+
+
 def test_lambda_R_against_an_independent_sdp():
     """Strong duality (S-lemma): lambda_R(M) = min tr(M Y) over Y PSD, tr Y = 1, tr(Qm Y) >= 0.
     Solved by cvxpy + Clarabel (test-only extra ``sdp``) on small n; agreement to 1e-6 relative

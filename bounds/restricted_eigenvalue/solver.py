@@ -131,7 +131,7 @@ class _LanczosSolver:
             # just below the projected value (>= g): a shift within a small fraction of the
             # eigenvalue gap makes Lanczos converge in a few steps; further down if that fails
             for f in (1e-3, 1e-1):
-                s = self.guess - max(f * (self.guess - lower), 1e-13 * (1.0 + abs(self.guess)))
+                s = self.guess - max(f * (self.guess - lower), 16 * n * _EPS * (1.0 + abs(self.guess)))
                 cf = self._try_factor(A, s)
                 if cf is not None:
                     break
