@@ -169,11 +169,9 @@ SLOW = {  # twins whose mpmath side costs ~0.5 s a call (2-D quadrature, n^2 of 
 POINTS = {  # points every run checks besides the drawn ones (found failures stay checked)
     "restricted_eigenvalue.split_probability": [(1.175494351e-38, 8.0)],
 }
-FINDINGS = {  # twins found wrong; the case fails (strict xfail) as soon as the twin is fixed
-    "restricted_eigenvalue.split_probability": (
-        "split_probability_mp is off by 4e-8 relative at rho = 1.2e-38, B = 8 (the float form is "
-        "right to 1e-16): for rho < ~1e-25 its break point B/rho lies beyond the last point "
-        "B + 40, so mp.quad integrates out to B/rho and back (found by this table)"),
+FINDINGS: dict[str, str] = {  # twins found wrong; the case fails (strict xfail) as soon as the twin is fixed
+    # (split_probability_mp was off by 4e-8 at rho = 1.2e-38, B = 8: its break point B / rho lay
+    # beyond the last point B + 40 and mp.quad integrated out and back; fixed, the point stays)
 }
 
 

@@ -172,7 +172,9 @@ def split_probability_mp(rho, B: float, dps: int = 30):
         if r > 0:
             z0 = Bm / r
             pts += [z0 + k * s / r for k in (-8, -2, 0, 2, 8) if z0 + k * s / r > Bm]
-        pts = sorted(set(pts)) + [Bm + 40]
+        # beyond B + 40 the integrand is below e^{-800} (for rho < ~1e-25, B / rho lies there:
+        # those break points are dropped, or mp.quad would integrate out and back)
+        pts = sorted(p for p in set(pts) if p < Bm + 40) + [Bm + 40]
         return mp.npdf(Bm) * mp.quad(f, pts)
 
 

@@ -163,7 +163,7 @@ class _Subspace:
         self.Mn, self.Qn = Mn, Qn
         n = Mn.shape[0]
         self.W, self.MW, self.QW = np.zeros((n, 0)), np.zeros((n, 0)), np.zeros((n, 0))
-        self.last: dict | None = None
+        self.last: tuple[np.ndarray, dict] | None = None  # (W, projected result) of the last proposal
 
     def add(self, V: np.ndarray) -> None:
         """Append the part of the columns of V (n, j) orthogonal to W (twice Gram-Schmidt)."""
