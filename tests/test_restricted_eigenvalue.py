@@ -227,7 +227,9 @@ def test_lambda_R_against_an_independent_sdp():
     Solved by cvxpy + Clarabel (test-only extra ``sdp``) on small n; agreement to 1e-6 relative
     (the interior-point solver's accuracy) of ||M||."""
     cp = pytest.importorskip("cvxpy")
-    for M, Qm in _problems(6, 7, 3):
+    big = [(M, Qm) for M, Qm in _problems(2, 64, 5) if np.any(Qm)][:1]  # the subspace steps (n >= 64)
+    assert big
+    for M, Qm in list(_problems(6, 7, 3)) + big:
         n = M.shape[0]
         Y = cp.Variable((n, n), PSD=True)
         scale = float(np.abs(Qm).max()) or 1.0

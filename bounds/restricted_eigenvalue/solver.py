@@ -420,7 +420,7 @@ def restricted_eigenvalue(M, Qm) -> RestrictedEigenvalue:
         a = U[:, 0] if n > 1 else np.ones(1)
         err = 32 * n * _EPS * sM
         return RestrictedEigenvalue(float(w[0]), 0.0, a, float(a @ M @ a), float(a @ Qm @ a),
-                                    err, float(w[0]), {"region": "R^n", "eigen_solves": 1, "method": "eigh"})
+                                    err, float(w[0]), {"region": "R^n", "eigen_solves": 1, "method": "eigh", "subspace": 0})
     Mn, Qn = M / sM, Qm / sQ
     dense = n < DENSE_LIMIT
     model = _Subspace(Mn, Qn) if n >= SUBSPACE_LIMIT else None
