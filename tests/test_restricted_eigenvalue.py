@@ -135,9 +135,9 @@ def test_duality_on_generic_problems_against_a_dense_sphere_grid():
 
 
 def test_lambda_R_vectorized_over_a_batch():
-    """The batched solve (tangent steps) and the single one (subspace steps) take different
-    paths, so each batched value is checked against the single solve's primal certificate: it
-    lies below it (weak duality) and within DUAL_RTOL of it (the dual bracket's width)."""
+    """Each batched value against the single solve's primal certificate: below it (weak
+    duality) and within DUAL_RTOL of it (the dual bracket's width). At n = 7 < SUBSPACE_LIMIT
+    both take the tangent steps, so they also agree to round-off."""
     Ms, Qs, single = [], [], []
     for s in range(30):
         X = make_data(FAMILIES[s % 5], 7, 7, s)
@@ -151,7 +151,7 @@ def test_lambda_R_vectorized_over_a_batch():
     for b, r, M in zip(batch, single, Ms):
         assert b <= r.certificate_value + r.error, (b, r)
         assert b >= r.certificate_value - 2 * re_.DUAL_RTOL * abs(r.value) - r.error, (b, r)
-        assert abs(b - r.value) <= 2 * re_.DUAL_RTOL * abs(r.value) + 1e-15 * _norm2(M)
+        assert abs(b - r.value) <= 1e-13 * _norm2(M), (b, r.value)
     assert re_.lambda_R(Ms[3], Qs[3]) == single[3].value  # one problem: the same path
     assert np.any([not np.any(Q) for Q in Qs]) and np.any([np.any(Q) for Q in Qs])  # both paths
     two = re_.lambda_R(np.stack(Ms).reshape(5, 6, 7, 7), np.stack(Qs).reshape(5, 6, 7, 7))
