@@ -57,6 +57,7 @@ __all__ = [
     "SEED_LIMIT",
     "MAX_DPS",
     "B_MAX",
+    "B_DOUBLE",
     "values",
     "choice",
     "int_pair",
@@ -214,6 +215,11 @@ B_MAX = 1e6
 (0 in float, exact in the log and _mp forms); beyond, B^2 and the quadrature lose meaning
 (log p(0.3, 1e20) came out +inf)."""
 
+B_DOUBLE = 37.0
+"""Largest bias at which e^{-B^2/2} (and Q(B), the kernel's entries) is still a normal double
+(e^{-37^2/2} = 2e-298; the smallest normal is 2.2e-308): the limit of the report-only
+experiments that divide by these in float."""
+
 
 def bias(B: Any) -> float:
     """The initial bias 0 <= B <= B_MAX (= 1e6)."""
@@ -331,13 +337,14 @@ def int_list(name: str, value: Any, *, min_len: int = 1, even: bool = False) -> 
     return out
 
 
-def biases(name: str, value: Any, *, min_len: int = 1) -> np.ndarray:
-    """A sequence of biases 0 <= B <= B_MAX (``Bs``), at least ``min_len`` of them."""
+def biases(name: str, value: Any, *, min_len: int = 1, hi: float = B_MAX, why: str = "") -> np.ndarray:
+    """A sequence of biases 0 <= B <= hi (``Bs``; hi = B_MAX unless a caller needs less, e.g.
+    ``B_DOUBLE`` where it divides by e^{-B^2/2}), at least ``min_len`` of them."""
     out = []
     for x in _sequence(name, value, min_len, "biases"):
         b = _scalar(name, x)
-        if b < 0 or b > B_MAX:
-            fail(name, x, f"0 <= B <= {B_MAX:g} for every B in {name}")
+        if b < 0 or b > hi:
+            fail(name, x, f"0 <= B <= {hi:g} for every B in {name}" + (f" ({why})" if why else ""))
         out.append(b)
     return np.array(out, dtype=float)
 

@@ -444,16 +444,8 @@ GEN: dict[str, Any] = {
 
 # (function, parameter) -> why it is not fuzzed yet: violations the fuzzer found that are not
 # fixed in this change (each is a finding, listed in the closing note of issue 11)
-OPEN: dict[tuple[str, str], str] = {
-    ("reports.figures.rademacher_radius.generalization_curve", "Bs"):
-        "B = 1e6 inside Bs: the error names B (from leading_distance), not Bs",
-    ("reports.figures.restricted_eigenvalue.summary_table", "Bs"):
-        "B = 1e6: H_inf underflows to 0 and the relative primal-dual gap divides by 0",
-    ("reports.figures.rademacher_radius.rademacher_tightness", "Bs"):
-        "B = 1e6: ZeroDivisionError (the sparsity ratio divides by e^{-B^2/2} = 0)",
-    ("reports.figures.activated_neurons.active_fraction_curves", "Bs"):
-        "B = 1e6: max_ratio = 0/0 = nan (fraction / e^{-B^2/2} underflows); needs a log form",
-}
+OPEN: dict[tuple[str, str], str] = {}  # the four report experiments that divided by an underflowed
+# e^{-B^2/2} at B = 1e6 now refuse Bs beyond validate.B_DOUBLE = 37 with a ValueError naming Bs
 
 
 # ----------------------------------------------------------------------------- the child

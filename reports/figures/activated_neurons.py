@@ -38,7 +38,7 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
     v.choice("labels", labels, LABELS)
     v.choice("family", family, FAMILIES)
     symmetric = v.boolean("symmetric", symmetric)
-    Bs = v.biases("Bs", Bs)
+    Bs = v.biases("Bs", Bs, hi=v.B_DOUBLE, why="max_ratio divides by e^{-B^2/2}")
     if Bs.ndim != 1 or Bs.size == 0:
         v.fail("Bs", Bs, "a non-empty 1-D list of biases")
     for B in Bs:

@@ -97,7 +97,7 @@ def generalization_curve(X, y, Bs) -> dict:
     exp(-B^2/2) (FORMULAS.md: grows roughly linearly in B)."""
     X = v.unit_rows("X", X)
     y = v.labels("y", y, X.shape[0])
-    Bs = v.biases("Bs", Bs)
+    Bs = v.biases("Bs", Bs, hi=v.B_DOUBLE, why="y^T H_inf^-1 y needs H_inf in normal doubles")
     quad = np.array([rr.leading_distance(X, y, B) ** 2 for B in Bs])
     return {"B": Bs, "yHy": quad, "times_Q": quad * Q(Bs), "times_exp": quad * np.exp(-Bs**2 / 2),
             "half_norm2": float(y @ y) / 2,
@@ -111,7 +111,7 @@ def rademacher_tightness(Bs, m: int = 4096, n: int = 8, d: int = 8, draws: int =
     draws, sigmas = v.positive_int("draws", draws), v.positive_int("sigmas", sigmas)
     v.memory("sigmas" if sigmas >= draws else "draws", max(sigmas, draws), 8.0 * sigmas * draws * 64)
     m, n, d = v.even_int("m", m), v.positive_int("n", n), v.positive_int("d", d)
-    Bs = v.biases("Bs", Bs)
+    Bs = v.biases("Bs", Bs, hi=v.B_DOUBLE, why="the ratio divides by sqrt(2 e^{-B^2/2}/n)")
     seed = v.seed("seed", seed)
     ratio = np.empty((len(Bs), draws))
     jr = np.empty_like(ratio)

@@ -24,7 +24,7 @@ def summary_table(families=FAMILIES, Bs=(0.0, 1.0, 2.0, 4.0), n: int = 8, d: int
                   seed: int = 0) -> list[dict]:
     """lambda_min(H_inf), lambda_R(H_inf), the sharper bound and the closed form side by side,
     with the primal search's gap to the dual value (relative to ||H_inf||)."""
-    Bs = v.biases("Bs", Bs)
+    Bs = v.biases("Bs", Bs, hi=v.B_DOUBLE, why="the primal-dual gap is relative to ||H_inf||")
     if isinstance(families, str) or not isinstance(families, (tuple, list)) or not families:
         v.fail("families", families, f"a non-empty sequence of names from {FAMILIES}")
     for fam in families:
