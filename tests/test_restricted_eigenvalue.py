@@ -222,6 +222,91 @@ def test_subspace_steps_match_the_tangent_steps(monkeypatch, lanczos):
         assert r.value <= rt.certificate_value + rt.error and rt.value <= r.certificate_value + r.error
 
 
+def _decoupled_pairs(rng, n: int):
+    """Adversarial family from a fuzzing pass: k decoupled 2 x 2 blocks (their dual lines
+    l_i - mu q_i cross) beside a stiff rest block, permuted and sign-flipped, sometimes weakly
+    coupled (an avoided crossing)."""
+    def zdiag(A):
+        A = (A + A.T) / 2
+        np.fill_diagonal(A, 0.0)
+        return A
+
+    k = int(rng.integers(2, 6))
+    Q, M = np.zeros((n, n)), np.zeros((n, n))
+    mus, gs = rng.uniform(0.05, 1.0), rng.standard_normal()
+    common = rng.random() < 0.6
+    for i in range(k):
+        q = rng.uniform(-1, 1)
+        q = -abs(q) if i == 0 else abs(q) if i == 1 else q
+        lam = gs + mus * q if common else rng.uniform(-1, 1)
+        a, b = 2 * i, 2 * i + 1
+        Q[a, b] = Q[b, a] = q
+        u, w = np.zeros(n), np.zeros(n)
+        u[[a, b]], w[[a, b]] = 1 / np.sqrt(2), [1 / np.sqrt(2), -1 / np.sqrt(2)]
+        M += lam * np.outer(u, u) + (lam + 3 + rng.random()) * np.outer(w, w)
+    r = 2 * k
+    S = rng.standard_normal((n - r, n - r))
+    M[r:, r:] = (S + S.T) / 2 * 0.1 + (abs(gs) + 5) * np.eye(n - r)
+    Q[r:, r:] = zdiag(rng.standard_normal((n - r, n - r))) * rng.choice([0, 0.1])
+    if rng.random() < 0.5:
+        Q = Q + zdiag(rng.standard_normal((n, n))) * 10.0 ** rng.uniform(-12, -3)
+    p, sg = rng.permutation(n), rng.choice([-1.0, 1.0], n)
+    M, Q = (M[np.ix_(p, p)] * sg).T * sg, (Q[np.ix_(p, p)] * sg).T * sg
+    return (M + M.T) / 2, zdiag(Q)
+
+
+def test_lanczos_on_decoupled_blocks(monkeypatch):
+    """Decoupled blocks: every eigenvector lies in one block, so a warm start from the last one
+    kept Lanczos inside that block and missed the bottom pair of another (found by a fuzzing
+    pass: 1.142 against 0.284 at seed 2013). The fixed direction mixed into the start, and the
+    final Cholesky check of the dual value, keep the forced Lanczos path on the dense value."""
+    from bounds.restricted_eigenvalue import solver
+
+    for seed in (2013, 1, 2, 3, 4, 5):
+        rng = np.random.default_rng(seed)
+        M, Qm = _decoupled_pairs(rng, int(rng.integers(64, 301)))
+        dense = re_.restricted_eigenvalue(M, Qm)
+        with monkeypatch.context() as mp_:
+            mp_.setattr(solver, "DENSE_LIMIT", 50)
+            r = re_.restricted_eigenvalue(M, Qm)
+        assert abs(r.value - dense.value) <= 2e-12 * abs(dense.value) + 1e-13 * _norm2(M), (seed, r.value, dense.value)
+        assert r.value <= dense.certificate_value + dense.error
+
+
+def test_a_missed_eigenvalue_falls_back_to_dense(monkeypatch):
+    """If the Lanczos solves report an eigenvalue above lambda_min (a missed one), the Cholesky
+    check of the dual value fails and the problem is solved again densely."""
+    from bounds.restricted_eigenvalue import solver
+
+    M, Qm = next((M, Qm) for M, Qm in _problems(4, 60, 2) if np.any(Qm))
+    dense = re_.restricted_eigenvalue(M, Qm)
+    orig = solver._LanczosSolver.solve
+
+    def wrong(self, mu, idx):  # the second eigenvalue in place of the first
+        g, V = orig(self, mu, idx)
+        A = self.Mn - float(mu[0]) * self.Qn
+        x = V[0][:, 1]
+        return np.array([x @ A @ x]), V[:, :, ::-1].copy()
+
+    monkeypatch.setattr(solver, "DENSE_LIMIT", 50)
+    monkeypatch.setattr(solver._LanczosSolver, "solve", wrong)
+    r = re_.restricted_eigenvalue(M, Qm)
+    assert r.detail["method"] == "eigh (Lanczos missed an eigenvalue)", r.detail
+    assert abs(r.value - dense.value) <= 2e-12 * abs(dense.value) + 1e-13 * _norm2(M)
+
+
+def test_tiny_scale_keeps_the_region():
+    """lambda_R(c M) = c lambda_R(M) down to c = 1e-200 (the Frobenius norm of c M underflowed
+    to 0 below c ~ 1e-160, and the region was dropped: lambda_min came out)."""
+    M, Qm = next((M, Qm) for M, Qm in _problems(4, 10, 7) if np.any(Qm))
+    ref = re_.restricted_eigenvalue(M, Qm).value
+    assert ref > np.linalg.eigvalsh(M)[0] + 1e-6 * _norm2(M)  # the region matters here
+    for c in (1e-170, 1e-200, 1e200):
+        assert math.isclose(re_.lambda_R(c * M, Qm) / c, ref, rel_tol=1e-10, abs_tol=1e-12 * _norm2(M))
+        assert math.isclose(re_.restricted_eigenvalue(c * M, Qm).value / c, ref, rel_tol=1e-10,
+                            abs_tol=1e-12 * _norm2(M))
+
+
 def test_lambda_R_against_an_independent_sdp():
     """Strong duality (S-lemma): lambda_R(M) = min tr(M Y) over Y PSD, tr Y = 1, tr(Qm Y) >= 0.
     Solved by cvxpy + Clarabel (test-only extra ``sdp``) on small n; agreement to 1e-6 relative
