@@ -273,6 +273,22 @@ def test_lanczos_on_decoupled_blocks(monkeypatch):
         assert r.value <= dense.certificate_value + dense.error
 
 
+def test_lanczos_stall_on_near_duplicate_data(monkeypatch):
+    """Tight clusters (spread 0.01, d = 2) give H_inf a tight cluster of bottom eigenvalues;
+    ARPACK then stalled (ArpackNoConvergence escaped, after 170 s at n = 1000). A stalled solve,
+    and the rest of that problem, are done densely: the dense value, no exception."""
+    from bounds.restricted_eigenvalue import solver
+
+    X = make_data("clusters", 120, 2, 0, spread=0.01)
+    P = re_.pair_matrix(X, 1.0)
+    M, Qm = re_.h_inf_from_pairs(X, P), re_.region_matrix(X, 1.0)
+    dense = re_.restricted_eigenvalue(M, Qm)
+    monkeypatch.setattr(solver, "DENSE_LIMIT", 50)
+    r = re_.restricted_eigenvalue(M, Qm)
+    assert r.detail["method"] == "lanczos" and r.detail["dense_fallbacks"] >= 1, r.detail
+    assert abs(r.value - dense.value) <= 2e-12 * abs(dense.value) + 1e-13 * _norm2(M), (r.value, dense.value)
+
+
 def test_a_missed_eigenvalue_falls_back_to_dense(monkeypatch):
     """If the Lanczos solves report an eigenvalue above lambda_min (a missed one), the Cholesky
     check of the dual value fails and the problem is solved again densely."""

@@ -44,6 +44,7 @@ __all__ = ["RestrictedEigenvalue", "restricted_eigenvalue", "lambda_R", "lambda_
 
 _EPS = np.finfo(float).eps
 DENSE_LIMIT = 1000  # n at which one problem switches from dense eigh to shift-invert Lanczos
+LANCZOS_RESTARTS = 30  # implicit restarts of a Lanczos solve before it (and the rest) are done densely
 SUBSPACE_LIMIT = 64  # n from which one problem takes subspace steps (below, an eigh is cheaper than a step)
 DUAL_RTOL = 1e-12  # relative width of the final dual bracket [L, U]
 _MAX_SOLVES = 80
@@ -98,6 +99,7 @@ class _LanczosSolver:
         self.guess: float | None = None
         self.residual = 0.0
         self.factorizations = 0
+        self.fallbacks = 0  # Lanczos solves that did not converge and were done densely
         # a fixed direction mixed into every warm start: a start inside an invariant subspace
         # (decoupled blocks of M and Qm) would keep Lanczos from the bottom pair of another block
         mix = np.random.default_rng(20230100327).standard_normal(Mn.shape[0])
@@ -114,6 +116,12 @@ class _LanczosSolver:
                 step *= 4.0
         raise RuntimeError("no Cholesky shift below lambda_min found")
 
+    def _dense(self, A: np.ndarray):
+        """The bottom pair by a dense solve (before a shift is known, or when Lanczos stalls)."""
+        w, V = sla.eigh(A, subset_by_index=[0, 1], driver="evx", check_finite=False)
+        self.v0 = V[:, 0]
+        return np.array([w[0]]), V[None]
+
     def _try_factor(self, A: np.ndarray, s: float):
         """The Cholesky factor of A - s I, or None when s is not below lambda_min(A)."""
         self.factorizations += 1
@@ -125,10 +133,8 @@ class _LanczosSolver:
     def solve(self, mu, idx):
         A = self.Mn - float(mu[0]) * self.Qn
         n = A.shape[0]
-        if self.lower is None:  # no certified shift yet: a dense solve of the bottom pair
-            w, V = sla.eigh(A, subset_by_index=[0, 1], driver="evx", check_finite=False)
-            self.v0 = V[:, 0]
-            return np.array([w[0]]), V[None]
+        if self.lower is None or self.fallbacks:  # no certified shift yet, or Lanczos stalled once
+            return self._dense(A)
         lower = self.lower
         cf = None
         if self.guess is not None and self.guess > lower:
@@ -149,7 +155,11 @@ class _LanczosSolver:
 
         op = spla.LinearOperator((n, n), matvec=inv, dtype=float)
         v0 = None if self.v0 is None else self.v0 + 0.1 * self.mix
-        theta, V = spla.eigsh(op, k=2, which="LA", v0=v0, tol=1e-14, ncv=min(n, 32))
+        try:
+            theta, V = spla.eigsh(op, k=2, which="LA", v0=v0, tol=1e-14, ncv=min(n, 32), maxiter=LANCZOS_RESTARTS)
+        except spla.ArpackNoConvergence:  # a tight cluster at the bottom (near-duplicate data)
+            self.fallbacks += 1
+            return self._dense(A)
         V = V[:, np.argsort(-theta)]
         AV = A @ V
         rq = np.einsum("ij,ij->j", V, AV)
@@ -461,7 +471,8 @@ def restricted_eigenvalue(M, Qm) -> RestrictedEigenvalue:
                                  "eigen_solves": int(res["solves"][0]),
                                  "method": ("eigh" if n < DENSE_LIMIT else "eigh (Lanczos missed an eigenvalue)")
                                  if dense else "lanczos",
-                                 "subspace": int(model.W.shape[1]) if model else 0})
+                                 "subspace": int(model.W.shape[1]) if model else 0,
+                                 "dense_fallbacks": 0 if dense else lz.fallbacks})
 
 
 def lambda_R_h_inf(X, B: float) -> float:
