@@ -448,8 +448,8 @@ def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str
         n_vac = sum(bool(getattr(e, "vacuous", False)) for e in res.points)
         vacuous = bool(pts) and all(getattr(e, "vacuous", False) or e.measurement.value == 0 for e in pts)
         if res.worst is None or vacuous:
-            why = "error" if res.error else ("vacuous: no nonzero measurement" if vacuous
-                                             else "not applicable")
+            why = ("error" if res.error else "no power: measured 0 at every point" if getattr(res, "powerless", False)
+                   else "vacuous: no nonzero measurement" if vacuous else "not applicable")
             ax.plot([lo_u], [y], marker="o", mfc="none", mec=GREY, ms=6, zorder=3)
             ax.text(lo_u + 0.3, y, why, va="center", fontsize=7, color=RED if res.error else GREY)
             continue
@@ -485,6 +485,7 @@ def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str
     return save(fig, out_dir, "overview.png"), ("Tightness overview: how close each claim came to its bound in the sweep, on a "
                             "logit axis (green: holds, blue: identity, orange: the point estimate is past "
                             "the bound but its confidence limit is not, red: violated). The shaded zone "
-                            "marks tight claims (ratio \u2265 0.9); \"vacuous\" marks a claim with no nonzero "
-                            "measurement (it constrains nothing), \"not applicable\" one whose hypothesis "
+                            "marks tight claims (ratio \u2265 0.9); \"no power\" marks a \u2264 check measured 0 at "
+                            "every point (it constrains nothing: not a pass), \"vacuous\" any other claim "
+                            "with no nonzero measurement, \"not applicable\" one whose hypothesis "
                             "never held. Exact values past the bound within round-off count as 1.")

@@ -147,7 +147,7 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     notes = []
     if tight:
         notes.append("tight")
-    if vacuous and rec["kind"] != "mutant" and rec["status"] != "vacuous":
+    if vacuous and rec["kind"] != "mutant" and rec["status"] not in ("vacuous", "no power"):
         notes.append("vacuous: no nonzero measurement")
     if vacuous_points:
         notes.append(f"{vacuous_points} vacuous point{'s' if vacuous_points != 1 else ''} (0 vs 0)")

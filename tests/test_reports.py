@@ -287,7 +287,12 @@ def test_smoke_run_power_tight_and_vacuous_are_shown(tmp_path):
     md = (tmp_path / "REPORT.md").read_text()
     assert '<span class="smoke">smoke run</span>' in html and "(smoke run)" in md.splitlines()[0]
     assert "detects true &gt; 1.08 × bound" in html and "detects true > 1.08 × bound" in md
-    assert "vacuous: no nonzero measurement" in html and md.count("vacuous: no nonzero measurement") == 1
+    # a claim measured 0 everywhere: its status is "no power" (badge and overview), not a pass,
+    # and not also noted as "vacuous" in its row
+    row0 = html.split(f'id="{MOD}.test_report_zero"', 1)[1].split("</tr>", 1)[0]
+    assert "no power" in row0.lower() and "vacuous: no nonzero measurement" not in row0
+    line0 = next(line for line in md.splitlines() if "test_report_zero" in line)
+    assert "no power" in line0.lower() and "no nonzero measurement" not in line0
     row = html.split(f'id="{MOD}.test_report_tight"', 1)[1].split("</tr>", 1)[0]
     assert '<div class="note">tight</div>' in row
     assert re.search(r"<b>1</b>tight", html) and re.search(r"<b>1</b>vacuous", html)
