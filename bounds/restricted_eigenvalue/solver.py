@@ -24,7 +24,11 @@ Eigen-solves: a stack of small problems in one batched ``numpy.linalg.eigh``; fo
 M - mu Qm - s I, warm-started from the previous eigenvector). The shift s is tried just below the
 projected value h(mu) >= g(mu); if the Cholesky factorization fails (s above lambda_min), it falls
 back to the chord of the concave g between the bracket ends, a certified lower bound, so that a
-successful factorization itself certifies s < lambda_min.
+successful factorization itself certifies s < lambda_min. Lanczos finds an eigenvalue, not
+provably the smallest (a warm start inside an invariant subspace of block-diagonal M and Qm
+misses the others), so a fixed direction is mixed into every start and, at the end, a Cholesky
+factorization of M - mu Qm - (g - margin) I certifies the dual value; if it fails, or a Lanczos
+solve stalls on a tight cluster, the problem is solved densely.
 """
 
 from __future__ import annotations
