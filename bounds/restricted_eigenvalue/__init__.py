@@ -8,6 +8,7 @@ One concept per module:
 - ``formulas``: the scalar bounds (closed form, sharper Owen's T form, split probability,
   relaxation of p0), each with its mpmath twin (suffix ``_mp``);
 - ``solver``: lambda_R by strong duality, with dual multiplier and primal certificate;
+- ``eigensolve``: its eigen-solves (batched dense, shift-invert Lanczos with its safeguards);
 - ``chain``: links 1-5 of Theorem B.1 as data (verdicts through ``montecarlo.registry``).
 
 ``lambda_min_h_inf`` is :func:`bounds.ntk.lambda_min_h_inf` (one definition).
