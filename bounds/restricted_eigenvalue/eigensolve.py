@@ -45,14 +45,13 @@ class _LanczosSolver:
         self.mix = mix / np.linalg.norm(mix)
 
     def _factor(self, A: np.ndarray, s: float, step: float):
-        n = A.shape[0]
+        """(s, factor) for the first s, stepping down by growing steps, where A - s I factors."""
         for _ in range(60):
-            self.factorizations += 1
-            try:
-                return s, sla.cho_factor(A - s * np.eye(n), lower=True, check_finite=False)
-            except np.linalg.LinAlgError:
-                s -= step
-                step *= 4.0
+            cf = self.try_factor(A, s)
+            if cf is not None:
+                return s, cf
+            s -= step
+            step *= 4.0
         raise RuntimeError("no Cholesky shift below lambda_min found")
 
     def _dense(self, A: np.ndarray):
