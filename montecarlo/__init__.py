@@ -9,9 +9,9 @@ subpackage holding the built-in registrations, one file per lemma module.)
 """
 
 from . import registry
-from .falsify import FalsifyResult, falsify
+from .search.falsify import FalsifyResult, falsify
 from .registry import Claim, Domain, Evidence, Measurement, check, exact, exact_log, get, mutant, register
-from .tightness import TightnessResult, tightness
+from .search.tightness import TightnessResult, tightness
 
 __all__ = ["Claim", "Domain", "Evidence", "FalsifyResult", "Measurement", "TightnessResult", "check", "exact",
            "exact_log", "falsify", "get", "mutant", "register", "registry", "tightness"]

@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from . import flip_probability
+from .estimators import flip_probability
 
 
 def kernel_benchmark(sizes=(256, 1024, 4096), B: float = 1.0, d: int = 16, seed: int = 0) -> list[dict]:
@@ -24,7 +24,7 @@ def kernel_benchmark(sizes=(256, 1024, 4096), B: float = 1.0, d: int = 16, seed:
     from bounds import ntk
     from bounds import restricted_eigenvalue as re_
 
-    from .data import make_data
+    from .sim.data import make_data
 
     rows = []
     for n in sizes:

@@ -1,4 +1,4 @@
-"""``sparse-ntk``: the command line of a proof reviser (issue 12).
+"""``sparse-ntk``: the command line of a proof reviser.
 
     sparse-ntk list [--module M] [--no-mutants] [--claims PATH ...]
     sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S] [--claims PATH ...]
@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LookupError as exc:
         return _fail(str(exc))
     if args.command == "falsify":
-        from .falsify import falsify
+        from .search.falsify import falsify
 
         cand = None
         if args.expr is not None:
@@ -285,12 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         label = f"candidate {args.expr}" if args.expr is not None else "its own bound"
         print(f"{claim.key} ({claim.sense} {label}): {res}")
         return 1 if res.refuted else 0
-    try:
-        from . import tightness as tightness_fn  # montecarlo.tightness(claim_or_key, ...)
-    except ImportError:
-        return _fail("montecarlo.tightness is not available in this version")
-    if not callable(tightness_fn):  # the submodule rather than the function
-        tightness_fn = tightness_fn.tightness
+    from .search.tightness import tightness as tightness_fn
+
     res = tightness_fn(claim, examples=args.examples, seed=args.seed)
     print(res)
     best = getattr(res, "best_ratio", None)

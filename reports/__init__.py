@@ -22,16 +22,17 @@ Conventions for claim authors
 
 Module figure hook
 ------------------
-A module can add its own figures (tightness curves, the prior-versus-new ratio map over
-(B, R), each link's slack, ...) by defining, in ``montecarlo/<module>.py`` or in
-``montecarlo/claims/<module>.py``::
+A module adds its own figures (tightness curves, the prior-versus-new ratio map over (B, R),
+each link's slack, ...) in ``reports/figures/<module>.py``, by a function entered in
+:data:`reports.figures.FIGURES`::
 
     def report_figures(out_dir: pathlib.Path, seed: int, quick: bool) -> list[tuple[str, str]]:
         '''Write figure files into out_dir; return (file name relative to out_dir, caption).'''
 
 Use the Agg backend, PNG or SVG, seed all randomness from ``seed``, and keep ``quick=True``
 to a few seconds. The report calls the hook for every module it covers and shows the figures
-under that module's section; a hook that raises is listed in the report, not fatal.
+under that module's section; a hook that raises is listed in the report, not fatal. A figure
+plots and captions: what it shows is computed in :mod:`montecarlo` (estimators, experiments).
 """
 
 from .build import Report, run

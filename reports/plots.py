@@ -54,7 +54,7 @@ def _check_dir(out_dir) -> None:
 
 
 def figure_args(out_dir, seed, quick) -> tuple:
-    """The arguments of every ``report_figures(out_dir, seed, quick)`` hook, checked (issue 11):
+    """The arguments of every ``report_figures(out_dir, seed, quick)`` hook, checked:
     a directory path, a seed (:func:`bounds.validate.seed`) and a real bool."""
     _check_dir(out_dir)
     return out_dir, v.seed("seed", seed), v.boolean("quick", quick)

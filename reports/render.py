@@ -105,7 +105,7 @@ def tightness_text(rec: dict) -> str:
     """"best 0.9996 of known sup 1": the tightness ratio at the sweep's worst point
     (measured/bound for "<=", bound/measured for ">=", the larger of the two for "==", taken
     from the log ratio so that it survives under- and overflow) next to the claim's known
-    supremum of that ratio (``Claim.tight_constant``); "" when none is known (issue 10 item 2)."""
+    supremum of that ratio (``Claim.tight_constant``); "" when none is known."""
     if not isinstance(rec, dict):
         v.fail("rec", rec, "a results.json record (a dict)")
     tc = _number(rec.get("tight_constant"))

@@ -1,8 +1,8 @@
 """The deterministic sweep behind the report: every evaluated point of every claim.
 
-:func:`sweep_claim` runs the one search plan of :mod:`montecarlo.search` (the domain's
+:func:`sweep_claim` runs the one search plan of :mod:`montecarlo.search.plan` (the domain's
 corners, then random draws, then a local search around the worst point with shrinking
-steps), as :func:`montecarlo.falsify.falsify` does, and uses exactly the verdict of
+steps), as :func:`montecarlo.search.falsify.falsify` does, and uses exactly the verdict of
 :func:`montecarlo.registry.check`, but keeps every :class:`~montecarlo.registry.Evidence` (the figures plot them all). A mutant stops at its
 first refutation (its counterexample); any other claim runs the whole plan and reports its
 worst point: a refuted one if any, else the one of largest
@@ -26,15 +26,14 @@ import numpy as np
 
 from bounds import validate as v
 from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve
-from montecarlo.search import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
-                               mutant_examples)
+from montecarlo.search.plan import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness, mutant_examples)
 
 __all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
            "limit_ratio", "limit_side", "record", "sweep_claim"]
 
 BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
 """Examples per unit of weight: ``quick`` is a smoke run (labelled so in the provenance),
-``default`` spends what the tests' ``ci`` profile spends (:data:`montecarlo.search.CI_EXAMPLES`)."""
+``default`` spends what the tests' ``ci`` profile spends (:data:`montecarlo.search.plan.CI_EXAMPLES`)."""
 
 
 def claim_seed(seed: int, key: str) -> int:
@@ -48,7 +47,7 @@ def claim_seed(seed: int, key: str) -> int:
 
 def examples_for(claim: Claim, base: int) -> int:
     """Examples planned for ``claim``: ``max(3, round(base * weight))``; for a mutant at least
-    the tests' budget :func:`montecarlo.search.mutant_examples` (or more with a larger base),
+    the tests' budget :func:`montecarlo.search.plan.mutant_examples` (or more with a larger base),
     so report and tests refute with the same effort (most stop after a few)."""
     base = v.positive_int("base", base)
     if not isinstance(claim, Claim):
@@ -96,7 +95,7 @@ class ClaimResult:
     def powerless(self) -> bool:
         """A "<=" claim whose every applicable point measured exactly 0 with a lower limit of 0
         (no log form saying otherwise): it was not refuted, but these points could not have
-        refuted it either, whatever the bound (issue 10: such a claim is never shown as a green
+        refuted it either, whatever the bound (such a claim is never shown as a green
         "holds"; a Clopper-Pearson frequency of 0 failures is the usual case)."""
         pts = self.applicable
         if self.claim.sense != "<=":  # a 0 can refute ">=" and "==" claims

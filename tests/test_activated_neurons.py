@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from bounds import activated_neurons as an
 from bounds import flip_probability as fp
-from montecarlo import activated_neurons as mc
-from montecarlo import network as nw
+from montecarlo.estimators import activated_neurons as mc
+from montecarlo.sim import network as nw
 from montecarlo import registry
-from montecarlo.data import problem
+from montecarlo.sim.data import problem
 from montecarlo.claims import activated_neurons as claims
-from montecarlo.stats import ALPHA, bounded_mean_limits, clopper_pearson
+from montecarlo.sim.stats import ALPHA, bounded_mean_limits, clopper_pearson
 
 from _util import check_bad_input, log_rel, rel
 
@@ -186,7 +186,7 @@ def test_changed_neurons_lie_in_the_final_flip_set_direct():
     X, y = problem(5, 6, "random", "random", 3)
     pats = []
     net0 = nw.initialize(200, 6, 1.0, 8, False)
-    from montecarlo.trainer import train
+    from montecarlo.sim.trainer import train
 
     traj = train(X, y, net0, 2.0, 40, callback=lambda t, net, res: pats.append(nw.activation(X, net)))
     act = np.stack(pats)

@@ -1,4 +1,4 @@
-"""``sparse-ntk`` (montecarlo/cli.py, issue 12 item 3): list, falsify with a formula, tightness;
+"""``sparse-ntk`` (montecarlo/cli.py): list, falsify with a formula, tightness;
 expressions outside the whitelist are refused before anything is evaluated."""
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def test_list_shows_statements_and_references(capsys):
 
 def test_tightness_command(capsys):
     if not hasattr(montecarlo, "tightness"):
-        pytest.skip("montecarlo.tightness not in this version")
+        pytest.skip("montecarlo.search.tightness not in this version")
     assert main(["tightness", "flip_probability.tight_constant", "--examples", "30"]) == 0
     out = capsys.readouterr().out
     assert "flip_probability.tight_constant" in out
@@ -127,5 +127,5 @@ def test_claims_of_ones_own(tmp_path, capsys):
         assert main(["falsify", "--claims", str(mine), "my_cli_notes.square", "--examples", "20"]) == 0
         assert main(["list", "--claims", str(tmp_path / "missing.py")]) == 2
     finally:
-        registry._REGISTRY.pop("my_cli_notes.square", None)
+        registry.unregister("my_cli_notes.square")
 

@@ -10,7 +10,7 @@ import pytest
 
 from bounds import rademacher_radius as rr
 from montecarlo import registry
-from montecarlo.data import problem
+from montecarlo.sim.data import problem
 from reports.figures import FIGURES
 from reports.figures import activated_neurons as an_figs
 from reports.figures import initial_error as ie_figs

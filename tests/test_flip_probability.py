@@ -15,7 +15,7 @@ from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
 from bounds import flip_probability as fp
-from montecarlo import flip_probability as mc
+from montecarlo.estimators import flip_probability as mc
 from montecarlo.claims import flip_probability as claims
 
 from _util import check_bad_input, log_rel, rel
@@ -118,7 +118,7 @@ def test_geometric_interval_contains_exact_and_is_informative():
 def test_flip_set_sizes_law():
     m, B, R, draws = 500, 1.5, 0.2, 4000
     p = fp.exact(B, R)
-    from montecarlo.stats import clopper_pearson
+    from montecarlo.sim.stats import clopper_pearson
 
     for symmetric in (False, True):
         sizes = mc.flip_set_sizes(m, B, R, draws, seed=11, symmetric=symmetric)
@@ -281,7 +281,7 @@ def test_log_bounds_match_mpmath(B, frac, m, n):
 def test_ratio_form_separates_the_supremum_from_constants_within_half_a_percent():
     """Lemma A.4 in ratio form reaches B = 200: 2.8939 (above the supremum 2.89380) is not
     refuted and the search comes within 1e-4 of it; 2.88, 2.89, 2.893 are registered mutants."""
-    from montecarlo.falsify import falsify
+    from montecarlo.search.falsify import falsify
 
     r = falsify("flip_probability.lemma_A4_ratio", lambda p: 2.8939, examples=200, seed=1)
     assert not r.refuted and r.worst_ratio * 2.8939 >= 2.8935

@@ -18,11 +18,11 @@ from scipy import integrate
 from scipy import stats as sst
 
 from bounds import initial_error as ie
-from montecarlo import initial_error as mc
-from montecarlo import stats
-from montecarlo import data
-from montecarlo.data import make_data, make_labels
-from montecarlo.network import forward, init_standard
+from montecarlo.estimators import initial_error as mc
+from montecarlo.sim import stats
+from montecarlo.sim import data
+from montecarlo.sim.data import make_data, make_labels
+from montecarlo.sim.network import forward, init_standard
 
 from _util import rel
 

@@ -1,4 +1,4 @@
-"""reports.plots.place_legend / covers_data: a report legend never covers data (issue 12,
+"""reports.plots.place_legend / covers_data: a report legend never covers data (
 item 6). covers_data must see lines, markers, segments and texts (else the placement test
 would pass vacuously); place_legend keeps a legend inside only where it is clear, else puts
 it below the axes."""

@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bounds import ntk
-from montecarlo import network as nw
-from montecarlo.data import make_data
-from montecarlo.stats import clopper_pearson
+from montecarlo.sim import network as nw
+from montecarlo.sim.data import make_data
+from montecarlo.sim.stats import clopper_pearson
 
 ALPHA = 1e-7
 

@@ -1,4 +1,4 @@
-"""The example notebook (reports/examples/revise_a_proof.ipynb, issue 12 item 7) runs green.
+"""The example notebook (reports/examples/revise_a_proof.ipynb) runs green.
 
 It executes with nbclient in a fresh kernel (extra ``[notebook]``: nbclient, nbformat, ipykernel;
 skipped when they are missing), from the project root so that the kernel imports this
@@ -32,7 +32,7 @@ def test_notebook_runs(tmp_path):
     import montecarlo
 
     if not hasattr(montecarlo, "tightness"):
-        pytest.skip("the notebook uses montecarlo.tightness and user namespaces (interfaces.md)")
+        pytest.skip("the notebook uses montecarlo.tightness and user namespaces")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
                                      resources={"metadata": {"path": str(ROOT)}})

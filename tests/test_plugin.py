@@ -1,4 +1,4 @@
-"""Claims from anywhere (issue 12): a user's file of claims in a namespace of its own, checked
+"""Claims from anywhere: a user's file of claims in a namespace of its own, checked
 by ``pytest --claims PATH`` (the plugin montecarlo.pytest_plugin) and by
 ``python -m reports --claims PATH``; re-registering replaces with a warning."""
 
@@ -27,13 +27,15 @@ USER_CLAIMS = textwrap.dedent('''
     DOM = Domain({"B": Uniform(0.0, 6.0)})
 
     true_claim = register(Claim(
-        "NS", "gauss_tail_true", "my notes (1)", "Q(B) <= e^{-B^2/2} / 2", "bound", "<=",
-        lambda p: 0.5 * math.erfc(p["B"] / math.sqrt(2)), lambda p: 0.5 * math.exp(-p["B"] ** 2 / 2), DOM))
+        module="NS", claim_id="gauss_tail_true", reference="my notes (1)", statement="Q(B) <= e^{-B^2/2} / 2",
+        kind="bound", sense="<=", measure=lambda p: 0.5 * math.erfc(p["B"] / math.sqrt(2)),
+        bound=lambda p: 0.5 * math.exp(-p["B"] ** 2 / 2), domain=DOM))
 
     false_claim = register(Claim(
-        "NS", "gauss_tail_false", "my notes (2)", "Q(B) <= e^{-B^2/2} / 4 (false at small B)", "bound",
-        "<=", lambda p: exact(0.5 * math.erfc(p["B"] / math.sqrt(2))),
-        lambda p: 0.25 * math.exp(-p["B"] ** 2 / 2), DOM))
+        module="NS", claim_id="gauss_tail_false", reference="my notes (2)",
+        statement="Q(B) <= e^{-B^2/2} / 4 (false at small B)", kind="bound", sense="<=",
+        measure=lambda p: exact(0.5 * math.erfc(p["B"] / math.sqrt(2))),
+        bound=lambda p: 0.25 * math.exp(-p["B"] ** 2 / 2), domain=DOM))
 
     mutant(true_claim, "mutant_exponent_B2", "e^{-B^2} in place of e^{-B^2/2}",
            bound=lambda p: 0.5 * math.exp(-p["B"] ** 2))
@@ -94,9 +96,9 @@ def test_reports_claims_option_shows_both(user_file, tmp_path):
 
 def _forget(ns: str, f: Path) -> None:
     """Remove a test's user claims from this process's registry."""
-    for k in [k for k in registry._REGISTRY if k.startswith(ns + ".")]:
-        registry._REGISTRY.pop(k)
-    registry._LOADED.pop(str(f.resolve()), None)
+    for k in [k for k in registry.keys() if k.startswith(ns + ".")]:
+        registry.unregister(k)
+    registry.forget_source(f)
 
 
 def test_load_claims_in_process(user_file):
@@ -121,8 +123,8 @@ def test_load_claims_refuses_what_it_cannot_find(bad):
 
 def test_reregistering_replaces_with_a_warning():
     dom = Domain({"B": Uniform(0.0, 1.0)})
-    a = Claim("user_ns_rereg", "c", "ref", "first", "bound", "<=", lambda p: exact(0.0), lambda p: 1.0, dom)
-    b = Claim("user_ns_rereg", "c", "ref", "second", "bound", "<=", lambda p: exact(0.0), lambda p: 2.0, dom)
+    a = Claim(module="user_ns_rereg", claim_id="c", reference="ref", statement="first", kind="bound", sense="<=", measure=lambda p: exact(0.0), bound=lambda p: 1.0, domain=dom)
+    b = Claim(module="user_ns_rereg", claim_id="c", reference="ref", statement="second", kind="bound", sense="<=", measure=lambda p: exact(0.0), bound=lambda p: 2.0, domain=dom)
     try:
         registry.register(a)
         registry.register(a)  # the same object: silent
@@ -130,10 +132,10 @@ def test_reregistering_replaces_with_a_warning():
             registry.register(b)
         assert registry.get("user_ns_rereg.c").statement == "second"
     finally:
-        registry._REGISTRY.pop("user_ns_rereg.c", None)
+        registry.unregister("user_ns_rereg.c")
 
 
 @pytest.mark.parametrize("module, claim_id", [("not an identifier", "c"), ("ns", "a.b"), ("ns", "")])
 def test_claim_names_are_validated(module, claim_id):
     with pytest.raises(ValueError, match="violates the condition"):
-        Claim(module, claim_id, "r", "s", "bound", "<=", lambda p: 0.0, lambda p: 1.0, Domain({}))
+        Claim(module=module, claim_id=claim_id, reference="r", statement="s", kind="bound", sense="<=", measure=lambda p: 0.0, bound=lambda p: 1.0, domain=Domain({}))

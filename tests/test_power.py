@@ -4,7 +4,7 @@ measurement is nonzero and, for a Monte Carlo check, its power is useful.
 A check whose measurement is 0 at every point (no failure ever observed, no margin measured)
 shows a green "holds" whatever the bound says; a frequency check whose sample size cannot see
 a violation smaller than a factor 1000 is green for nearly every false bound. The power of a
-Monte Carlo measurement is ``detail["detectable"]`` (montecarlo.stats: the smallest
+Monte Carlo measurement is ``detail["detectable"]`` (montecarlo.sim.stats: the smallest
 true/bound, or bound/true for ">=", refuted with probability >= 1/2 at ALPHA = 1e-7).
 
 Threshold: DETECTABLE_MAX = 10. A check meeting it somewhere refutes, at that point, a bound
@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from montecarlo import registry
-from montecarlo.measurements import as_measurement
+from montecarlo.registry.measurements import as_measurement
 
 DETECTABLE_MAX = 10.0
 MAX_POINTS = 40

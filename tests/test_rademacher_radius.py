@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from bounds import rademacher_radius as rr
 from bounds.flip_probability import C_PAPER
 from bounds.ntk import h_inf
-from montecarlo import rademacher_radius as mc
-from montecarlo.data import FAMILIES, LABELS
-from montecarlo.network import empirical_ntk, init_standard, jacobian
-from montecarlo.trainer import train
+from montecarlo.estimators import rademacher_radius as mc
+from montecarlo.sim.data import FAMILIES, LABELS
+from montecarlo.sim.network import empirical_ntk, init_standard, jacobian
+from montecarlo.sim.trainer import train
 
 
 @st.composite
@@ -134,7 +134,7 @@ def test_linearized_closed_form_on_an_exactly_rank_deficient_kernel():
     null space of H(0) comes out of eigh with eigenvalues ~1e-17, which the closed form must not
     count as positive (it gave 7.2e-6 at K = 3000; found by falsify)."""
     P = mc.setup(8, 1, 508, 1.37939, "random", "alternating", 3094895444, 0.0920251)  # seed re-found
-    # for the named label stream of montecarlo.data.problem (positive ~1e-16 eigenvalues of H(0))
+    # for the named label stream of montecarlo.sim.data.problem (positive ~1e-16 eigenvalues of H(0))
     Z = jacobian(P.X, P.net0)
     assert not np.any(Z @ P.y)  # y in the null space of Z, exactly
     assert mc.linearized_run(P.X, P.y, P.net0, P.eta, 3000) == 0.0

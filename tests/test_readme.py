@@ -1,4 +1,4 @@
-"""The README's Python code blocks run as written (issue 12 item 7), its install and test
+"""The README's Python code blocks run as written, its install and test
 commands stay the CI's, and the files it links exist."""
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ BLOCKS = re.findall(r"^```python\n(.*?)^```", README, flags=re.S | re.M)
 
 
 def _user_namespaces() -> bool:
-    """Whether Claim accepts a module of the user's choosing (interfaces.md, "Claims from anywhere")."""
+    """Whether Claim accepts a module of the user's choosing."""
     try:
-        Claim("readme_probe", "probe", "-", "-", "bound", "<=", lambda p: exact(0.0), lambda p: 1.0,
-              Domain({"B": Uniform(0.0, 1.0)}))
+        Claim(module="readme_probe", claim_id="probe", reference="-", statement="-", kind="bound", sense="<=", measure=lambda p: exact(0.0), bound=lambda p: 1.0,
+              domain=Domain({"B": Uniform(0.0, 1.0)}))
     except ValueError:
         return False
     return True
@@ -33,28 +33,28 @@ def _user_namespaces() -> bool:
 def test_readme_python_blocks_run():
     assert len(BLOCKS) >= 2
     registry.claims()  # load the built-in claims first, so the blocks' registrations are the new keys
-    before = set(registry._REGISTRY)
+    before = set(registry.keys())
     namespace: dict = {"__name__": "readme"}
     ran = 0
     try:
         for block in BLOCKS:
             if 'module="' in block and not _user_namespaces():
-                continue  # a claim in the user's own namespace: needs that part of issue 12
+                continue  # a claim in the user's own namespace: needs user namespaces
             out = io.StringIO()
             with contextlib.redirect_stdout(out), warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
                 exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the project's own README
             ran += 1
         assert ran >= 1
-        added = set(registry._REGISTRY) - before
+        added = set(registry.keys()) - before
         for key in added:  # a registered claim of the README holds, its mutant is refuted
             from montecarlo import falsify
 
             c = registry.get(key)
             assert falsify(c, examples=30).refuted == (c.kind == "mutant"), key
     finally:
-        for key in set(registry._REGISTRY) - before:
-            registry._REGISTRY.pop(key, None)
+        for key in set(registry.keys()) - before:
+            registry.unregister(key)
 
 
 def test_readme_first_block_refutes_the_lowered_constant():

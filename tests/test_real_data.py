@@ -1,4 +1,4 @@
-"""Real data sets (montecarlo.datasets, scikit-learn's shipped files) and the report section
+"""Real data sets (montecarlo.sim.datasets, scikit-learn's shipped files) and the report section
 "Theorem 3.12 and the generalization term on real data" (reports/figures/real_data.py).
 Skipped when scikit-learn (the extra ``[data]``) is missing."""
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 pytest.importorskip("sklearn")
 
 from bounds import restricted_eigenvalue as re_  # noqa: E402
-from montecarlo.datasets import DATASETS, load  # noqa: E402
+from montecarlo.sim.datasets import DATASETS, load  # noqa: E402
 from reports.figures import real_data as rd  # noqa: E402
 
 

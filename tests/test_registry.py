@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings, target
 
 from montecarlo import registry
-from montecarlo.falsify import falsify
-from montecarlo.search import claim_examples, mutant_examples
+from montecarlo.search.falsify import falsify
+from montecarlo.search.plan import claim_examples, mutant_examples
 
 CLAIMS = registry.claims(kinds=("bound", "identity", "link"))
 MUTANTS = registry.claims(kinds=("mutant",))
@@ -80,7 +80,7 @@ def test_tightness_of_the_registered_lemma_A4_reaches_its_supremum():
     at least 2.8935 (within 1e-4 relative of (e^2 - e^-2)/sqrt(2 pi) = 2.8938), at the edge
     B = 200, R = 1/B, and gives the mpmath value of p_flip there."""
     from bounds import flip_probability as fp
-    from montecarlo.tightness import tightness
+    from montecarlo.search.tightness import tightness
 
     r = tightness("flip_probability.lemma_A4")
     constant = r.best_ratio * fp.C_PAPER
@@ -108,7 +108,7 @@ def test_falsify_lemma_A4_constants_near_the_supremum(constant, refuted):
 
 
 def test_get_unknown_claim_raises():
-    with pytest.raises(ValueError, match="key="):  # the public parameter's name (issue 11)
+    with pytest.raises(ValueError, match="key="):  # the public parameter's name
         registry.get("flip_probability.nope")
 
 
@@ -125,7 +125,7 @@ def test_bad_parameter_specs_raise(make):
         make()
 
 
-# ------------------------------------------------- the verdict logic of "==" claims (issue 10)
+# ------------------------------------------------- the verdict logic of "==" claims
 # (lower, value, upper, bound, refuted): an "==" claim is refuted exactly when the bound lies
 # outside [lower, upper] widened by the round-off allowance rtol * |bound| (rtol = 1e-9 here).
 EQ_TABLE = [
@@ -158,11 +158,11 @@ def _eq_claim(lo: float, v: float, hi: float, b: float, log_scale: float | None)
     multiplied by e^{log_scale} (far below the smallest double) and given as logs."""
     dom = registry.Domain({"B": registry.Uniform(0.0, 1.0)})
     if log_scale is None:
-        return registry.Claim("test_eq", "eq", "test", "==", "identity", "==",
-                              lambda p: registry.Measurement(v, lo, hi), lambda p: b, dom, rtol=1e-9)
+        return registry.Claim(module="test_eq", claim_id="eq", reference="test", statement="==", kind="identity", sense="==",
+                              measure=lambda p: registry.Measurement(v, lo, hi), bound=lambda p: b, domain=dom, rtol=1e-9)
     m = registry.Measurement(0.0, 0.0, 0.0, {}, math.log(v) + log_scale, math.log(lo) + log_scale,
                              math.log(hi) + log_scale)
-    return registry.Claim("test_eq", "eq", "test", "==", "identity", "==", lambda p: m, lambda p: 0.0, dom,
+    return registry.Claim(module="test_eq", claim_id="eq", reference="test", statement="==", kind="identity", sense="==", measure=lambda p: m, bound=lambda p: 0.0, domain=dom,
                           rtol=1e-9, log_bound=lambda p: math.log(b) + log_scale)
 
 

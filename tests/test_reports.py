@@ -1,4 +1,4 @@
-"""The report command (issue 6) on tiny sweeps: outputs, results.json schema, determinism,
+"""The report command on tiny sweeps: outputs, results.json schema, determinism,
 a deliberately broken bound shown as failed and in red, broken claims and hooks, the budget."""
 
 from __future__ import annotations
@@ -45,29 +45,29 @@ def toy():
     registry.claims()  # load the real claims first so ours are not shadowed by a later import
     dom = Domain({"B": Uniform(0.0, 5.0), "R": LogUniform(1e-3, 1.0)})
     gauss = lambda p: exact(p["R"] * math.exp(-p["B"] ** 2 / 2))  # noqa: E731
-    holds = registry.register(Claim(MOD, "test_report_holds", "test", "R e^{-B^2/2} <= 2 R e^{-B^2/2}",
-                                    "bound", "<=", gauss, lambda p: 2 * p["R"] * math.exp(-p["B"] ** 2 / 2),
-                                    dom))
-    registry.register(Claim(MOD, "test_broken_bound", "test", "R e^{-B^2/2} <= R e^{-B^2/2} / 2 (false)",
-                            "bound", "<=", gauss, lambda p: p["R"] * math.exp(-p["B"] ** 2 / 2) / 2, dom))
-    registry.register(Claim(MOD, "test_report_mc", "test", "E[e^{-B^2/2} U] == e^{-B^2/2}", "identity",
-                            "==", _mc, lambda p: math.exp(-p["B"] ** 2 / 2),
-                            Domain({"B": Uniform(0.0, 3.0), "seed": Seed()}), rtol=0.0))
-    registry.register(Claim(MOD, "test_report_identity", "test", "log1p(x) == log(1 + x)", "identity", "==",
-                            lambda p: exact(math.log1p(p["R"])), lambda p: math.log(1 + p["R"]), dom))
-    registry.register(Claim(MOD, "test_report_lower", "test", "e^{B} >= 1 + B", "bound", ">=",
-                            lambda p: exact(math.exp(p["B"])), lambda p: 1 + p["B"], dom))
-    registry.register(Claim(MOD, "test_report_na", "test", "hypothesis never met", "bound", "<=",
-                            lambda p: exact(2.0, applicable=False), lambda p: 1.0, dom))
-    registry.register(Claim(MOD, "test_report_raises", "test", "a claim whose measurement raises", "bound",
-                            "<=", _raises, lambda p: 1.0, dom))
+    holds = registry.register(Claim(module=MOD, claim_id="test_report_holds", reference="test", statement="R e^{-B^2/2} <= 2 R e^{-B^2/2}",
+                                    kind="bound", sense="<=", measure=gauss, bound=lambda p: 2 * p["R"] * math.exp(-p["B"] ** 2 / 2),
+                                    domain=dom))
+    registry.register(Claim(module=MOD, claim_id="test_broken_bound", reference="test", statement="R e^{-B^2/2} <= R e^{-B^2/2} / 2 (false)",
+                            kind="bound", sense="<=", measure=gauss, bound=lambda p: p["R"] * math.exp(-p["B"] ** 2 / 2) / 2, domain=dom))
+    registry.register(Claim(module=MOD, claim_id="test_report_mc", reference="test", statement="E[e^{-B^2/2} U] == e^{-B^2/2}", kind="identity",
+                            sense="==", measure=_mc, bound=lambda p: math.exp(-p["B"] ** 2 / 2),
+                            domain=Domain({"B": Uniform(0.0, 3.0), "seed": Seed()}), rtol=0.0))
+    registry.register(Claim(module=MOD, claim_id="test_report_identity", reference="test", statement="log1p(x) == log(1 + x)", kind="identity", sense="==",
+                            measure=lambda p: exact(math.log1p(p["R"])), bound=lambda p: math.log(1 + p["R"]), domain=dom))
+    registry.register(Claim(module=MOD, claim_id="test_report_lower", reference="test", statement="e^{B} >= 1 + B", kind="bound", sense=">=",
+                            measure=lambda p: exact(math.exp(p["B"])), bound=lambda p: 1 + p["B"], domain=dom))
+    registry.register(Claim(module=MOD, claim_id="test_report_na", reference="test", statement="hypothesis never met", kind="bound", sense="<=",
+                            measure=lambda p: exact(2.0, applicable=False), bound=lambda p: 1.0, domain=dom))
+    registry.register(Claim(module=MOD, claim_id="test_report_raises", reference="test", statement="a claim whose measurement raises", kind="bound",
+                            sense="<=", measure=_raises, bound=lambda p: 1.0, domain=dom))
     registry.mutant(holds, "test_report_mutant", "bound a quarter of the true value",
                     bound=lambda p: p["R"] * math.exp(-p["B"] ** 2 / 2) / 4)
     registry.mutant(holds, "test_report_mutant_survives", "not actually false (must show as not refuted)",
                     bound=lambda p: 3 * p["R"] * math.exp(-p["B"] ** 2 / 2))
     yield TOY
     for k in TOY:
-        registry._REGISTRY.pop(k, None)
+        registry.unregister(k)
 
 
 @pytest.fixture(scope="module")
@@ -198,8 +198,8 @@ def test_time_limit_fails_loudly(tmp_path):
     past it the run stops with an error and writes nothing."""
     from reports.sweep import TimeLimitExceeded
 
-    slow = Claim(MOD, "test_report_slow", "test", "slow", "bound", "<=",
-                 lambda p: (time.sleep(0.05), exact(0.0))[1], lambda p: 1.0, Domain({"B": Uniform(0, 1)}))
+    slow = Claim(module=MOD, claim_id="test_report_slow", reference="test", statement="slow", kind="bound", sense="<=",
+                 measure=lambda p: (time.sleep(0.05), exact(0.0))[1], bound=lambda p: 1.0, domain=Domain({"B": Uniform(0, 1)}))
     registry.register(slow)
     try:
         with pytest.raises(TimeLimitExceeded, match="test_report_slow"):
@@ -208,7 +208,7 @@ def test_time_limit_fails_loudly(tmp_path):
         rep = run(tmp_path / "ok", base=40, keys=[slow.key], progress=False, hooks=False, time_limit=60)
         assert rep.records[0]["examples"] == 40 and rep.provenance["smoke"] is False
     finally:
-        registry._REGISTRY.pop(slow.key, None)
+        registry.unregister(slow.key)
 
 
 def test_cli_rejects_bad_arguments(tmp_path):
@@ -228,7 +228,7 @@ def test_seed_and_json_helpers():
 
 
 def test_formula_sheet_covers_every_builtin_claim():
-    """bounds/FORMULAS.md (issue 12 item 4) names every registered claim (mutants aside) of
+    """bounds/FORMULAS.md names every registered claim (mutants aside) of
     the built-in modules and has the section the report points each module to."""
     from pathlib import Path
 
@@ -269,12 +269,12 @@ def test_smoke_run_power_tight_and_vacuous_are_shown(tmp_path):
     measurement ("vacuous") are marked in the rows and counted; mutant ids are never wrapped."""
     dom = Domain({"B": Uniform(0.0, 1.0)})
     toys = [
-        Claim(MOD, "test_report_power", "test", "x <= 1 with power", "bound", "<=",
-              lambda p: Measurement(0.5, 0.4, 0.6, {"detectable": 1.08}), lambda p: 1.0, dom),
-        Claim(MOD, "test_report_tight", "test", "0.95 <= 1", "bound", "<=",
-              lambda p: exact(0.95), lambda p: 1.0, dom),
-        Claim(MOD, "test_report_zero", "test", "0 <= 1 (constrains nothing)", "bound", "<=",
-              lambda p: exact(0.0), lambda p: 1.0, dom),
+        Claim(module=MOD, claim_id="test_report_power", reference="test", statement="x <= 1 with power", kind="bound", sense="<=",
+              measure=lambda p: Measurement(0.5, 0.4, 0.6, {"detectable": 1.08}), bound=lambda p: 1.0, domain=dom),
+        Claim(module=MOD, claim_id="test_report_tight", reference="test", statement="0.95 <= 1", kind="bound", sense="<=",
+              measure=lambda p: exact(0.95), bound=lambda p: 1.0, domain=dom),
+        Claim(module=MOD, claim_id="test_report_zero", reference="test", statement="0 <= 1 (constrains nothing)", kind="bound", sense="<=",
+              measure=lambda p: exact(0.0), bound=lambda p: 1.0, domain=dom),
     ]
     for c in toys:
         registry.register(c)
@@ -282,7 +282,7 @@ def test_smoke_run_power_tight_and_vacuous_are_shown(tmp_path):
         rep = run(tmp_path, base=3, keys=[c.key for c in toys], progress=False, hooks=False, mode="quick")
     finally:
         for c in toys:
-            registry._REGISTRY.pop(c.key, None)
+            registry.unregister(c.key)
     html = (tmp_path / "index.html").read_text()
     md = (tmp_path / "REPORT.md").read_text()
     assert '<span class="smoke">smoke run</span>' in html and "(smoke run)" in md.splitlines()[0]

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from bounds import ntk
 from bounds import restricted_eigenvalue as re_
-from montecarlo import restricted_eigenvalue as mc
-from montecarlo import stats
-from montecarlo.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch, search_unrestricted_conjecture
-from montecarlo.data import FAMILIES, dataset, make_data
+from montecarlo.estimators import restricted_eigenvalue as mc
+from montecarlo.sim import stats
+from montecarlo.estimators.conjecture import (arc, conjecture_ratio, grid_patch, lattice_patch, search_unrestricted_conjecture)
+from montecarlo.sim.data import FAMILIES, dataset, make_data
 from montecarlo.registry import Claim, Domain, Measurement, check
 
 EPS = np.finfo(float).eps
@@ -29,9 +29,9 @@ EPS = np.finfo(float).eps
 def holds(link: re_.Link) -> bool:
     """The verdict on a chain link, through the registry's one comparison (a Link is data:
     the measurement is ``left`` with limits ``left -/+ allowance``, the bound is ``right``)."""
-    claim = Claim("restricted_eigenvalue", link.name, "Theorem B.1", link.name, "link", link.relation,
-                  lambda p: Measurement(link.left, link.left - link.allowance, link.left + link.allowance),
-                  lambda p: link.right, Domain({}), rtol=0.0)
+    claim = Claim(module="restricted_eigenvalue", claim_id=link.name, reference="Theorem B.1", statement=link.name, kind="link", sense=link.relation,
+                  measure=lambda p: Measurement(link.left, link.left - link.allowance, link.left + link.allowance),
+                  bound=lambda p: link.right, domain=Domain({}), rtol=0.0)
     return not check(claim, {}).refuted
 
 
@@ -522,7 +522,7 @@ def test_lambda_R_of_the_empirical_kernel_approaches_the_limit():
 
 # ---------------------------------------------------------------------- open question
 def test_unrestricted_conjecture_fails_on_a_lattice_patch():
-    """The closed form does not bound lambda_min(H_inf) without the region (issue 4's open
+    """The closed form does not bound lambda_min(H_inf) without the region (the open
     question): a 3 x 3 square lattice on S^2 gets ratio ~0.9645 at every B; mpmath agrees."""
     X = lattice_patch(3, 3, 0.02)
     assert re_.separation(X) == pytest.approx(0.02, rel=1e-3)

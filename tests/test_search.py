@@ -1,4 +1,4 @@
-"""The one search plan (montecarlo.search) and the log-space verdicts of montecarlo.registry,
+"""The one search plan (montecarlo.search.plan) and the log-space verdicts of montecarlo.registry,
 on small claims defined here (none is registered)."""
 
 from __future__ import annotations
@@ -10,18 +10,17 @@ import mpmath
 import pytest
 
 from montecarlo import registry
-from montecarlo.falsify import falsify
+from montecarlo.search.falsify import falsify
 from montecarlo.registry import Claim, Domain, Evidence, Measurement, Uniform, check, exact, exact_log
-from montecarlo.search import (MUTANT_BUDGET, MUTANT_FLOOR, Search, closeness, local_scale, mutant_examples,
-                               plan_sizes, severity)
+from montecarlo.search.plan import (MUTANT_BUDGET, MUTANT_FLOOR, Search, closeness, local_scale, mutant_examples, plan_sizes, severity)
 
 MOD = "test_search_ns"
 DOM = Domain({"B": Uniform(0.0, 4.0)})
 
 
 def claim(measure, bound, sense="<=", domain=DOM, **kw) -> Claim:
-    return Claim(MOD, kw.pop("claim_id", "toy"), "test", "toy", kw.pop("kind", "bound"), sense,
-                 measure, bound, domain, **kw)
+    return Claim(module=MOD, claim_id=kw.pop("claim_id", "toy"), reference="test", statement="toy", kind=kw.pop("kind", "bound"), sense=sense,
+                 measure=measure, bound=bound, domain=domain, **kw)
 
 
 # ------------------------------------------------------------------------------ the plan
@@ -174,13 +173,13 @@ def _radius(p):
 def _lemma_A4_mp() -> Claim:
     """Lemma A.4 computed in mpmath (never underflows) on B in [0, 200], R = R_frac / B: the
     supremum of P / (R e^{-B^2/2}) is (e^2 - e^-2)/sqrt(2 pi) = 2.8938, approached as B grows
-    with R = 1/B (issue 10: 2.8931 at B = 60, 2.8935 at B = 100, 2.8937 at B = 200)."""
+    with R = 1/B (2.8931 at B = 60, 2.8935 at B = 100, 2.8937 at B = 200)."""
     from bounds import flip_probability as fp
 
-    return Claim(MOD, "lemma_A4_mp", "Lemma A.4", "P <= c R e^{-B^2/2}", "bound", "<=",
-                 lambda p: fp.exact_mp(p["B"], p["R"]),
-                 lambda p: fp.C_PAPER * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2),
-                 Domain({"B": Uniform(0.0, 200.0), "R_frac": registry.LogUniform(1e-6, 1.0)}, _radius),
+    return Claim(module=MOD, claim_id="lemma_A4_mp", reference="Lemma A.4", statement="P <= c R e^{-B^2/2}", kind="bound", sense="<=",
+                 measure=lambda p: fp.exact_mp(p["B"], p["R"]),
+                 bound=lambda p: fp.C_PAPER * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2),
+                 domain=Domain({"B": Uniform(0.0, 200.0), "R_frac": registry.LogUniform(1e-6, 1.0)}, _radius),
                  tight_constant=SUP_A4 / fp.C_PAPER, measure_mp=lambda p: fp.exact_mp(p["B"], p["R"]))
 
 
@@ -189,7 +188,7 @@ SUP_A4 = (math.e ** 2 - math.e ** -2) / math.sqrt(2 * math.pi)
 
 def test_tightness_finds_the_supremum_of_lemma_A4_in_log_space():
     from bounds import flip_probability as fp
-    from montecarlo.tightness import tightness
+    from montecarlo.search.tightness import tightness
 
     r = tightness(_lemma_A4_mp(), examples=60)
     assert r.best_ratio * fp.C_PAPER >= 2.8935 and r.best_ratio <= r.tight_constant
@@ -211,7 +210,7 @@ def test_falsify_with_mpf_candidates_near_the_supremum(constant, refuted):
 def test_tightness_local_optimizer_reaches_an_interior_supremum():
     """sup of x e^{-x} y (2 - y) on [0, 10] x [0, 2] is e^{-1} at (1, 1): random draws get
     within about 1e-2, the local optimizer within 1e-9."""
-    from montecarlo.tightness import tightness
+    from montecarlo.search.tightness import tightness
 
     c = claim(lambda p: p["x"] * math.exp(-p["x"]) * p["y"] * (2 - p["y"]), lambda p: 1.0,
               domain=Domain({"x": Uniform(0.0, 10.0), "y": Uniform(0.0, 2.0)}), tight_constant=math.exp(-1))
@@ -224,9 +223,9 @@ def test_tightness_local_optimizer_reaches_an_interior_supremum():
 _TOY = """
 import math
 from montecarlo.registry import Claim, Domain, Uniform
-TOY = Claim("test_search_ns", "toy_pure", "test", "toy", "bound", "<=",
-            lambda p: p["x"] * math.exp(-p["x"]) * p["y"] * (2 - p["y"]), lambda p: 1.0,
-            Domain({"x": Uniform(0.0, 10.0), "y": Uniform(0.0, 2.0)}))
+TOY = Claim(module="test_search_ns", claim_id="toy_pure", reference="test", statement="toy", kind="bound",
+            sense="<=", measure=lambda p: p["x"] * math.exp(-p["x"]) * p["y"] * (2 - p["y"]), bound=lambda p: 1.0,
+            domain=Domain({"x": Uniform(0.0, 10.0), "y": Uniform(0.0, 2.0)}))
 """
 
 
@@ -241,10 +240,10 @@ def test_tightness_is_a_pure_function_of_its_arguments():
 
     import numpy as np
 
-    from montecarlo.tightness import tightness
+    from montecarlo.search.tightness import tightness
 
     show = "r = tightness(TOY, examples=200, seed=3); print(repr((r.best_ratio, r.params, r.examples)))"
-    fresh = subprocess.run([sys.executable, "-c", _TOY + "from montecarlo.tightness import tightness\n" + show],
+    fresh = subprocess.run([sys.executable, "-c", _TOY + "from montecarlo.search.tightness import tightness\n" + show],
                            capture_output=True, text=True, check=True,
                            cwd=str(Path(__file__).resolve().parents[1])).stdout.strip()
     tightness(_lemma_A4_mp(), examples=60)  # imports and runs more code, uses mpmath
@@ -266,7 +265,7 @@ def test_tightness_is_a_pure_function_of_its_arguments():
 def test_tightness_of_a_lower_bound_and_a_limit_at_the_edge():
     """">=": the ratio is bound/measured. e^{-B^2/2} (1 - 1/B) >= e^{-B^2/2} (1 - 2/B): the
     ratio (1 - 2/B)/(1 - 1/B) grows to 1 as B -> infinity; only logs see it beyond B = 38."""
-    from montecarlo.tightness import tightness
+    from montecarlo.search.tightness import tightness
 
     c = claim(lambda p: exact_log(-p["B"] ** 2 / 2 + math.log1p(-1 / p["B"])), lambda p: 0.0, sense=">=",
               log_bound=lambda p: -p["B"] ** 2 / 2 + math.log1p(-2 / p["B"]),
@@ -277,7 +276,7 @@ def test_tightness_of_a_lower_bound_and_a_limit_at_the_edge():
 
 
 def test_tightness_takes_a_key_and_validates():
-    from montecarlo.tightness import tightness
+    from montecarlo.search.tightness import tightness
 
     r = tightness("flip_probability.lemma_A4", examples=20)
     assert r.claim == "flip_probability.lemma_A4" and 0 < r.best_ratio <= 1 and r.examples <= 20
@@ -296,7 +295,7 @@ def test_quick_report_is_labelled_a_smoke_run(tmp_path):
         rep = run(tmp_path, base=12, mode="quick", keys=[c.key], progress=False, hooks=False)
         full = run(tmp_path / "d", keys=[c.key], progress=False, hooks=False)
     finally:
-        registry._REGISTRY.pop(c.key, None)
+        registry.unregister(c.key)
     assert rep.provenance["smoke"] is True and full.provenance["smoke"] is False
     assert rep.records[0]["examples"] == 12 and full.records[0]["examples"] == 100  # the ci profile's
     assert full.records[0]["tight_constant"] == 0.8 and full.records[0]["worst_ratio"] == pytest.approx(0.8)
@@ -314,8 +313,8 @@ def test_log_bound_must_agree_with_the_bound_and_mutants_drop_it():
         m = registry.mutant(base, "mutant_half", "bound halved", bound=lambda p: 0.5)
         assert m.log_bound is None and check(m, {"B": 0.0}).refuted
     finally:
-        registry._REGISTRY.pop(base.key, None)
-        registry._REGISTRY.pop(f"{MOD}.mutant_half", None)
+        registry.unregister(base.key)
+        registry.unregister(f"{MOD}.mutant_half")
 
 
 # ------------------------------------------------------------------------------ sweep figures

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from montecarlo import stats as S
+from montecarlo.sim import stats as S
 
 LEVEL = 1e-6  # level of the binomial tests judging simulated miss rates
 

@@ -21,9 +21,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from montecarlo import network as nw
-from montecarlo.data import make_data, make_labels
-from montecarlo.trainer import Trajectory, gradients, train
+from montecarlo.sim import network as nw
+from montecarlo.sim.data import make_data, make_labels
+from montecarlo.sim.trainer import Trajectory, gradients, train
 
 
 def _loss(X, y, W, b, a) -> float:

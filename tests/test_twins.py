@@ -20,7 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import bounds
-from montecarlo.data import FAMILIES, LABELS, dataset, make_labels
+from montecarlo.sim.data import FAMILIES, LABELS, dataset, make_labels
 
 from _util import rel
 

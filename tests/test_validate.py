@@ -1,4 +1,4 @@
-"""Domain checks of bounds/validate.py (FORMULAS.md section 0; issue 2, item 7).
+"""Domain checks of bounds/validate.py (FORMULAS.md section 0).
 
 Every validator must raise ``ValueError`` whose message names the parameter, shows the
 offending value and states the violated condition ("name=value violates the condition ...").
@@ -14,7 +14,7 @@ import pytest
 
 from bounds import validate as v
 from bounds import ntk
-from montecarlo import network, stats
+from montecarlo.sim import network, stats
 
 
 def raises(fn, *args, name: str, value: str, condition: str, **kw) -> str:
@@ -189,14 +189,15 @@ def test_public_functions_validate(call, name, condition):
     assert msg.startswith(f"{name}=") and condition in msg, msg
 
 
-# ---------------------------------------------------------------- issue 11: every example raises
+# ---------------------------------------------------------------- every known bad input raises
 
 def _issue11_cases():
-    """(label, call, parameter the message must name): one per example of issue 11."""
+    """(label, call, parameter the message must name): one per bad input found by the fuzzing passes."""
     from bounds import flip_probability as fp, initial_error as ie_b, activated_neurons as an_b
     from bounds import rademacher_radius as rr_b, restricted_eigenvalue as re_b
-    from montecarlo import (conjecture, data, flip_probability as mfp, initial_error as mie,
-                            rademacher_radius as mrr, registry, restricted_eigenvalue as mre, trainer)
+    from montecarlo.estimators import (conjecture, flip_probability as mfp, initial_error as mie, rademacher_radius as mrr, restricted_eigenvalue as mre)
+    from montecarlo.sim import data, trainer
+    from montecarlo import registry
     from reports.figures import rademacher_radius as rfr  # the report-only experiments live here
     X = np.array([[1.0, 0.0], [0.6, 0.8], [-0.28, 0.96]])
     y = np.array([0.5, -0.5, 1.0])
@@ -255,7 +256,7 @@ def test_issue11_example_raises_naming_the_parameter(label, call, name):
     assert re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", msg), f"{label}: {msg}"
 
 
-# ---------------------------------------------------------------- the vocabulary added for issue 11
+# ---------------------------------------------------------------- the vocabulary of the input contract
 
 @pytest.mark.parametrize("check, bad, name, condition", [
     (lambda x: v.boolean("symmetric", x), "False", "symmetric", "a bool"),
@@ -315,7 +316,7 @@ def test_budgets_context_sets_and_restores():
 
 
 def test_seeding_check_seed_is_validate_seed():
-    from montecarlo import seeding
+    from montecarlo.sim import seeding
     assert seeding.SEED_LIMIT == v.SEED_LIMIT
     for bad in (None, -1, 1.5, float("nan"), True, "1", 2**63):
         with pytest.raises(ValueError, match="seed="):

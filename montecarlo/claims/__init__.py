@@ -15,7 +15,7 @@ from typing import Callable
 from bounds import validate as v
 
 from ..registry import Measurement, Params
-from ..stats import ALPHA, detectable_mean, detectable_proportion, detectable_quantile
+from ..sim.stats import ALPHA, detectable_mean, detectable_proportion, detectable_quantile
 
 __all__ = ["with_power"]
 
@@ -23,7 +23,7 @@ __all__ = ["with_power"]
 def with_power(measure: Callable[[Params], Measurement], bound: Callable[[Params], float], sense: str,
                how: str, alpha_side: float = ALPHA) -> Callable[[Params], Measurement]:
     """Wrap a Monte Carlo measurement so that ``detail["detectable"]`` states its power
-    (docs/interfaces: the smallest true/bound for "<=", bound/true for ">=", relative deviation
+    (the smallest true/bound for "<=", bound/true for ">=", relative deviation
     for "==", refuted with probability >= 1/2 at the check's false-alarm level).
 
     ``how`` names the check: ``"proportion"`` (Clopper-Pearson on ``detail["draws"]`` Bernoulli

@@ -18,13 +18,12 @@ import numpy as np
 
 from bounds import activated_neurons as an
 
-from .. import activated_neurons as mc
-from ..data import LABELS, problem
+from ..estimators import activated_neurons as mc
+from ..sim.data import LABELS, problem
 from . import with_power
-from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
-                        register)
-from ..seeding import spawn
-from ..stats import ALPHA, clopper_pearson
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant, register)
+from ..sim.seeding import spawn
+from ..sim.stats import ALPHA, clopper_pearson
 
 MODULE = "activated_neurons"
 A18 = "Lemma 3.6 = Lemma A.18"
@@ -56,7 +55,7 @@ def _radius(p):
 
 # Q(B) underflows past B ~ 38: both sides of Q_bound carry log forms (exact_log, log_bound), so
 # its verdicts are taken on logs up to B = 200. The exact tail also has a log bound and is
-# swept to B = 40 (issue 10): past B ~ 21 measured/bound exceeds 1e100 (-log P ~ B^2/2 against
+# swept to B = 40: past B ~ 21 measured/bound exceeds 1e100 (-log P ~ B^2/2 against
 # (3/16) m' e^{-B^2/2}; e^{800} at B = 40), which the report plots as log10(measured / bound).
 Q_DOMAIN = Domain({"B": Uniform(0.0, 200.0)})
 TAIL_DOMAIN = Domain({"m_log": LogUniform(1.0, 1e6), "B": Uniform(0.0, 40.0),
@@ -244,71 +243,71 @@ def _training_ratio(p, bound=None) -> Measurement:
 
 # ------------------------------------------------------------------ claims
 q_bound = register(Claim(
-    MODULE, "Q_bound", A18, "Q(B) <= exp(-B^2/2) / 2 (equality at B = 0)", "bound", "<=",
-    lambda p: exact_log(an.log_on_probability(p["B"])), lambda p: an.on_probability_bound(p["B"]),
-    Q_DOMAIN, rtol=1e-12, log_bound=lambda p: an.log_on_probability_bound(p["B"]), tight_constant=1.0,
+    module=MODULE, claim_id="Q_bound", reference=A18, statement="Q(B) <= exp(-B^2/2) / 2 (equality at B = 0)", kind="bound", sense="<=",
+    measure=lambda p: exact_log(an.log_on_probability(p["B"])), bound=lambda p: an.on_probability_bound(p["B"]),
+    domain=Q_DOMAIN, rtol=1e-12, log_bound=lambda p: an.log_on_probability_bound(p["B"]), tight_constant=1.0,
     measure_mp=lambda p: an.on_probability_mp(p["B"])))
 
 tail = register(Claim(
-    MODULE, "lemma_A18_exact", A18,
-    "-log P[|S_on(i,0)| >= m e^{-B^2/2}] >= (3/16) m' e^{-B^2/2} (m' = m, or m/2 under symmetric "
+    module=MODULE, claim_id="lemma_A18_exact", reference=A18,
+    statement="-log P[|S_on(i,0)| >= m e^{-B^2/2}] >= (3/16) m' e^{-B^2/2} (m' = m, or m/2 under symmetric "
     "init), |S_on(i,0)| ~ Binomial(m, Q(B)) or 2 Binomial(m/2, Q(B)) exactly; m up to 1e6, B up to 12",
-    "bound", ">=", _neg_log_tail, _exponent, TAIL_DOMAIN, rtol=1e-9, log_bound=_log_exponent))
+    kind="bound", sense=">=", measure=_neg_log_tail, bound=_exponent, domain=TAIL_DOMAIN, rtol=1e-9, log_bound=_log_exponent))
 
 sampled = register(Claim(
-    MODULE, "lemma_A18_sampled", A18,
-    "Sampled counts at initialization (standard and symmetric): Clopper-Pearson lower limit of "
-    "P[|S_on(i,0)| >= m e^{-B^2/2}] <= exp(-(3/16) m' e^{-B^2/2})", "bound", "<=",
-    with_power(_sampled_exceedance, _fail, "<=", "proportion"), _fail, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+    module=MODULE, claim_id="lemma_A18_sampled", reference=A18,
+    statement="Sampled counts at initialization (standard and symmetric): Clopper-Pearson lower limit of "
+    "P[|S_on(i,0)| >= m e^{-B^2/2}] <= exp(-(3/16) m' e^{-B^2/2})", kind="bound", sense="<=",
+    measure=with_power(_sampled_exceedance, _fail, "<=", "proportion"), bound=_fail, domain=SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 register(Claim(
-    MODULE, "law_at_init_sampled", A18,
-    "Sampled counts follow the exact law: the Clopper-Pearson interval of P[|S_on(i,0)| >= k] at "
-    "k = ceil(m Q(B)) contains the binomial survival function", "identity", "==",
-    with_power(lambda p: _sampled_exceedance(p, thr=math.ceil(p["m"] * an.on_probability(p["B"]))), _law, "==",
+    module=MODULE, claim_id="law_at_init_sampled", reference=A18,
+    statement="Sampled counts follow the exact law: the Clopper-Pearson interval of P[|S_on(i,0)| >= k] at "
+    "k = ceil(m Q(B)) contains the binomial survival function", kind="identity", sense="==",
+    measure=with_power(lambda p: _sampled_exceedance(p, thr=math.ceil(p["m"] * an.on_probability(p["B"]))), _law, "==",
                "proportion"),
-    _law, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+    bound=_law, domain=SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 frob = register(Claim(
-    MODULE, "frobenius_byproduct", A18,
-    "||Z(0)||_F^2 <= 2 n e^{-B^2/2} with probability >= 1 - n exp(-(3/16) m' e^{-B^2/2}) (Z from "
-    "the network's Jacobian; Clopper-Pearson lower limit of the exceedance frequency)", "bound", "<=",
-    with_power(_frobenius_exceedance, _union_fail, "<=", "proportion"), _union_fail, FROB_DOMAIN, rtol=0.0,
+    module=MODULE, claim_id="frobenius_byproduct", reference=A18,
+    statement="||Z(0)||_F^2 <= 2 n e^{-B^2/2} with probability >= 1 - n exp(-(3/16) m' e^{-B^2/2}) (Z from "
+    "the network's Jacobian; Clopper-Pearson lower limit of the exceedance frequency)", kind="bound", sense="<=",
+    measure=with_power(_frobenius_exceedance, _union_fail, "<=", "proportion"), bound=_union_fail, domain=FROB_DOMAIN, rtol=0.0,
     weight=0.2))
 
 register(Claim(
-    MODULE, "frobenius_identity", A18,
-    "||Z(0)||_F^2 from the Jacobian equals (2/m) sum_i |S_on(i,0)| (unit inputs, a_r^2 = 1): "
-    "largest relative difference over draws <= 1e-12", "identity", "<=",
-    _frobenius_identity_gap, lambda p: 1e-12, NET_DOMAIN, rtol=0.0, weight=0.2))
+    module=MODULE, claim_id="frobenius_identity", reference=A18,
+    statement="||Z(0)||_F^2 from the Jacobian equals (2/m) sum_i |S_on(i,0)| (unit inputs, a_r^2 = 1): "
+    "largest relative difference over draws <= 1e-12", kind="identity", sense="<=",
+    measure=_frobenius_identity_gap, bound=lambda p: 1e-12, domain=NET_DOMAIN, rtol=0.0, weight=0.2))
 
 inclusion = register(Claim(
-    MODULE, "inclusion_training", A19,
-    "Along real gradient descent (standard and symmetric init): |S_on(i,t)| <= |S_on(i,0)| + "
+    module=MODULE, claim_id="inclusion_training", reference=A19,
+    statement="Along real gradient descent (standard and symmetric init): |S_on(i,t)| <= |S_on(i,0)| + "
     "|S_i(R_real(t))|, S_i the flip set at the realized movement; measured as the allowance used, "
     "max_{i,t>=1} (|S_on(i,t)| - |S_on(i,0)|) / max(|S_i|, 1/2) <= 1",
-    "link", "<=", _inclusion, lambda p: 1.0, TRAIN_DOMAIN, rtol=0.0, weight=0.3))
+    kind="link", sense="<=", measure=_inclusion, bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=0.0, weight=0.3))
 
 changed = register(Claim(
-    MODULE, "changed_within_flip_set", A19,
-    "Every neuron whose activation on x_i changed at step t lies in S_i(R_real(t)) "
+    module=MODULE, claim_id="changed_within_flip_set", reference=A19,
+    statement="Every neuron whose activation on x_i changed at step t lies in S_i(R_real(t)) "
     "(-2R <= <w_r(0), x_i> - B < 2R): max over changed neurons of |<w_r(0), x_i> - B| / R_real(t) "
-    "<= 2", "link", "<=", _flip_margin, lambda p: 2.0, TRAIN_DOMAIN, rtol=0.0, weight=0.3))
+    "<= 2", kind="link", sense="<=", measure=_flip_margin, bound=lambda p: 2.0, domain=TRAIN_DOMAIN, rtol=0.0, weight=0.3))
 
 training = register(Claim(
-    MODULE, "lemma_A19_training", A19,
-    "With R fixed in advance (R <= 1/B): P[movement <= R and max_{i,t} |S_on(i,t)| > "
+    module=MODULE, claim_id="lemma_A19_training", reference=A19,
+    statement="With R fixed in advance (R <= 1/B): P[movement <= R and max_{i,t} |S_on(i,t)| > "
     "(1 + 2cR) m e^{-B^2/2}] <= n exp(-(3/16) m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2}/8); "
-    "Clopper-Pearson lower limit over 6 runs", "bound", "<=",
-    with_power(_training_bound, _training_fail, "<=", "proportion"), _training_fail,
-    BOUND_DOMAIN, rtol=0.0, weight=0.3))
+    "Clopper-Pearson lower limit over 6 runs", kind="bound", sense="<=",
+    measure=with_power(_training_bound, _training_fail, "<=", "proportion"), bound=_training_fail,
+    domain=BOUND_DOMAIN, rtol=0.0, weight=0.3))
 
 training_ratio = register(Claim(
-    MODULE, "lemma_A19_training_ratio", A19,
-    "With R fixed in advance (R <= 1/B) and m e^{-B^2/2} large enough that runs x (n exp(-(3/16) "
+    module=MODULE, claim_id="lemma_A19_training_ratio", reference=A19,
+    statement="With R fixed in advance (R <= 1/B) and m e^{-B^2/2} large enough that runs x (n exp(-(3/16) "
     "m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2}/8)) <= ALPHA: every run that kept movement <= R has "
-    "max_{i,t} |S_on(i,t)| / ((1 + 2cR) m e^{-B^2/2}) <= 1", "bound", "<=",
-    _training_ratio, lambda p: 1.0, RATIO_DOMAIN, rtol=0.0, weight=0.2))
+    "max_{i,t} |S_on(i,t)| / ((1 + 2cR) m e^{-B^2/2}) <= 1", kind="bound", sense="<=",
+    measure=_training_ratio, bound=lambda p: 1.0, domain=RATIO_DOMAIN, rtol=0.0, weight=0.2))
 
 # ---------------------------------------------------------------- mutants (false variants)
 mutant(training_ratio, "mutant_training_ratio_mean", "the count bound m Q(B) (the mean at "

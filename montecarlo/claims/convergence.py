@@ -2,7 +2,7 @@
 Lemma A.5), symmetric initialization.
 
 Kernel-stability claims measure an adversarial perturbation (every flip-set neuron moved to a
-corner of its box, :func:`montecarlo.convergence.adversary`) with R set from the expected
+corner of its box, :func:`montecarlo.estimators.convergence.adversary`) with R set from the expected
 flip-set size (``flips`` = m p_flip(B, R), so flip sets are neither empty nor the whole width).
 Training claims run real gradient descent (m <= 256, steps <= 60, eta = eta_frac /
 lambda_max(H(0))); runs are cached per parameter point so claims on one domain, their mutants
@@ -21,10 +21,9 @@ import numpy as np
 from bounds import convergence as cvb
 from bounds.flip_probability import C_PAPER
 
-from .. import convergence as mc
-from ..data import FAMILIES, LABELS, admissible_d
-from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant,
-                        register)
+from ..estimators import convergence as mc
+from ..sim.data import FAMILIES, LABELS, admissible_d
+from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register)
 
 MODULE = "convergence"
 A5 = "Lemma A.5 (explicit, FORMULAS.md section 6)"
@@ -42,7 +41,7 @@ def _dims(p):
 
 
 def _flip_radius(p):
-    """R with m p_flip(B, R) = flips (capped at 1/B): see :func:`montecarlo.convergence.radius_for_flips`."""
+    """R with m p_flip(B, R) = flips (capped at 1/B): see :func:`montecarlo.estimators.convergence.radius_for_flips`."""
     p = _dims(p)
     p["R"] = mc.radius_for_flips(p["m"], p["B"], p["flips"])
     return p
@@ -106,11 +105,11 @@ def _entry_measure(p, factor: float = 2.0) -> Measurement:
 
 
 entry = register(Claim(
-    MODULE, "stability_entry", A5,
-    "Every neuron within R (||w_r - w_r(0)||, |b_r - B| <= R): |H_ij(W) - H_ij(W(0))| <= "
+    module=MODULE, claim_id="stability_entry", reference=A5,
+    statement="Every neuron within R (||w_r - w_r(0)||, |b_r - B| <= R): |H_ij(W) - H_ij(W(0))| <= "
     "(2/m)(|S_i(R)| + |S_j(R)|); measured: the largest ratio over entries at the exact best corner "
-    "perturbation (w~ -/+ R e, B +/- R) for one entry", "link", "<=", _entry_measure, lambda p: 1.0,
-    ADV_DOMAIN, rtol=1e-9, weight=0.2))
+    "perturbation (w~ -/+ R e, B +/- R) for one entry", kind="link", sense="<=", measure=_entry_measure, bound=lambda p: 1.0,
+    domain=ADV_DOMAIN, rtol=1e-9, weight=0.2))
 
 
 def _spectral_measure(p) -> Measurement:
@@ -126,10 +125,10 @@ def _spectral_bound(p) -> float:
 
 
 spectral = register(Claim(
-    MODULE, "stability_spectral", A5,
-    "Every neuron within R: ||H(W) - H(W(0))||_2 <= (4n/m) max_i |S_i(R)|; measured: ||Delta H||_2 at "
+    module=MODULE, claim_id="stability_spectral", reference=A5,
+    statement="Every neuron within R: ||H(W) - H(W(0))||_2 <= (4n/m) max_i |S_i(R)|; measured: ||Delta H||_2 at "
     "the adversary's perturbation (corner moves chosen to maximize it, recomputed on the network)",
-    "link", "<=", _spectral_measure, _spectral_bound, ADV_DOMAIN, rtol=1e-9, weight=0.2))
+    kind="link", sense="<=", measure=_spectral_measure, bound=_spectral_bound, domain=ADV_DOMAIN, rtol=1e-9, weight=0.2))
 
 
 def _event_measure(p, conditioned: bool = True) -> Measurement:
@@ -147,11 +146,11 @@ def _event_measure(p, conditioned: bool = True) -> Measurement:
 
 
 event = register(Claim(
-    MODULE, "stability_on_event", f"{A5} with Corollary A.4.1",
-    "On the event |S_i(R)| < 2 m q for every i (q = c R e^{-B^2/2}; failure probability <= "
+    module=MODULE, claim_id="stability_on_event", reference=f"{A5} with Corollary A.4.1",
+    statement="On the event |S_i(R)| < 2 m q for every i (q = c R e^{-B^2/2}; failure probability <= "
     "n exp(-3 (m/2) q / 8) under symmetric init, R <= 1/B): ||H(W) - H(W(0))||_2 <= 8 n c R e^{-B^2/2} "
-    "for every W with each neuron within R (adversarial W)", "bound", "<=", _event_measure,
-    lambda p: cvb.event_bound(p["n"], p["B"], p["R"]), ADV_DOMAIN, rtol=1e-9, weight=0.2))
+    "for every W with each neuron within R (adversarial W)", kind="bound", sense="<=", measure=_event_measure,
+    bound=lambda p: cvb.event_bound(p["n"], p["B"], p["R"]), domain=ADV_DOMAIN, rtol=1e-9, weight=0.2))
 
 
 # ------------------------------------------------ lambda_min(H(W)) >= lambda/2 (radius condition)
@@ -191,11 +190,11 @@ def _lower_measure(p) -> Measurement:
 # Stated as the ratio (lambda/2) / lambda_min(H(W)) <= 1: a ">=" claim would have to measure the
 # points where the events fail as something (0 would refute it there).
 lower = register(Claim(
-    MODULE, "kernel_lower_bound", f"{A5} with Lemma A.1",
-    "On the events of Lemma A.1 (lambda_min(H(0)) >= 3 lambda/4) and Corollary A.4.1, every W with each "
+    module=MODULE, claim_id="kernel_lower_bound", reference=f"{A5} with Lemma A.1",
+    statement="On the events of Lemma A.1 (lambda_min(H(0)) >= 3 lambda/4) and Corollary A.4.1, every W with each "
     "neuron within R <= lambda e^{B^2/2} / (32 n c) has lambda_min(H(W)) >= lambda/2 (adversarial W "
-    "minimizing lambda_min); measured: (lambda/2) / lambda_min(H(W)) <= 1", "bound", "<=", _lower_measure,
-    lambda p: 1.0, STAR_DOMAIN, rtol=1e-9, weight=0.2))
+    "minimizing lambda_min); measured: (lambda/2) / lambda_min(H(W)) <= 1", kind="bound", sense="<=", measure=_lower_measure,
+    bound=lambda p: 1.0, domain=STAR_DOMAIN, rtol=1e-9, weight=0.2))
 
 
 # ------------------------------------------------------------------- real gradient descent
@@ -221,22 +220,22 @@ def _along(p, which: str) -> Measurement:
 
 
 register(Claim(
-    MODULE, "stability_along_runs", A5,
-    "Along gradient descent, with R_t the largest movement up to t: ||H(t) - H(0)||_2 <= (4n/m) max_i "
-    "|S_i(R_t)| (measured: the largest ratio over steps)", "link", "<=",
-    lambda p: _along(p, "spectral_ratio"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
+    module=MODULE, claim_id="stability_along_runs", reference=A5,
+    statement="Along gradient descent, with R_t the largest movement up to t: ||H(t) - H(0)||_2 <= (4n/m) max_i "
+    "|S_i(R_t)| (measured: the largest ratio over steps)", kind="link", sense="<=",
+    measure=lambda p: _along(p, "spectral_ratio"), bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 register(Claim(
-    MODULE, "stability_entry_along_runs", A5,
-    "Along gradient descent: |H_ij(t) - H_ij(0)| <= (2/m)(|S_i(R_t)| + |S_j(R_t)|) (largest ratio over "
-    "steps and entries)", "link", "<=", lambda p: _along(p, "entry_ratio"), lambda p: 1.0, TRAIN_DOMAIN,
+    module=MODULE, claim_id="stability_entry_along_runs", reference=A5,
+    statement="Along gradient descent: |H_ij(t) - H_ij(0)| <= (2/m)(|S_i(R_t)| + |S_j(R_t)|) (largest ratio over "
+    "steps and entries)", kind="link", sense="<=", measure=lambda p: _along(p, "entry_ratio"), bound=lambda p: 1.0, domain=TRAIN_DOMAIN,
     rtol=1e-9, weight=0.15))
 
 register(Claim(
-    MODULE, "stability_on_event_along_runs", f"{A5} with Corollary A.4.1",
-    "Along gradient descent, at steps on the event |S_i(R_t)| < 2 m q(R_t): ||H(t) - H(0)||_2 <= "
-    "8 n c R_t e^{-B^2/2} (largest ratio over those steps)", "bound", "<=",
-    lambda p: _along(p, "event_ratio"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
+    module=MODULE, claim_id="stability_on_event_along_runs", reference=f"{A5} with Corollary A.4.1",
+    statement="Along gradient descent, at steps on the event |S_i(R_t)| < 2 m q(R_t): ||H(t) - H(0)||_2 <= "
+    "8 n c R_t e^{-B^2/2} (largest ratio over those steps)", kind="bound", sense="<=",
+    measure=lambda p: _along(p, "event_ratio"), bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 
 def _rate_measure(p, factor: float = 1.0) -> Measurement:
@@ -262,11 +261,11 @@ def _rate_measure(p, factor: float = 1.0) -> Measurement:
 
 
 rate = register(Claim(
-    MODULE, "linear_rate", T31,
-    "||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for 1 <= t <= T, lam = lambda_min(H_inf), on runs "
+    module=MODULE, claim_id="linear_rate", reference=T31,
+    statement="||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for 1 <= t <= T, lam = lambda_min(H_inf), on runs "
     "where the proof's need lambda_min(H(s)) >= lam/2 for every s <= T is verified on the run (others: "
-    "not applicable); measured: the largest ratio over t (error floor 1e-10)", "bound", "<=",
-    _rate_measure, lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
+    "not applicable); measured: the largest ratio over t (error floor 1e-10)", kind="bound", sense="<=",
+    measure=_rate_measure, bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 
 def _identity(p, eta_factor: float = 1.0) -> tuple[Measurement, float]:
@@ -281,11 +280,11 @@ def _identity(p, eta_factor: float = 1.0) -> tuple[Measurement, float]:
 
 
 identity = register(Claim(
-    MODULE, "one_step_identity", f"{T31} (one step within one activation region)",
-    "At a step where no activation changes: r(t+1) = (I - eta H(t)) r(t) exactly (f is linear in (W, b) "
+    module=MODULE, claim_id="one_step_identity", reference=f"{T31} (one step within one activation region)",
+    statement="At a step where no activation changes: r(t+1) = (I - eta H(t)) r(t) exactly (f is linear in (W, b) "
     "on one region); measured: ||r(t+1)|| against ||(I - eta H(t)) r(t)|| at the in-region step of "
     "largest deviation ||r(t+1) - (I - eta H(t)) r(t)|| / ||r(t)|| (steps with ||r(t)|| >= 1e-6 ||r(0)||)",
-    "identity", "==", lambda p: _identity(p)[0], lambda p: _identity(p)[1], TRAIN_DOMAIN,
+    kind="identity", sense="==", measure=lambda p: _identity(p)[0], bound=lambda p: _identity(p)[1], domain=TRAIN_DOMAIN,
     rtol=1e-7, atol=1e-14, weight=0.15))
 
 
@@ -298,10 +297,10 @@ def _contraction(p) -> Measurement:
 
 
 contraction = register(Claim(
-    MODULE, "one_step_contraction", f"{T31} (one step within one activation region)",
-    "At every in-region step: ||r(t+1)|| <= max_k |1 - eta h_k| ||r(t)||, h_k the eigenvalues of H(t) "
+    module=MODULE, claim_id="one_step_contraction", reference=f"{T31} (one step within one activation region)",
+    statement="At every in-region step: ||r(t+1)|| <= max_k |1 - eta h_k| ||r(t)||, h_k the eigenvalues of H(t) "
     "(largest ratio over in-region steps; the supremum 1 is attained when r(t) is an eigenvector)",
-    "bound", "<=", _contraction, lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-7, weight=0.15))
+    kind="bound", sense="<=", measure=_contraction, bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-7, weight=0.15))
 
 
 # ---------------------------------------------------------------- mutants (false variants)

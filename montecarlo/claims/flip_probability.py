@@ -12,10 +12,9 @@ import math
 
 from bounds import flip_probability as fp
 
-from .. import flip_probability as mc
+from ..estimators import flip_probability as mc
 from . import with_power
-from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
-                        register)
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant, register)
 
 MODULE = "flip_probability"
 REF = "Lemma 3.3 = Lemma A.4"
@@ -55,7 +54,7 @@ def _radius_possible(p):
     return p
 
 
-# B up to 40 (issue 10): the exponent underflows past B ~ 38 and measured/bound reaches e^{800}
+# B up to 40: the exponent underflows past B ~ 38 and measured/bound reaches e^{800}
 # at B = 40, so the verdicts are taken on logs (log_bound, exact log tail) and the report plots
 # log10(measured / bound) from logs (reports/plots.py).
 COR_DOMAIN = Domain({"B": Uniform(0.0, 40.0), "R_frac": LogUniform(1e-4, 1.0),
@@ -125,7 +124,7 @@ def _importance(p) -> Measurement:
 
 def _flip_set_exceedance(p) -> Measurement:
     """Fraction of draws with |S_i| >= 2 m q, with Clopper-Pearson limits."""
-    from ..stats import clopper_pearson
+    from ..sim.stats import clopper_pearson
 
     sizes = mc.flip_set_sizes(p["m"], p["B"], p["R"], COR_DRAWS, p["seed"], p["symmetric"])
     k = int((sizes >= 2 * p["m"] * fp.flip_q(p["B"], p["R"])).sum())
@@ -156,53 +155,53 @@ def _neg_log_binomial_tail(p) -> Measurement:
 
 
 lemma = register(Claim(
-    MODULE, "lemma_A4", REF,
-    "p_flip(B, R) <= c R exp(-B^2/2), c = 4 e^2/sqrt(2 pi), for 0 < R <= 1/B",
-    "bound", "<=", _exact, _lemma, LEMMA_DOMAIN, rtol=1e-12, log_bound=_log_lemma,
+    module=MODULE, claim_id="lemma_A4", reference=REF,
+    statement="p_flip(B, R) <= c R exp(-B^2/2), c = 4 e^2/sqrt(2 pi), for 0 < R <= 1/B",
+    kind="bound", sense="<=", measure=_exact, bound=_lemma, domain=LEMMA_DOMAIN, rtol=1e-12, log_bound=_log_lemma,
     tight_constant=fp.C_TIGHT / fp.C_PAPER, measure_mp=_exact_mp))
 
 register(Claim(
-    MODULE, "tight_constant", f"{REF} (tightness)",
-    "p_flip(B, R) <= (e^2 - e^-2)/sqrt(2 pi) R exp(-B^2/2) (the supremum, never attained)",
-    "bound", "<=", _exact, lambda p: fp.tight_bound(p["B"], p["R"]), LEMMA_DOMAIN, rtol=1e-12,
+    module=MODULE, claim_id="tight_constant", reference=f"{REF} (tightness)",
+    statement="p_flip(B, R) <= (e^2 - e^-2)/sqrt(2 pi) R exp(-B^2/2) (the supremum, never attained)",
+    kind="bound", sense="<=", measure=_exact, bound=lambda p: fp.tight_bound(p["B"], p["R"]), domain=LEMMA_DOMAIN, rtol=1e-12,
     log_bound=lambda p: fp.log_tight_bound(p["B"], p["R"]), tight_constant=1.0, measure_mp=_exact_mp))
 
 register(Claim(
-    MODULE, "lemma_A4_geometric", REF,
-    "Monte Carlo (worst-case perturbations): lower limit of p_flip <= c R exp(-B^2/2)",
-    "bound", "<=", with_power(_geometric, _lemma, "<=", "proportion"), _lemma, MC_DOMAIN, rtol=0.0,
+    module=MODULE, claim_id="lemma_A4_geometric", reference=REF,
+    statement="Monte Carlo (worst-case perturbations): lower limit of p_flip <= c R exp(-B^2/2)",
+    kind="bound", sense="<=", measure=with_power(_geometric, _lemma, "<=", "proportion"), bound=_lemma, domain=MC_DOMAIN, rtol=0.0,
     weight=0.3))
 
 register(Claim(
-    MODULE, "lemma_A4_importance", REF,
-    "Importance sampling: lower limit of p_flip <= c R exp(-B^2/2), B up to 12",
-    "bound", "<=", with_power(_importance, _lemma, "<=", "mean"), _lemma, IS_DOMAIN, rtol=0.0, weight=0.3))
+    module=MODULE, claim_id="lemma_A4_importance", reference=REF,
+    statement="Importance sampling: lower limit of p_flip <= c R exp(-B^2/2), B up to 12",
+    kind="bound", sense="<=", measure=with_power(_importance, _lemma, "<=", "mean"), bound=_lemma, domain=IS_DOMAIN, rtol=0.0, weight=0.3))
 
 char_geometric = register(Claim(
-    MODULE, "characterization_geometric", f"{REF} (exact event)",
-    "A_{i,r} <=> -2R <= <w~, x> - B < 2R: the sampled event's confidence interval contains "
-    "Q(B - 2R) - Q(B + 2R)", "identity", "==", with_power(_geometric, _exact_value, "==", "proportion"),
-    _exact_value,
-    MC_DOMAIN, rtol=0.0, weight=0.3))
+    module=MODULE, claim_id="characterization_geometric", reference=f"{REF} (exact event)",
+    statement="A_{i,r} <=> -2R <= <w~, x> - B < 2R: the sampled event's confidence interval contains "
+    "Q(B - 2R) - Q(B + 2R)", kind="identity", sense="==", measure=with_power(_geometric, _exact_value, "==", "proportion"),
+    bound=_exact_value,
+    domain=MC_DOMAIN, rtol=0.0, weight=0.3))
 
 register(Claim(
-    MODULE, "characterization_importance", f"{REF} (exact event)",
-    "Importance-sampled confidence interval contains Q(B - 2R) - Q(B + 2R), B up to 12",
-    "identity", "==", with_power(_importance, _exact_value, "==", "mean"), _exact_value, IS_DOMAIN, rtol=0.0,
+    module=MODULE, claim_id="characterization_importance", reference=f"{REF} (exact event)",
+    statement="Importance-sampled confidence interval contains Q(B - 2R) - Q(B + 2R), B up to 12",
+    kind="identity", sense="==", measure=with_power(_importance, _exact_value, "==", "mean"), bound=_exact_value, domain=IS_DOMAIN, rtol=0.0,
     weight=0.3))
 
 corollary = register(Claim(
-    MODULE, "corollary_A41", COR,
-    "-log P[|S_i| >= 2 m q] >= 3 m' q / 8, q = c R exp(-B^2/2), |S_i| ~ Binomial(m, p_flip) or "
+    module=MODULE, claim_id="corollary_A41", reference=COR,
+    statement="-log P[|S_i| >= 2 m q] >= 3 m' q / 8, q = c R exp(-B^2/2), |S_i| ~ Binomial(m, p_flip) or "
     "2 Binomial(m/2, p_flip) exactly (m' = m, or m/2 under symmetric init); 2 q <= 1",
-    "bound", ">=", _neg_log_binomial_tail, _cor_exponent, COR_DOMAIN, rtol=1e-9, log_bound=_log_cor_exponent))
+    kind="bound", sense=">=", measure=_neg_log_binomial_tail, bound=_cor_exponent, domain=COR_DOMAIN, rtol=1e-9, log_bound=_log_cor_exponent))
 
 register(Claim(
-    MODULE, "corollary_A41_sampled", COR,
-    "Sampled flip sets (standard and symmetric init, m/2 when symmetric): lower limit of "
-    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8)", "bound", "<=",
-    with_power(_flip_set_exceedance, _cor_failure, "<=", "proportion"), _cor_failure,
-    COR_MC_DOMAIN, rtol=0.0, weight=0.2))
+    module=MODULE, claim_id="corollary_A41_sampled", reference=COR,
+    statement="Sampled flip sets (standard and symmetric init, m/2 when symmetric): lower limit of "
+    "P[|S_i| >= 2 m q] <= exp(-3 m q / 8)", kind="bound", sense="<=",
+    measure=with_power(_flip_set_exceedance, _cor_failure, "<=", "proportion"), bound=_cor_failure,
+    domain=COR_MC_DOMAIN, rtol=0.0, weight=0.2))
 
 # ---------------------------------------------------------------- mutants (false variants)
 # A mutant of a claim with a log form states its own log form (log_bound): check compares logs.
@@ -246,10 +245,10 @@ def _rate_ratio(p) -> Measurement:
 
 RATIO_DOMAIN = Domain({"B": Uniform(0.0, 200.0), "R_frac": LogUniform(1e-6, 1.0)}, _radius)
 ratio_claim = register(Claim(
-    MODULE, "lemma_A4_ratio", REF,
-    "p_flip(B, R) / (R exp(-B^2/2)) <= (e^2 - e^-2)/sqrt(2 pi) = 2.8938 (the tight constant, hence also "
-    "c = 4 e^2/sqrt(2 pi)), for 0 < R <= 1/B, B up to 200", "bound", "<=", _rate_ratio,
-    lambda p: fp.C_TIGHT, RATIO_DOMAIN, rtol=1e-12, tight_constant=1.0))
+    module=MODULE, claim_id="lemma_A4_ratio", reference=REF,
+    statement="p_flip(B, R) / (R exp(-B^2/2)) <= (e^2 - e^-2)/sqrt(2 pi) = 2.8938 (the tight constant, hence also "
+    "c = 4 e^2/sqrt(2 pi)), for 0 < R <= 1/B, B up to 200", kind="bound", sense="<=", measure=_rate_ratio,
+    bound=lambda p: fp.C_TIGHT, domain=RATIO_DOMAIN, rtol=1e-12, tight_constant=1.0))
 for _c, _where in ((2.88, "B = 13.9"), (2.89, "B = 26.5"), (2.893, "B = 57.3")):
     mutant(ratio_claim, f"mutant_ratio_constant_{str(_c).replace('.', '_')}",
            f"constant {_c} within 0.5% below the supremum 2.8938: exceeded for R = 1/B from {_where} on",

@@ -15,14 +15,13 @@ import numpy as np
 
 from bounds import initial_error as ie
 
-from .. import initial_error as mc
-from .. import data
-from ..data import admissible_d, problem
+from ..estimators import initial_error as mc
+from ..sim import data
+from ..sim.data import admissible_d, problem
 from . import with_power
-from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant,
-                        register)
-from ..seeding import spawn
-from ..stats import quantile_limits
+from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant, register)
+from ..sim.seeding import spawn
+from ..sim.stats import quantile_limits
 
 MODULE = "initial_error"
 REF = "Lemma 3.5 = Lemma A.10"
@@ -154,46 +153,46 @@ def _tight_no_tau_term(p) -> float:
 
 # ------------------------------------------------------------------------------ claims
 tight = register(Claim(
-    MODULE, "lemma_A10_tight", REF,
-    "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_tight = sum_i (|y_i| + sqrt(2 v(B) L) "
+    module=MODULE, claim_id="lemma_A10_tight", reference=REF,
+    statement="With probability >= 1 - delta, ||f(0) - y||^2 <= E0_tight = sum_i (|y_i| + sqrt(2 v(B) L) "
     "+ 2 tau L / (3 sqrt m))^2: lower order-statistic limit of the (1 - delta)-quantile <= E0_tight",
-    "bound", "<=", with_power(_error_quantile, _tight, "<=", "quantile"), _tight, MC_DOMAIN, rtol=0.0, weight=0.15))
+    kind="bound", sense="<=", measure=with_power(_error_quantile, _tight, "<=", "quantile"), bound=_tight, domain=MC_DOMAIN, rtol=0.0, weight=0.15))
 
 register(Claim(
-    MODULE, "lemma_A10_paper", REF,
-    "With probability >= 1 - delta, ||f(0) - y||^2 <= E0_paper = 2 ||y||^2 + 4 n e^{-B^2/2} L "
+    module=MODULE, claim_id="lemma_A10_paper", reference=REF,
+    statement="With probability >= 1 - delta, ||f(0) - y||^2 <= E0_paper = 2 ||y||^2 + 4 n e^{-B^2/2} L "
     "+ (32/9) n log(2mn/delta) L^2 / m (quantile form)",
-    "bound", "<=", with_power(_error_quantile, _paper, "<=", "quantile"), _paper, MC_DOMAIN, rtol=0.0, weight=0.15))
+    kind="bound", sense="<=", measure=with_power(_error_quantile, _paper, "<=", "quantile"), bound=_paper, domain=MC_DOMAIN, rtol=0.0, weight=0.15))
 
 not_e1 = register(Claim(
-    MODULE, "not_E1", f"{REF} (event E1)",
-    "P[max_{i,r} |<w_r, x_i>| > tau] <= delta/2, tau = sqrt(2 log(2mn/delta)): Clopper-Pearson "
-    "lower limit <= delta/2", "link", "<=", with_power(_e1_failure(_tau), _half_delta, "<=", "proportion"),
-    _half_delta,
-    MC_DOMAIN, rtol=0.0, weight=0.05))
+    module=MODULE, claim_id="not_E1", reference=f"{REF} (event E1)",
+    statement="P[max_{i,r} |<w_r, x_i>| > tau] <= delta/2, tau = sqrt(2 log(2mn/delta)): Clopper-Pearson "
+    "lower limit <= delta/2", kind="link", sense="<=", measure=with_power(_e1_failure(_tau), _half_delta, "<=", "proportion"),
+    bound=_half_delta,
+    domain=MC_DOMAIN, rtol=0.0, weight=0.05))
 
 bernstein = register(Claim(
-    MODULE, "bernstein_per_input", f"{REF} (Bernstein step)",
-    "With probability >= 1 - delta/2, |f_i(0)| <= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i "
-    "(quantile form on max_i |f_i(0)|)", "link", "<=", with_power(_bernstein_quantile(False), _bern, "<=", "quantile"),
-    lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.15))
+    module=MODULE, claim_id="bernstein_per_input", reference=f"{REF} (Bernstein step)",
+    statement="With probability >= 1 - delta/2, |f_i(0)| <= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i "
+    "(quantile form on max_i |f_i(0)|)", kind="link", sense="<=", measure=with_power(_bernstein_quantile(False), _bern, "<=", "quantile"),
+    bound=lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), domain=MC_DOMAIN, rtol=0.0, weight=0.15))
 
 register(Claim(
-    MODULE, "bernstein_truncated", f"{REF} (Bernstein step, truncated terms)",
-    "The proof's exact statement: with z_{i,r} clipped to [-tau, tau], |sum_r z_{i,r}| / sqrt(m) "
+    module=MODULE, claim_id="bernstein_truncated", reference=f"{REF} (Bernstein step, truncated terms)",
+    statement="The proof's exact statement: with z_{i,r} clipped to [-tau, tau], |sum_r z_{i,r}| / sqrt(m) "
     "<= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i with probability >= 1 - delta/2",
-    "link", "<=", with_power(_bernstein_quantile(True), _bern, "<=", "quantile"),
-    lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), MC_DOMAIN, rtol=0.0, weight=0.05))
+    kind="link", sense="<=", measure=with_power(_bernstein_quantile(True), _bern, "<=", "quantile"),
+    bound=lambda p: ie.bernstein_bound(p["m"], p["n"], p["delta"], p["B"]), domain=MC_DOMAIN, rtol=0.0, weight=0.05))
 
 register(Claim(
-    MODULE, "tight_le_paper", f"{REF} (chain)",
-    "E0_tight <= E0_paper for all n <= 1000, m <= 1e6, B <= 12, 1e-6 <= delta < 1, |y_i| <= 1",
-    "link", "<=", lambda p: exact(_tight(p)), _paper, EXACT_DOMAIN, rtol=1e-12))
+    module=MODULE, claim_id="tight_le_paper", reference=f"{REF} (chain)",
+    statement="E0_tight <= E0_paper for all n <= 1000, m <= 1e6, B <= 12, 1e-6 <= delta < 1, |y_i| <= 1",
+    kind="link", sense="<=", measure=lambda p: exact(_tight(p)), bound=_paper, domain=EXACT_DOMAIN, rtol=1e-12))
 
 v_bound = register(Claim(
-    MODULE, "v_bound", f"{REF} (variance)",
-    "v(B) = E[(Z - B)_+^2] <= exp(-B^2/2) / 2 (equality at B = 0)",
-    "link", "<=", lambda p: exact_log(ie.log_v(p["B"])), lambda p: ie.v_bound(p["B"]), V_DOMAIN, rtol=1e-12,
+    module=MODULE, claim_id="v_bound", reference=f"{REF} (variance)",
+    statement="v(B) = E[(Z - B)_+^2] <= exp(-B^2/2) / 2 (equality at B = 0)",
+    kind="link", sense="<=", measure=lambda p: exact_log(ie.log_v(p["B"])), bound=lambda p: ie.v_bound(p["B"]), domain=V_DOMAIN, rtol=1e-12,
     log_bound=lambda p: ie.log_v_bound(p["B"]), tight_constant=1.0, measure_mp=lambda p: ie.v_mp(p["B"])))
 
 # ---------------------------------------------------------------- mutants (false variants)
@@ -243,18 +242,18 @@ def _relu_quantile(p, tail: float) -> float:
 
 
 level_error = register(Claim(
-    MODULE, "quantile_level_error", f"{REF} (level of the quantile check)",
-    "m = n = 1, y = 0: the order-statistic interval of the measured (1 - delta)-quantile of ||f(0)||^2 "
-    "contains the exact (Q^{-1}(delta) - B)_+^2", "identity", "==",
-    with_power(_norm_quantile_zero_labels, lambda p: _relu_quantile(p, p["delta"]) ** 2, "==", "quantile"),
-    lambda p: _relu_quantile(p, p["delta"]) ** 2, LEVEL_DOMAIN, rtol=0.0, weight=0.1))
+    module=MODULE, claim_id="quantile_level_error", reference=f"{REF} (level of the quantile check)",
+    statement="m = n = 1, y = 0: the order-statistic interval of the measured (1 - delta)-quantile of ||f(0)||^2 "
+    "contains the exact (Q^{-1}(delta) - B)_+^2", kind="identity", sense="==",
+    measure=with_power(_norm_quantile_zero_labels, lambda p: _relu_quantile(p, p["delta"]) ** 2, "==", "quantile"),
+    bound=lambda p: _relu_quantile(p, p["delta"]) ** 2, domain=LEVEL_DOMAIN, rtol=0.0, weight=0.1))
 
 level_bernstein = register(Claim(
-    MODULE, "quantile_level_bernstein", f"{REF} (level of the Bernstein quantile check)",
-    "m = n = 1: the order-statistic interval of the measured (1 - delta/2)-quantile of max_i |f_i(0)| "
-    "contains the exact Q^{-1}(delta/2) - B", "identity", "==",
-    with_power(_bernstein_quantile(False), lambda p: _relu_quantile(p, p["delta"] / 2), "==", "quantile"),
-    lambda p: _relu_quantile(p, p["delta"] / 2), LEVEL_DOMAIN, rtol=0.0, weight=0.1))
+    module=MODULE, claim_id="quantile_level_bernstein", reference=f"{REF} (level of the Bernstein quantile check)",
+    statement="m = n = 1: the order-statistic interval of the measured (1 - delta/2)-quantile of max_i |f_i(0)| "
+    "contains the exact Q^{-1}(delta/2) - B", kind="identity", sense="==",
+    measure=with_power(_bernstein_quantile(False), lambda p: _relu_quantile(p, p["delta"] / 2), "==", "quantile"),
+    bound=lambda p: _relu_quantile(p, p["delta"] / 2), domain=LEVEL_DOMAIN, rtol=0.0, weight=0.1))
 
 mutant(level_error, "mutant_level_2delta",
        "the (1 - 2 delta)-quantile read as the (1 - delta)-quantile: ||f(0)||^2 exceeds (Q^{-1}(2 delta) - B)^2 "

@@ -17,13 +17,12 @@ import numpy as np
 
 from bounds import rademacher_radius as rr
 
-from .. import rademacher_radius as mc
-from ..data import FAMILIES, LABELS, admissible_d
+from ..estimators import rademacher_radius as mc
+from ..sim.data import FAMILIES, LABELS, admissible_d
 from . import with_power
-from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform,
-                        exact, mutant, register)
-from ..seeding import spawn
-from ..trainer import train
+from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register)
+from ..sim.seeding import spawn
+from ..sim.trainer import train
 
 MODULE = "rademacher_radius"
 A7, A8 = "Lemma A.7", "Lemma A.8"
@@ -34,7 +33,7 @@ SIGMA_DRAWS = 20_000
 
 
 def _dims(p):
-    """Make the data family well defined (see :func:`montecarlo.data.admissible_d`)."""
+    """Make the data family well defined (see :func:`montecarlo.sim.data.admissible_d`)."""
     p["d"] = admissible_d(p["family"], p["n"], p["d"])
     return p
 
@@ -89,16 +88,16 @@ def _a7(p, which: str) -> Measurement:
 
 
 register(Claim(
-    MODULE, "lemma_A7", A7,
-    "At every step of gradient descent: max_r max(||dL/dw_r||, |dL/db_r|) <= sqrt(n/m) ||f - y|| "
-    "(measured as the largest ratio along the run)", "bound", "<=",
-    lambda p: _a7(p, "ratio_full"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
+    module=MODULE, claim_id="lemma_A7", reference=A7,
+    statement="At every step of gradient descent: max_r max(||dL/dw_r||, |dL/db_r|) <= sqrt(n/m) ||f - y|| "
+    "(measured as the largest ratio along the run)", kind="bound", sense="<=",
+    measure=lambda p: _a7(p, "ratio_full"), bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
 
 register(Claim(
-    MODULE, "lemma_A7_per_neuron", A7,
-    "At every step and neuron: max(||dL/dw_r||, |dL/db_r|) <= m^{-1/2} sum_i |f_i - y_i| 1_{r,i} "
-    "(max grad_ratio <= 1)", "link", "<=",
-    lambda p: _a7(p, "ratio_middle"), lambda p: 1.0, TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
+    module=MODULE, claim_id="lemma_A7_per_neuron", reference=A7,
+    statement="At every step and neuron: max(||dL/dw_r||, |dL/db_r|) <= m^{-1/2} sum_i |f_i - y_i| 1_{r,i} "
+    "(max grad_ratio <= 1)", kind="link", sense="<=",
+    measure=lambda p: _a7(p, "ratio_middle"), bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
 
 
 # ------------------------------------------------------------------------ Lemma A.8
@@ -119,11 +118,11 @@ def _D(p) -> float:
 
 
 movement = register(Claim(
-    MODULE, "lemma_A8_movement", A8,
-    "While ||f(s) - y||^2 <= (1 - eta lam/4)^s ||f(0) - y||^2 (lam = lambda_min(H_inf), floor 1e-10), "
+    module=MODULE, claim_id="lemma_A8_movement", reference=A8,
+    statement="While ||f(s) - y||^2 <= (1 - eta lam/4)^s ||f(0) - y||^2 (lam = lambda_min(H_inf), floor 1e-10), "
     "every neuron stays within D = 8 sqrt(n) ||f(0) - y|| / (sqrt(m) lam) of its initialization "
-    "(w and b), one step past the prefix where the rate holds", "bound", "<=",
-    _movement, _D, TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
+    "(w and b), one step past the prefix where the rate holds", kind="bound", sense="<=",
+    measure=_movement, bound=_D, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.3))
 
 
 # ------------------------------------------------------------ Theorem C.7, linearized
@@ -159,15 +158,15 @@ def _lin_bound(p) -> float:
 
 
 register(Claim(
-    MODULE, "linearized_distance_identity", C7,
-    "Linearized dynamics simulated in parameter space (Z from the Jacobian): ||theta_K - theta_0|| "
+    module=MODULE, claim_id="linearized_distance_identity", reference=C7,
+    statement="Linearized dynamics simulated in parameter space (Z from the Jacobian): ||theta_K - theta_0|| "
     "= ||Z H^{-1}(I - (I - eta H)^K) y|| by the eigen-decomposition of H(0) (empirical NTK)",
-    "identity", "==", _lin_measure, _lin_closed, LIN_DOMAIN, rtol=1e-7, atol=1e-12, weight=0.3))
+    kind="identity", sense="==", measure=_lin_measure, bound=_lin_closed, domain=LIN_DOMAIN, rtol=1e-7, atol=1e-12, weight=0.3))
 
 lin_bound = register(Claim(
-    MODULE, "linearized_distance_bound", C7,
-    "Linearized dynamics with eta <= 1/lambda_max(H(0)): ||theta_K - theta_0|| <= sqrt(y^T H(0)^{-1} y)",
-    "bound", "<=", _lin_measure, _lin_bound, LIN_DOMAIN, rtol=1e-9, weight=0.3))
+    module=MODULE, claim_id="linearized_distance_bound", reference=C7,
+    statement="Linearized dynamics with eta <= 1/lambda_max(H(0)): ||theta_K - theta_0|| <= sqrt(y^T H(0)^{-1} y)",
+    kind="bound", sense="<=", measure=_lin_measure, bound=_lin_bound, domain=LIN_DOMAIN, rtol=1e-9, weight=0.3))
 
 
 # ----------------------------------------------------------------- Lemma C.6
@@ -193,17 +192,17 @@ def _rad_bound(p) -> float:
 
 
 register(Claim(
-    MODULE, "rademacher_jensen", C6,
-    "Rad_S(F_lin) = (R_F/n) E_sigma ||Z(0) sigma|| <= R_F ||Z(0)||_F / n (sampled sigma, exact sup "
-    "per draw, bounded-mean limits)", "link", "<=",
-    with_power(lambda p: _rad_measure(p, False), lambda p: _rad(_key(p)).jensen, "<=", "mean"),
-    lambda p: _rad(_key(p)).jensen, RAD_DOMAIN, rtol=1e-12, weight=0.3))
+    module=MODULE, claim_id="rademacher_jensen", reference=C6,
+    statement="Rad_S(F_lin) = (R_F/n) E_sigma ||Z(0) sigma|| <= R_F ||Z(0)||_F / n (sampled sigma, exact sup "
+    "per draw, bounded-mean limits)", kind="link", sense="<=",
+    measure=with_power(lambda p: _rad_measure(p, False), lambda p: _rad(_key(p)).jensen, "<=", "mean"),
+    bound=lambda p: _rad(_key(p)).jensen, domain=RAD_DOMAIN, rtol=1e-12, weight=0.3))
 
 sparsity = register(Claim(
-    MODULE, "rademacher_sparsity", C6,
-    "On the section-3 event (max_i |S_on(i,0)| <= m e^{-B^2/2}): Rad_S(F_lin) <= R_F sqrt(2 e^{-B^2/2} / n)",
-    "bound", "<=", with_power(lambda p: _rad_measure(p, True), _rad_bound, "<=", "mean"),
-    _rad_bound, RAD_DOMAIN, rtol=1e-12, weight=0.3))
+    module=MODULE, claim_id="rademacher_sparsity", reference=C6,
+    statement="On the section-3 event (max_i |S_on(i,0)| <= m e^{-B^2/2}): Rad_S(F_lin) <= R_F sqrt(2 e^{-B^2/2} / n)",
+    kind="bound", sense="<=", measure=with_power(lambda p: _rad_measure(p, True), _rad_bound, "<=", "mean"),
+    bound=_rad_bound, domain=RAD_DOMAIN, rtol=1e-12, weight=0.3))
 
 
 # ------------------------------------------------------------ nonlinear class
@@ -230,12 +229,12 @@ def _nl_bound(p) -> float:
 
 
 nonlinear = register(Claim(
-    MODULE, "nonlinear_rademacher", f"{C6} (nonlinear class)",
-    "Networks with ||w_r - w_r(0)||, |b_r - B| <= R <= 1/B and ||theta - theta0|| <= R_F, on the "
+    module=MODULE, claim_id="nonlinear_rademacher", reference=f"{C6} (nonlinear class)",
+    statement="Networks with ||w_r - w_r(0)||, |b_r - B| <= R <= 1/B and ||theta - theta0|| <= R_F, on the "
     "Corollary A.4.1 event: a lower estimate of Rad_S(F) (per-sigma gradient ascent over the ball) "
-    "<= Rad_S(F_lin) + 4 c R^2 sqrt(m) e^{-B^2/2}", "bound", "<=", with_power(_nl_measure, _nl_bound, "<=", "mean"),
-    _nl_bound,
-    NL_DOMAIN, rtol=1e-9, weight=0.1))
+    "<= Rad_S(F_lin) + 4 c R^2 sqrt(m) e^{-B^2/2}", kind="bound", sense="<=", measure=with_power(_nl_measure, _nl_bound, "<=", "mean"),
+    bound=_nl_bound,
+    domain=NL_DOMAIN, rtol=1e-9, weight=0.1))
 
 
 def _per_sigma(p) -> Measurement:
@@ -250,12 +249,12 @@ def _per_sigma(p) -> Measurement:
 # exactly 0, passed only by an absolute allowance. As a ratio those points are exact ties (the
 # class is linear on the sample and the ascent attains the linear supremum).
 register(Claim(
-    MODULE, "nonlinear_excess_per_sigma", f"{C6} (nonlinear class, deterministic step)",
-    "For every sign vector sigma and every theta in the class: (1/n) sum_i sigma_i f(x_i; theta) <= "
+    module=MODULE, claim_id="nonlinear_excess_per_sigma", reference=f"{C6} (nonlinear class, deterministic step)",
+    statement="For every sign vector sigma and every theta in the class: (1/n) sum_i sigma_i f(x_i; theta) <= "
     "R_F ||Z(0) sigma|| / n + (1/n) sum_i 2 R |S_i| / sqrt(m) (only flipped neurons leave the "
     "linearization, each by at most 2R); measured: the largest ratio of the best value found to "
-    "the right side, over sigma", "link", "<=", _per_sigma, lambda p: 1.0,
-    NL_DOMAIN, rtol=1e-9, weight=0.1))
+    "the right side, over sigma", kind="link", sense="<=", measure=_per_sigma, bound=lambda p: 1.0,
+    domain=NL_DOMAIN, rtol=1e-9, weight=0.1))
 
 
 # ------------------------------------- symmetric init: half the correction (FORMULAS.md section 5)
@@ -269,12 +268,12 @@ def _nl_bound_symmetric(p) -> float:
 
 
 nonlinear_sym = register(Claim(
-    MODULE, "nonlinear_rademacher_symmetric", f"{C6} (nonlinear class, symmetric init), stronger than stated",
-    "Symmetric initialization, networks with ||w_r - w_r(0)||, |b_r - B| <= R <= 1/B and ||theta - theta0|| <= R_F, "
+    module=MODULE, claim_id="nonlinear_rademacher_symmetric", reference=f"{C6} (nonlinear class, symmetric init), stronger than stated",
+    statement="Symmetric initialization, networks with ||w_r - w_r(0)||, |b_r - B| <= R <= 1/B and ||theta - theta0|| <= R_F, "
     "on the Corollary A.4.1 event: a lower estimate of Rad_S(F) (per-sigma gradient ascent over the ball) "
-    "<= Rad_S(F_lin) + 2 c R^2 sqrt(m) e^{-B^2/2} (half the general correction)", "bound", "<=",
-    with_power(_nl_measure, _nl_bound_symmetric, "<=", "mean"), _nl_bound_symmetric,
-    NL_DOMAIN, rtol=1e-9, weight=0.1))
+    "<= Rad_S(F_lin) + 2 c R^2 sqrt(m) e^{-B^2/2} (half the general correction)", kind="bound", sense="<=",
+    measure=with_power(_nl_measure, _nl_bound_symmetric, "<=", "mean"), bound=_nl_bound_symmetric,
+    domain=NL_DOMAIN, rtol=1e-9, weight=0.1))
 
 
 def _per_sigma_symmetric(p, share: float = 1.0) -> Measurement:
@@ -285,13 +284,13 @@ def _per_sigma_symmetric(p, share: float = 1.0) -> Measurement:
 
 
 per_sigma_sym = register(Claim(
-    MODULE, "nonlinear_excess_per_sigma_symmetric", f"{C6} (nonlinear class, symmetric init, deterministic step), "
+    module=MODULE, claim_id="nonlinear_excess_per_sigma_symmetric", reference=f"{C6} (nonlinear class, symmetric init, deterministic step), "
     "stronger than stated",
-    "Symmetric initialization: for every sign vector sigma and every theta in the class, (1/n) sum_i sigma_i "
+    statement="Symmetric initialization: for every sign vector sigma and every theta in the class, (1/n) sum_i sigma_i "
     "f(x_i; theta) <= R_F ||Z(0) sigma|| / n + (1/n) sum_i R |S_i| / sqrt(m) (a pair's two copies deviate from "
     "their linearization by amounts in [0, 2R] of opposite output sign: 2R per pair, half the general 2R per "
     "neuron); measured: the largest ratio of the best value found to the right side, over sigma",
-    "link", "<=", _per_sigma_symmetric, lambda p: 1.0, NL_DOMAIN, rtol=1e-9, weight=0.1))
+    kind="link", sense="<=", measure=_per_sigma_symmetric, bound=lambda p: 1.0, domain=NL_DOMAIN, rtol=1e-9, weight=0.1))
 
 
 # ---------------------------------------------------------------- mutants (false variants)

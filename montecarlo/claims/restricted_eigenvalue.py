@@ -17,12 +17,12 @@ import numpy as np
 
 from bounds import restricted_eigenvalue as re_
 
-from .. import restricted_eigenvalue as mc
-from ..data import FAMILIES, admissible_d, dataset
+from ..estimators import restricted_eigenvalue as mc
+from ..sim.data import FAMILIES, admissible_d, dataset
 from . import with_power
-from ..stats import ALPHA
+from ..sim.stats import ALPHA
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
-from ..seeding import derive
+from ..sim.seeding import derive
 
 MODULE = "restricted_eigenvalue"
 THM = "Theorem 3.12 = Theorem B.1"
@@ -100,22 +100,22 @@ def _lmin(value: float, ch: re_.Chain) -> Measurement:
 
 # ------------------------------------------------------------------------- the chain
 link1 = register(Claim(
-    MODULE, "link1_psd", f"{THM} (link 1)",
-    "lambda_R(H_inf) >= lambda_R(P), since H_inf - P = (X X^T) o P is PSD",
-    "link", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p)), lambda p: _c(p).lambda_R_P.value,
-    DATA_DOMAIN, rtol=1e-12))
+    module=MODULE, claim_id="link1_psd", reference=f"{THM} (link 1)",
+    statement="lambda_R(H_inf) >= lambda_R(P), since H_inf - P = (X X^T) o P is PSD",
+    kind="link", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p)), bound=lambda p: _c(p).lambda_R_P.value,
+    domain=DATA_DOMAIN, rtol=1e-12))
 
 link2 = register(Claim(
-    MODULE, "link2_region", f"{THM} (link 2), {DEF}",
-    "lambda_R(P) >= p0 - p_min on the region R = {a : sum_{i!=j} a_i a_j (p_ij - p_min) >= 0}",
-    "link", ">=", lambda p: _lr(_c(p).lambda_R_P, _c(p), _c(p).region_allowance),
-    lambda p: _c(p).p0 - _c(p).p_min, DATA_DOMAIN, rtol=1e-12))
+    module=MODULE, claim_id="link2_region", reference=f"{THM} (link 2), {DEF}",
+    statement="lambda_R(P) >= p0 - p_min on the region R = {a : sum_{i!=j} a_i a_j (p_ij - p_min) >= 0}",
+    kind="link", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_P, _c(p), _c(p).region_allowance),
+    bound=lambda p: _c(p).p0 - _c(p).p_min, domain=DATA_DOMAIN, rtol=1e-12))
 
 intermediate = register(Claim(
-    MODULE, "intermediate_bound", f"{THM} (links 1-2)",
-    "lambda_R(H_inf) >= p0 - p_min (the bound before the separation enters)",
-    "link", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
-    lambda p: _c(p).p0 - _c(p).p_min, DATA_DOMAIN, rtol=1e-12))
+    module=MODULE, claim_id="intermediate_bound", reference=f"{THM} (links 1-2)",
+    statement="lambda_R(H_inf) >= p0 - p_min (the bound before the separation enters)",
+    kind="link", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
+    bound=lambda p: _c(p).p0 - _c(p).p_min, domain=DATA_DOMAIN, rtol=1e-12))
 
 
 def _link3(p) -> Measurement:
@@ -125,52 +125,52 @@ def _link3(p) -> Measurement:
 
 
 register(Claim(
-    MODULE, "link3_separation", f"{THM} (link 3)",
-    "p_min <= p(1 - delta^2/2, B): |rho_ij| <= 1 - delta^2/2 and p increases with rho",
-    "link", "<=", _link3, lambda p: _c(p).p_separation, DATA_DOMAIN, rtol=1e-12))
+    module=MODULE, claim_id="link3_separation", reference=f"{THM} (link 3)",
+    statement="p_min <= p(1 - delta^2/2, B): |rho_ij| <= 1 - delta^2/2 and p increases with rho",
+    kind="link", sense="<=", measure=_link3, bound=lambda p: _c(p).p_separation, domain=DATA_DOMAIN, rtol=1e-12))
 
 register(Claim(
-    MODULE, "link4_owens_t", f"{THM} (link 4)",
-    "p0 - p(1 - delta^2/2, B) (wedge quadrature, no cancellation) = 2 T(B, delta/sqrt(4 - delta^2)) "
-    "(scipy's Owen's T)", "identity", "==",
-    lambda p: exact(re_.split_probability_at_separation(p["separation"], p["B"])),
-    lambda p: re_.sharper_bound(p["separation"], p["B"]), SEP_DOMAIN, rtol=1e-9))
+    module=MODULE, claim_id="link4_owens_t", reference=f"{THM} (link 4)",
+    statement="p0 - p(1 - delta^2/2, B) (wedge quadrature, no cancellation) = 2 T(B, delta/sqrt(4 - delta^2)) "
+    "(scipy's Owen's T)", kind="identity", sense="==",
+    measure=lambda p: exact(re_.split_probability_at_separation(p["separation"], p["B"])),
+    bound=lambda p: re_.sharper_bound(p["separation"], p["B"]), domain=SEP_DOMAIN, rtol=1e-9))
 
 link5 = register(Claim(
-    MODULE, "link5_arcsin", f"{THM} (link 5)",
-    "2 T(B, delta/sqrt(4 - delta^2)) >= (1/pi) arcsin(delta/2) exp(-2 B^2/(4 - delta^2)) "
-    "(equality at B = 0)", "link", ">=",
-    lambda p: exact(re_.sharper_bound(p["separation"], p["B"])),
-    lambda p: re_.closed_form_bound(p["separation"], p["B"]), SEP_DOMAIN, rtol=1e-12))
+    module=MODULE, claim_id="link5_arcsin", reference=f"{THM} (link 5)",
+    statement="2 T(B, delta/sqrt(4 - delta^2)) >= (1/pi) arcsin(delta/2) exp(-2 B^2/(4 - delta^2)) "
+    "(equality at B = 0)", kind="link", sense=">=",
+    measure=lambda p: exact(re_.sharper_bound(p["separation"], p["B"])),
+    bound=lambda p: re_.closed_form_bound(p["separation"], p["B"]), domain=SEP_DOMAIN, rtol=1e-12))
 # delta >= 1e-6 (SEP_DOMAIN): at delta = 0 both sides are exactly 0 ("0 vs 0", covered by
 # tests/test_restricted_eigenvalue.py), and for subnormal delta both sides are subnormal, so only
 # an absolute allowance could compare them; at delta = 1e-6 the true relative gap is ~3 delta^2 B^2
 # (>= 0), resolved to 1e-15.
 
 register(Claim(
-    MODULE, "p0_relaxation", f"{THM} (the paper's relaxation of p0)",
-    "p0 = Q(B) >= max(1/2 - B/sqrt(2 pi), phi(B)(1/B - 1/B^3)) (second term for B > 0)",
-    "link", ">=", lambda p: exact(re_.p0(p["B"])), lambda p: re_.p0_relaxation(p["B"]),
-    P0_DOMAIN, rtol=1e-14))
+    module=MODULE, claim_id="p0_relaxation", reference=f"{THM} (the paper's relaxation of p0)",
+    statement="p0 = Q(B) >= max(1/2 - B/sqrt(2 pi), phi(B)(1/B - 1/B^3)) (second term for B > 0)",
+    kind="link", sense=">=", measure=lambda p: exact(re_.p0(p["B"])), bound=lambda p: re_.p0_relaxation(p["B"]),
+    domain=P0_DOMAIN, rtol=1e-14))
 
 # ------------------------------------------------------------------------ the theorem
 theorem = register(Claim(
-    MODULE, "theorem_closed_form", THM,
-    "lambda_R(H_inf) >= max(0, (1/pi) arcsin(delta/2) exp(-2 B^2/(4 - delta^2)))",
-    "bound", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
-    lambda p: _c(p).closed_form, DATA_DOMAIN, rtol=1e-12))
+    module=MODULE, claim_id="theorem_closed_form", reference=THM,
+    statement="lambda_R(H_inf) >= max(0, (1/pi) arcsin(delta/2) exp(-2 B^2/(4 - delta^2)))",
+    kind="bound", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
+    bound=lambda p: _c(p).closed_form, domain=DATA_DOMAIN, rtol=1e-12))
 
 register(Claim(
-    MODULE, "theorem_sharper", THM,
-    "lambda_R(H_inf) >= 2 T(B, delta/sqrt(4 - delta^2)) (pair probability kept exact)",
-    "bound", ">=", lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
-    lambda p: _c(p).sharper, DATA_DOMAIN, rtol=1e-9))
+    module=MODULE, claim_id="theorem_sharper", reference=THM,
+    statement="lambda_R(H_inf) >= 2 T(B, delta/sqrt(4 - delta^2)) (pair probability kept exact)",
+    kind="bound", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
+    bound=lambda p: _c(p).sharper, domain=DATA_DOMAIN, rtol=1e-9))
 
 register(Claim(
-    MODULE, "orthonormal_identity", f"{THM} (orthonormal data)",
-    "orthonormal data: H_inf = (2 p0 - p0^2) I + p0^2 J, R = R^n, lambda_R(H_inf) = 2 p0 - p0^2",
-    "identity", "==", lambda p: _lr(_c(p).lambda_R_H, _c(p)),
-    lambda p: 2 * _c(p).p0 - _c(p).p0 ** 2, ORTHO_DOMAIN, rtol=1e-9))
+    module=MODULE, claim_id="orthonormal_identity", reference=f"{THM} (orthonormal data)",
+    statement="orthonormal data: H_inf = (2 p0 - p0^2) I + p0^2 J, R = R^n, lambda_R(H_inf) = 2 p0 - p0^2",
+    kind="identity", sense="==", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p)),
+    bound=lambda p: 2 * _c(p).p0 - _c(p).p0 ** 2, domain=ORTHO_DOMAIN, rtol=1e-9))
 
 
 # ------------------------------------------- stronger than stated: difference-only separation
@@ -213,24 +213,24 @@ def _lr_diff(p) -> Measurement:
 
 
 link3_diff = register(Claim(
-    MODULE, "link3_difference_separation", f"{THM} (link 3), stronger than stated (FORMULAS.md section 4)",
-    "p_min <= p(1 - delta_-^2/2, B) with delta_- = min_{i!=j} ||x_i - x_j|| alone (p_min = p(rho_min, B) and "
+    module=MODULE, claim_id="link3_difference_separation", reference=f"{THM} (link 3), stronger than stated (FORMULAS.md section 4)",
+    statement="p_min <= p(1 - delta_-^2/2, B) with delta_- = min_{i!=j} ||x_i - x_j|| alone (p_min = p(rho_min, B) and "
     "rho_min <= rho_max = 1 - delta_-^2/2); near-antipodal data, where delta_- exceeds the paper's delta",
-    "link", "<=", _link3_diff,
-    lambda p: re_.link3_difference(dataset(p["family"], p["n"], p["d"], p["seed"]), p["B"]).right,
-    DIFF_DOMAIN, rtol=1e-12))
+    kind="link", sense="<=", measure=_link3_diff,
+    bound=lambda p: re_.link3_difference(dataset(p["family"], p["n"], p["d"], p["seed"]), p["B"]).right,
+    domain=DIFF_DOMAIN, rtol=1e-12))
 
 theorem_diff = register(Claim(
-    MODULE, "theorem_closed_form_difference", f"{THM}, stronger than stated (FORMULAS.md section 4)",
-    "lambda_R(H_inf) >= max(0, (1/pi) arcsin(delta_-/2) exp(-2 B^2/(4 - delta_-^2))) with the difference-only "
+    module=MODULE, claim_id="theorem_closed_form_difference", reference=f"{THM}, stronger than stated (FORMULAS.md section 4)",
+    statement="lambda_R(H_inf) >= max(0, (1/pi) arcsin(delta_-/2) exp(-2 B^2/(4 - delta_-^2))) with the difference-only "
     "separation delta_- = min_{i!=j} ||x_i - x_j|| (in [0, 2]); near-antipodal data",
-    "bound", ">=", _lr_diff, lambda p: re_.closed_form_bound_wide(_ds(p), p["B"]), DIFF_DOMAIN, rtol=1e-12))
+    kind="bound", sense=">=", measure=_lr_diff, bound=lambda p: re_.closed_form_bound_wide(_ds(p), p["B"]), domain=DIFF_DOMAIN, rtol=1e-12))
 
 sharper_diff = register(Claim(
-    MODULE, "theorem_sharper_difference", f"{THM}, stronger than stated (FORMULAS.md section 4)",
-    "lambda_R(H_inf) >= 2 T(B, delta_-/sqrt(4 - delta_-^2)) = p0 - p(1 - delta_-^2/2, B) with the difference-only "
+    module=MODULE, claim_id="theorem_sharper_difference", reference=f"{THM}, stronger than stated (FORMULAS.md section 4)",
+    statement="lambda_R(H_inf) >= 2 T(B, delta_-/sqrt(4 - delta_-^2)) = p0 - p(1 - delta_-^2/2, B) with the difference-only "
     "separation delta_- = min_{i!=j} ||x_i - x_j||; near-antipodal data",
-    "bound", ">=", _lr_diff, lambda p: re_.sharper_bound_wide(_ds(p), p["B"]), DIFF_DOMAIN, rtol=1e-9))
+    kind="bound", sense=">=", measure=_lr_diff, bound=lambda p: re_.sharper_bound_wide(_ds(p), p["B"]), domain=DIFF_DOMAIN, rtol=1e-9))
 
 
 def _primal(p) -> Measurement:
@@ -243,11 +243,11 @@ def _primal(p) -> Measurement:
 
 
 register(Claim(
-    MODULE, "duality_primal", f"{DEF} (strong duality, FORMULAS.md section 4)",
-    "every feasible Rayleigh quotient of a primal search (random + projected gradient on the sphere "
+    module=MODULE, claim_id="duality_primal", reference=f"{DEF} (strong duality, FORMULAS.md section 4)",
+    statement="every feasible Rayleigh quotient of a primal search (random + projected gradient on the sphere "
     "inside R) >= the dual value max_mu lambda_min(H_inf - mu Qm) - round-off",
-    "link", ">=", _primal, lambda p: _c(p).lambda_R_H.value - _c(p).lambda_R_H.error,
-    PRIMAL_DOMAIN, rtol=1e-12, weight=0.5))
+    kind="link", sense=">=", measure=_primal, bound=lambda p: _c(p).lambda_R_H.value - _c(p).lambda_R_H.error,
+    domain=PRIMAL_DOMAIN, rtol=1e-12, weight=0.5))
 
 
 # --------------------------------------------------------------------------- Lemma A.1
@@ -279,10 +279,10 @@ def _chernoff_bound(p) -> float:
 
 
 chernoff = register(Claim(
-    MODULE, "chernoff_lemma_A1", LEMMA,
-    "P[lambda_min(H(0)) <= (3/4) lambda] <= n exp(-lambda m/(64 n)) (m/2 under symmetric init): "
+    module=MODULE, claim_id="chernoff_lemma_A1", reference=LEMMA,
+    statement="P[lambda_min(H(0)) <= (3/4) lambda] <= n exp(-lambda m/(64 n)) (m/2 under symmetric init): "
     "lower Clopper-Pearson limit of the failure frequency over repeated draws",
-    "bound", "<=", with_power(_chernoff, _chernoff_bound, "<=", "proportion"), _chernoff_bound, CHERNOFF_DOMAIN, rtol=0.0, weight=0.1))
+    kind="bound", sense="<=", measure=with_power(_chernoff, _chernoff_bound, "<=", "proportion"), bound=_chernoff_bound, domain=CHERNOFF_DOMAIN, rtol=0.0, weight=0.1))
 
 
 def _sampled_pmin(p) -> Measurement:
@@ -293,18 +293,18 @@ def _sampled_pmin(p) -> Measurement:
     np.fill_diagonal(P, np.inf)
     i, j = np.unravel_index(int(np.argmin(P)), P.shape)
     k = int(lim.counts[i, j])
-    from ..stats import clopper_pearson
+    from ..sim.stats import clopper_pearson
 
     lo, hi = clopper_pearson(k, lim.trials)
     return Measurement(k / lim.trials, lo, hi, {"count": k, "trials": lim.trials, "draws": lim.trials})
 
 
 register(Claim(
-    MODULE, "p_min_sampled", f"{DEF} (p_ij = P[<w, x_i> >= B, <w, x_j> >= B])",
-    "the count of neurons active on both points of the p_min pair is Binomial(m, p_min): its "
-    "Clopper-Pearson interval contains the exact p_min", "identity", "==",
-    with_power(_sampled_pmin, lambda p: _c(p).p_min, "==", "proportion", ALPHA / 2),
-    lambda p: _c(p).p_min, SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
+    module=MODULE, claim_id="p_min_sampled", reference=f"{DEF} (p_ij = P[<w, x_i> >= B, <w, x_j> >= B])",
+    statement="the count of neurons active on both points of the p_min pair is Binomial(m, p_min): its "
+    "Clopper-Pearson interval contains the exact p_min", kind="identity", sense="==",
+    measure=with_power(_sampled_pmin, lambda p: _c(p).p_min, "==", "proportion", ALPHA / 2),
+    bound=lambda p: _c(p).p_min, domain=SAMPLED_DOMAIN, rtol=0.0, weight=0.3))
 
 # ---------------------------------------------------------------- mutants (false variants)
 mutant(chernoff, "mutant_chernoff_factor_5_4",
@@ -336,7 +336,7 @@ def _patch_lmin(p) -> Measurement:
 
 
 mutant(theorem, "mutant_closed_form_unrestricted",
-       "the closed form claimed for lambda_min(H_inf) on all of R^n (issue 4's open question): a k x k "
+       "the closed form claimed for lambda_min(H_inf) on all of R^n (the open question whether the region is needed): a k x k "
        "square lattice of spacing h on S^2 has lambda_min(H_inf) ~ 0.96 (k = 3), 0.91 (k = 4) of it",
        measure=_patch_lmin,
        bound=lambda p: re_.closed_form_bound(_patch_chain(p["k"], p["spacing"], p["B"]).separation, p["B"]),

@@ -3,7 +3,7 @@ section 3): the active fraction |S_on(i, t)| / m along real gradient-descent run
 B, standard and symmetric initialization (the one-hidden-layer analogue of the paper's
 Figure 1), against e^{-B^2/2} and Q(B). :func:`active_fraction_curves` and
 :func:`fraction_summary` are the report-only experiments; the training runs and counts are
-:func:`montecarlo.activated_neurons.training_counts`'."""
+:func:`montecarlo.estimators.activated_neurons.training_counts`'."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import numpy as np
 
 from bounds import activated_neurons as an
 from bounds import validate as v
-from montecarlo import seeding
-from montecarlo.activated_neurons import training_counts
-from montecarlo.data import FAMILIES, LABELS, problem
+from montecarlo.sim import seeding
+from montecarlo.estimators.activated_neurons import training_counts
+from montecarlo.sim.data import FAMILIES, LABELS, problem
 
 from ..plots import save, figure_args
 
@@ -26,7 +26,7 @@ def active_fraction_curves(Bs, m: int = 2048, n: int = 16, d: int = 16, steps: i
                            eta_frac: float = 0.5, seed: int = 0, symmetric: bool = False,
                            family: str = "random", labels: str = "random") -> dict[str, np.ndarray]:
     """The active fraction |S_on(i, t)| / m along training, one run per B on the same data
-    (:func:`montecarlo.data.problem`; run j initialized from ``spawn(seed, "weights/...")``).
+    (:func:`montecarlo.sim.data.problem`; run j initialized from ``spawn(seed, "weights/...")``).
 
     Returns arrays: B (k,), t (T+1,), mean_fraction and max_fraction (k, T+1) (mean and max
     over inputs), reference e^{-B^2/2} (k,), Q (k,), movement and residual (k, T+1),

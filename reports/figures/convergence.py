@@ -1,6 +1,6 @@
 """Report figures of the convergence module (FORMULAS.md section 6; Theorem 3.1, Lemma A.5, Figure 2).
 
-- ``convergence_width.png``: item 4 of issue 14, per (n, B) the smallest width of a ladder at
+- ``convergence_width.png``: how wide is wide enough, per (n, B) the smallest width of a ladder at
   which the linear rate held in at least 1 - delta of the draws (Clopper-Pearson upper limit of
   the failure probability <= delta), beside the width the section-6 conditions demand
   (D(m) <= R*, Lemma A.8 against the radius condition), with the applicable-run counts;
@@ -8,7 +8,7 @@
   width 128, several B), log ||f(t) - y||^2 over t with the step scaled by e^{B^2/2} and not,
   and the fitted final slopes with 95% intervals over draws;
 - ``convergence_tightness.png``: how loose each step is, the largest ratio measured/bound a
-  search over the claim's domain reached (:func:`montecarlo.falsify.falsify`'s worst point).
+  search over the claim's domain reached (:func:`montecarlo.search.falsify.falsify`'s worst point).
 
 The tables are also written as ``convergence_tables.md`` next to the figures.
 """
@@ -29,13 +29,13 @@ from dataclasses import dataclass  # noqa: E402
 
 from bounds import convergence as cvb  # noqa: E402
 from bounds.ntk import h_inf  # noqa: E402
-from montecarlo import convergence as mc  # noqa: E402
-from montecarlo import stats  # noqa: E402
-from montecarlo.convergence import FLOOR, draw, rate_check, run  # noqa: E402
-from montecarlo.data import FAMILIES, LABELS, make_data, make_labels  # noqa: E402
-from montecarlo.network import init_symmetric  # noqa: E402
-from montecarlo.seeding import check_seed, derive, spawn  # noqa: E402
-from montecarlo.trainer import train  # noqa: E402
+from montecarlo.estimators import convergence as mc  # noqa: E402
+from montecarlo.sim import stats  # noqa: E402
+from montecarlo.estimators.convergence import FLOOR, draw, rate_check, run  # noqa: E402
+from montecarlo.sim.data import FAMILIES, LABELS, make_data, make_labels  # noqa: E402
+from montecarlo.sim.network import init_symmetric  # noqa: E402
+from montecarlo.sim.seeding import check_seed, derive, spawn  # noqa: E402
+from montecarlo.sim.trainer import train  # noqa: E402
 
 from ..plots import figure_args, save  # noqa: E402
 
@@ -45,7 +45,7 @@ __all__ = ["WidthRow", "width_search", "figure2_curves", "fit_slopes", "report_f
 # ------------------------------------------------------------------- width search
 @dataclass(frozen=True)
 class WidthRow:
-    """Item 4 of issue 14 for one (n, B): the smallest width of the ladder at which the rate
+    """How wide is wide enough, for one (n, B): the smallest width of the ladder at which the rate
     held in at least 1 - delta of the draws, as an exact binomial statement (the Clopper-Pearson
     upper limit of the failure probability at level ``alpha`` is <= delta), beside the width the
     section-6 conditions demand (D(m) <= R*, Lemma A.8 against the radius condition)."""
@@ -245,7 +245,7 @@ def _width_figure(rows: list[WidthRow], out_dir) -> tuple[str, str]:
     ax.set_title(f"Smallest width with the rate in >= {1 - r0.delta:g} of {r0.draws} draws "
                  f"(95% Clopper-Pearson), ladder {', '.join(map(str, r0.widths))}", fontsize=9)
     name = save(fig, out_dir, "convergence_width.png")
-    return name, ("How wide is wide enough (issue 14, item 4): per (n, B), failures of "
+    return name, ("How wide is wide enough: per (n, B), failures of "
                   "||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 (t <= T, eta = 0.5 / lambda_max(H(0))) "
                   "out of the draws at each width of the ladder; the smallest width whose "
                   "Clopper-Pearson upper limit (95%) of the failure probability is <= delta; the runs "
@@ -328,11 +328,11 @@ def _counts(ev) -> bool:
 def tightness_table(seed: int, quick: bool) -> list[dict]:
     """The largest ratio measured/bound over each claim's domain: random draws from the domain,
     then a local search around the best point with shrinking steps (the plan of
-    :func:`montecarlo.falsify.falsify`), counting only points that say something
+    :func:`montecarlo.search.falsify.falsify`), counting only points that say something
     (:func:`_counts`; falsify's worst point can be a vacuous 0-against-0 point)."""
     seed, quick = v.seed("seed", seed), v.boolean("quick", quick)
     from montecarlo import registry
-    from montecarlo.seeding import spawn
+    from montecarlo.sim.seeding import spawn
 
     budget = 30 if quick else 200
     rows = []
@@ -384,7 +384,7 @@ def _tightness_figure(rows: list[dict], out_dir) -> tuple[str, str]:
 
 
 def _markdown(rows_w, fig2, rows_t) -> str:
-    out = ["# Convergence tables", "", "## Width (issue 14, item 4)", "",
+    out = ["# Convergence tables", "", "## Width", "",
            "| n | B | lambda | widths | failures | applicable | applicable failures | within R* | measured m | "
            "theory m | ratio |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows_w:

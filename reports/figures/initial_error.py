@@ -2,7 +2,7 @@
 how tight E0_tight and E0_paper are, over B and over m, next to the prior
 O(n log^2(n/delta)) form. :func:`tightness` and :func:`tightness_table` are the report-only
 experiments behind them (the closing note's table); the estimators are
-:mod:`montecarlo.initial_error`'s."""
+:mod:`montecarlo.estimators.initial_error`'s."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from bounds import initial_error as ie
-from montecarlo import seeding
+from montecarlo.sim import seeding
 from bounds import validate as v
-from montecarlo.data import FAMILIES, LABELS, problem
-from montecarlo.initial_error import error_values, quantile_check
+from montecarlo.sim.data import FAMILIES, LABELS, problem
+from montecarlo.estimators.initial_error import error_values, quantile_check
 
 from ..plots import place_legend, save, figure_args
 
@@ -24,7 +24,7 @@ def tightness(n: int, m: int, B: float, delta: float, draws: int = 4000, seed: i
               d: int = 16, family: str = "random", labels: str = "signs") -> dict:
     """Empirical (1 - delta)-quantile of ||f(0) - y||^2 over its bounds (E0_tight, E0_paper)
     and the prior form (constant 1, not a bound), at one (n, m, B, delta); the data of
-    :func:`montecarlo.data.problem`, the initializations from ``spawn(seed, "weights")``."""
+    :func:`montecarlo.sim.data.problem`, the initializations from ``spawn(seed, "weights")``."""
     v.choice("labels", labels, LABELS)
     v.choice("family", family, FAMILIES)
     X, y = problem(n, d, family, labels, seed)

@@ -5,7 +5,7 @@ section 5; Lemma 3.10, Theorem 3.9, Lemma C.6), symmetric initialization through
   over widths, with the fitted log-log slope and a bootstrap interval (reported, not asserted);
 - :func:`generalization_curve`: Theorem 3.9's y^T H_inf^{-1} y over B;
 - :func:`rademacher_tightness`: the measured linear Rademacher complexity
-  (:func:`montecarlo.rademacher_radius.rademacher_linear`) over its sparsity bound.
+  (:func:`montecarlo.estimators.rademacher_radius.rademacher_linear`) over its sparsity bound.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import numpy as np
 from bounds import rademacher_radius as rr
 from bounds import validate as v
 from bounds.ntk import Q
-from montecarlo import seeding
-from montecarlo.data import FAMILIES, LABELS, make_data, problem
-from montecarlo.network import empirical_ntk, init_symmetric
-from montecarlo.rademacher_radius import rademacher_linear
-from montecarlo.trainer import train
+from montecarlo.sim import seeding
+from montecarlo.sim.data import FAMILIES, LABELS, make_data, problem
+from montecarlo.sim.network import empirical_ntk, init_symmetric
+from montecarlo.estimators.rademacher_radius import rademacher_linear
+from montecarlo.sim.trainer import train
 
 from ..plots import finish, place_legend, save, figure_args
 

@@ -1,7 +1,7 @@
 """Report section "Theorem 3.12 and the generalization term on real data" (FORMULAS.md sections 4
 and 5; Theorem 3.9, Theorem 3.12 = Theorem B.1, Remark 3.13).
 
-For scikit-learn's shipped sets (:mod:`montecarlo.datasets`: standardized, on the unit sphere,
+For scikit-learn's shipped sets (:mod:`montecarlo.sim.datasets`: standardized, on the unit sphere,
 duplicates removed, labels in [-1, 1]) at bias B: n, d, the separation delta, lambda_min(H_inf),
 lambda_R(H_inf) (dual value, certificate gap below 1e-12 relative), the closed-form and sharper
 lower bounds of Theorem 3.12, y^T H_inf^{-1} y, and the paper's label-shifting strategy, for the
@@ -29,7 +29,7 @@ from scipy import linalg as sla  # noqa: E402
 from bounds import ntk  # noqa: E402
 from bounds import validate as v  # noqa: E402
 from bounds import restricted_eigenvalue as re_  # noqa: E402
-from montecarlo.seeding import spawn  # noqa: E402
+from montecarlo.sim.seeding import spawn  # noqa: E402
 
 __all__ = ["QUICK_N", "FULL_DIGITS", "B_TABLE", "B_GRID", "label_shift", "quadratic_form_inverse",
            "real_data_table", "generalization_curves", "report_figures"]
@@ -70,7 +70,7 @@ def quadratic_form_inverse(H: np.ndarray, y: np.ndarray) -> float:
 
 
 def _sets(seed: int, quick: bool):
-    from montecarlo.datasets import DATASETS, load
+    from montecarlo.sim.datasets import DATASETS, load
 
     out = []
     for name in DATASETS:

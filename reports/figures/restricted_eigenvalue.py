@@ -1,6 +1,6 @@
 """Report figures of the restricted-eigenvalue module (Definition 3.11, Theorem 3.12,
 FORMULAS.md section 4): lambda_min(H_inf), lambda_R(H_inf), the sharper Owen's-T bound and the
-closed form against B for a few data families, and the open question of issue 4 (the closed
+closed form against B for a few data families, and the open question (the closed
 form without the region, on lattice patches, hypercubes and arcs). :func:`summary_table` is
 the report-only experiment behind the closing note's table."""
 
@@ -11,9 +11,9 @@ import numpy as np
 
 from bounds import restricted_eigenvalue as re_
 from bounds import validate as v
-from montecarlo.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch
-from montecarlo.data import FAMILIES, dataset
-from montecarlo.restricted_eigenvalue import primal_search
+from montecarlo.estimators.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch
+from montecarlo.sim.data import FAMILIES, dataset
+from montecarlo.estimators.restricted_eigenvalue import primal_search
 
 from ..plots import finish, save, figure_args
 

@@ -3,10 +3,10 @@
 FORMULAS.md section 3.
 (a) :func:`counts_at_init` samples |S_on(i, 0)| at one input: only g_r = <w_r, x_i> ~ N(0, 1)
     matters, one normal per neuron (the second half copies the first under symmetric init).
-(b) :func:`init_draws` samples whole networks (real W, a from :mod:`montecarlo.network`) on a
+(b) :func:`init_draws` samples whole networks (real W, a from :mod:`montecarlo.sim.network`) on a
     data set, in chunks of stacked networks, and returns the per-input counts and
     ||Z(0)||_F^2 taken from the network's Jacobian (never from the counts).
-(c) :func:`training_counts` follows a real gradient-descent run (:func:`montecarlo.trainer.train`)
+(c) :func:`training_counts` follows a real gradient-descent run (:func:`montecarlo.sim.trainer.train`)
     and checks, step by step, the deterministic inclusion of Lemma A.19:
     S_on(i, t) within S_on(i, 0) united with S_i(R_real(t)), where S_i is the flip set of
     FORMULAS.md section 1 (-2R <= <w_r(0), x_i> - B < 2R) at the realized movement
@@ -28,9 +28,9 @@ import numpy as np
 from bounds import validate as v
 from bounds import activated_neurons as an
 
-from . import network as nw
-from . import seeding
-from .trainer import Trajectory, train
+from ..sim import network as nw
+from ..sim import seeding
+from ..sim.trainer import Trajectory, train
 
 __all__ = [
     "CHUNK",
@@ -102,7 +102,7 @@ def _stacked(k: int, m: int, d: int, B: float, rng, symmetric: bool) -> nw.Netwo
 def init_draws(X, m: int, B: float, draws: int, seed, symmetric: bool = False) -> InitDraws:
     """Counts at every input and ||Z(0)||_F^2 for ``draws`` independent initializations.
 
-    Z is :func:`montecarlo.network.jacobian` of the stacked network (scale (k m)^{-1/2});
+    Z is :func:`montecarlo.sim.network.jacobian` of the stacked network (scale (k m)^{-1/2});
     each draw's ||Z||_F^2 sums its own rows and multiplies by k to restore m^{-1/2}.
     """
     m, draws = v.positive_int("m", m), v.positive_int("draws", draws)

@@ -83,7 +83,7 @@ def initialize(m: int, d: int, B: float, seed, symmetric: bool = False) -> Netwo
 
 def _check(X, net: Network, name: str = "net") -> np.ndarray:
     if not isinstance(net, Network):
-        v.fail(name, net, "a montecarlo.network.Network")
+        v.fail(name, net, "a montecarlo.sim.network.Network")
     X = v.unit_rows("X", X)
     if X.shape[1] != net.d:
         v.fail("X.shape[1]", X.shape[1], f"equal to the network's input dimension d = {net.d}")

@@ -3,14 +3,14 @@ A.8, C.6; Theorems C.7, 3.9), symmetric initialization throughout (f(0) = 0).
 
 - :func:`setup` draws a data set, labels and a symmetric initialization from one seed and
   fixes eta = eta_frac / lambda_max(H(0)).
-- Along real gradient-descent runs (:func:`montecarlo.trainer.train`):
+- Along real gradient-descent runs (:func:`montecarlo.sim.trainer.train`):
   :func:`gradient_check` (Lemma A.7 at every step) and :func:`movement_check` (Lemma A.8:
   the linear-rate hypothesis checked step by step, then the movement of every neuron under D
   on the prefix where it holds).
 - :func:`linearized_run` simulates the dynamics linearized at initialization in parameter
   space, theta_{k+1} = theta_k - eta Z (Z^T (theta_k - theta_0) - y), with Z from
-  :func:`montecarlo.network.jacobian`; the closed form of :mod:`bounds.rademacher_radius`
-  uses H(0) from :func:`montecarlo.network.empirical_ntk` (another route, no Z).
+  :func:`montecarlo.sim.network.jacobian`; the closed form of :mod:`bounds.rademacher_radius`
+  uses H(0) from :func:`montecarlo.sim.network.empirical_ntk` (another route, no Z).
 - :func:`rademacher_linear` samples sigma and averages the exact supremum
   R_F ||Z(0) sigma|| / n (bounded by R_F ||Z||_op sqrt(n) / n, so the exact bounded-mean
   limits apply); :func:`rademacher_linear_exact` enumerates all 2^n sign vectors.
@@ -29,15 +29,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bounds import validate as v
-from montecarlo.data import FAMILIES, LABELS
+from montecarlo.sim.data import FAMILIES, LABELS
 from bounds import flip_probability as fp
 from bounds import rademacher_radius as rr
 from bounds.ntk import h_inf
 
-from . import seeding, stats
-from .data import problem
-from .network import Network, activation, empirical_ntk, forward, init_symmetric, jacobian
-from .trainer import Trajectory
+from ..sim import seeding, stats
+from ..sim.data import problem
+from ..sim.network import Network, activation, empirical_ntk, forward, init_symmetric, jacobian
+from ..sim.trainer import Trajectory
 
 __all__ = [
     "FLOOR",
@@ -95,8 +95,8 @@ class Problem:
 
 def setup(n: int, d: int, m: int, B: float, family: str = "random", labels: str = "random",
           seed: int = 0, eta_frac: float = 0.5, spread: float = 0.05) -> Problem:
-    """(X, y) of :func:`montecarlo.data.problem` (d raised to the family's
-    :func:`~montecarlo.data.admissible_d`) and a symmetric initialization from
+    """(X, y) of :func:`montecarlo.sim.data.problem` (d raised to the family's
+    :func:`~montecarlo.sim.data.admissible_d`) and a symmetric initialization from
     ``spawn(seed, "weights")``; eta = eta_frac / lambda_max(H(0)), 0 < eta_frac <= 1."""
     v.choice("labels", labels, LABELS)
     v.choice("family", family, FAMILIES)
@@ -122,7 +122,7 @@ def gradient_check(traj: Trajectory, n: int) -> dict:
     ``ratio_outer`` = max_t max_r m^{-1/2} sum_i |f_i - y_i| 1_{r,i} / (sqrt(n/m) ||f(t) - y||).
     Each is <= 1 by the lemma (0/0 counts as 0)."""
     if not isinstance(traj, Trajectory):
-        v.fail("traj", traj, "a montecarlo.trainer.Trajectory (train(...))")
+        v.fail("traj", traj, "a montecarlo.sim.trainer.Trajectory (train(...))")
     n = v.positive_int("n", n)
     if n != traj.active.shape[1]:
         v.fail("n", n, f"the run's number of inputs {traj.active.shape[1]}")
@@ -168,7 +168,7 @@ def movement_check(traj: Trajectory, lam: float, floor: float = FLOOR) -> Moveme
     """Check the hypothesis of Lemma A.8 step by step (with a round-off floor on the error)
     and measure every neuron's movement where it holds, against D (:func:`bounds.rademacher_radius.movement_radius`)."""
     if not isinstance(traj, Trajectory):
-        v.fail("traj", traj, "a montecarlo.trainer.Trajectory (train(...))")
+        v.fail("traj", traj, "a montecarlo.sim.trainer.Trajectory (train(...))")
     lam = float(v.real("lam", lam))  # lam <= 0 is allowed: then the lemma is not applicable
     if lam < -1e-9:  # a PSD kernel's lambda_min: only round-off may make it negative
         v.fail("lam", lam, "lam >= 0 (lambda_min of a PSD kernel; |round-off| <= 1e-9)")
@@ -199,7 +199,7 @@ def linearized_run(X, y, net0: Network, eta: float, K: int) -> float:
     K = v.nonneg_int("K", K)
     v.work("K", K, float(K) * np.size(getattr(net0, "W", 0)) * max(np.shape(X)[0] if np.ndim(X) == 2 else 1, 1) * 4)
     if not isinstance(net0, Network):
-        v.fail("net0", net0, "a montecarlo.network.Network")
+        v.fail("net0", net0, "a montecarlo.sim.network.Network")
     Z = jacobian(X, net0)
     y = v.labels("y", y, Z.shape[1])
     eta = v.positive("eta", eta)
@@ -257,7 +257,7 @@ def rademacher_linear(X, net0: Network, B: float, R_F: float, draws: int, seed,
     draws = v.positive_int("draws", draws)
     v.memory("draws", draws, 8.0 * draws * max(np.shape(X)[0] if np.ndim(X) else 1, 1) * 4)
     if not isinstance(net0, Network):
-        v.fail("net0", net0, "a montecarlo.network.Network")
+        v.fail("net0", net0, "a montecarlo.sim.network.Network")
     B, R_F = _bias_of(net0, B), v.positive("R_F", R_F)
     draws = v.check_int_range("draws", draws, 2)
     rng = seeding.rng(seed)
@@ -280,7 +280,7 @@ def rademacher_linear(X, net0: Network, B: float, R_F: float, draws: int, seed,
 def rademacher_linear_exact(X, net0: Network, R_F: float) -> float:
     """(R_F / n) E_sigma ||Z(0) sigma|| by enumerating all 2^n sign vectors (n <= 20)."""
     if not isinstance(net0, Network):
-        v.fail("net0", net0, "a montecarlo.network.Network")
+        v.fail("net0", net0, "a montecarlo.sim.network.Network")
     R_F = v.positive("R_F", R_F)
     Z = jacobian(X, net0)
     n = Z.shape[1]
@@ -346,7 +346,7 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
     draws, iters, batch = v.positive_int("draws", draws), v.positive_int("iters", iters), v.positive_int("batch", batch)
     v.work("iters" if iters >= draws else "draws", max(iters, draws), float(draws) * iters * 64.0 * np.shape(getattr(net0, "W", np.zeros((1, 1))))[0])
     if not isinstance(net0, Network):
-        v.fail("net0", net0, "a montecarlo.network.Network")
+        v.fail("net0", net0, "a montecarlo.sim.network.Network")
     X = v.unit_rows("X", X)
     B = _bias_of(net0, B)
     R = v.radius(B, R)

@@ -31,8 +31,8 @@ import numpy as np
 
 from bounds import validate as v
 
-from .registry import Claim, Domain, Evidence, Params
-from .seeding import rng as make_rng
+from ..registry import Claim, Domain, Evidence, Params
+from ..sim.seeding import rng as make_rng
 
 __all__ = ["CI_EXAMPLES", "MUTANT_FLOOR", "MUTANT_BUDGET", "claim_examples", "mutant_examples", "plan_sizes", "local_scale",
            "Search", "severity", "closeness", "usable"]

@@ -54,7 +54,7 @@ def _raw(name: str) -> tuple[np.ndarray, np.ndarray]:
     try:
         from sklearn import datasets as skd
     except ImportError as exc:  # the optional extra
-        raise ImportError("montecarlo.datasets needs scikit-learn: pip install 'sparse-ntk-bounds[data]'") from exc
+        raise ImportError("montecarlo.sim.datasets needs scikit-learn: pip install 'sparse-ntk-bounds[data]'") from exc
     loader = {"iris": skd.load_iris, "wine": skd.load_wine, "breast_cancer": skd.load_breast_cancer,
               "digits": skd.load_digits}[name]
     bunch = loader()

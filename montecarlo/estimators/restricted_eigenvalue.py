@@ -27,9 +27,9 @@ import numpy as np
 from bounds import validate as v
 from bounds import restricted_eigenvalue as re_
 
-from . import seeding, stats
+from ..sim import seeding, stats
 from .conjecture import ConjectureResult, arc, grid_patch, lattice_patch, search_unrestricted_conjecture
-from .network import empirical_ntk, initialize
+from ..sim.network import empirical_ntk, initialize
 
 __all__ = [
     "PairLimits",

@@ -19,7 +19,7 @@ import numpy as np
 
 from bounds import validate as v
 
-from . import seeding, stats
+from ..sim import seeding, stats
 
 __all__ = ["Estimate", "geometric", "importance", "flip_set_sizes", "benchmark"]
 

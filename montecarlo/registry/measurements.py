@@ -1,7 +1,8 @@
 """What a claim's ``measure`` returns: a value with confidence limits (equal for exact
 values), optionally with their natural logs, which keep their meaning where the values
-underflow (:func:`montecarlo.registry.check` then compares logs). :mod:`montecarlo.registry`
-re-exports every name.
+underflow (:func:`montecarlo.registry.check` then compares logs). The typed views
+``applicable``, ``reason`` and ``detectable`` read the one ``detail`` mapping, which is what
+results.json records.
 """
 
 from __future__ import annotations
@@ -38,6 +39,24 @@ class Measurement:
     @property
     def has_log(self) -> bool:
         return self.log_value is not None
+
+    @property
+    def applicable(self) -> bool:
+        """False when the claim's hypothesis does not hold at this point (``detail`` says
+        ``applicable=False``, with a ``reason``): such a point never decides a verdict."""
+        return self.detail.get("applicable", True) is not False
+
+    @property
+    def reason(self) -> str:
+        """Why the point is not applicable ("" when it is, or when no reason was given)."""
+        return str(self.detail.get("reason", ""))
+
+    @property
+    def detectable(self) -> float | None:
+        """The check's power at this point: the smallest true/bound (bound/true for ">=")
+        refuted with probability >= 1/2 at the false-alarm level; None for exact values."""
+        d = self.detail.get("detectable")
+        return None if d is None else float(d)
 
 
 def exact(value: float, **detail) -> Measurement:

@@ -1,5 +1,5 @@
 """How tight is a claim? Search for the supremum of measured/bound (bound/measured for a
-``>=`` claim) over its domain (issue 10, item 2).
+``>=`` claim) over its domain.
 
     >>> from montecarlo import tightness
     >>> print(tightness("flip_probability.lemma_A4"))
@@ -11,7 +11,7 @@ domain's edge (B -> infinity with R = 1/B). The search, deterministic given ``se
 working where both sides underflow; vacuous points and points outside the hypothesis never
 count):
 
-1. the one plan of :mod:`montecarlo.search` (corners, random draws, local search), half;
+1. the one plan of :mod:`montecarlo.search.plan` (corners, random draws, local search), half;
 2. a targeted phase, a fifth: hill climbing in the manner of hypothesis ``target`` (mutate one
    of the best points found so far by steps of every scale, from 1e-6 of a range to a jump
    to an edge or a fresh draw; keep what improves the ratio), from a numpy generator derived
@@ -26,7 +26,7 @@ For an exact claim with an mpmath twin (``Claim.measure_mp``) the result carries
 value at the best point.
 
 The result is a pure function of (claim, examples, seed, domain): every random number comes
-from :mod:`montecarlo.seeding`. (hypothesis ``target`` itself was used for phase 2 until it
+from :mod:`montecarlo.sim.seeding`. (hypothesis ``target`` itself was used for phase 2 until it
 was found not to be: hypothesis mixes into its draws the literal constants of every local
 module imported so far, so the same call gave e^-1 to 1e-16 in a fresh process and 0.3678791
 after another search had imported more modules; its result also changed with any constant
@@ -43,9 +43,9 @@ import numpy as np
 
 from bounds import validate as v
 
-from .registry import Claim, Domain, Evidence, Params, Spec, evaluate, html_table, resolve
-from .search import Search, usable
-from .seeding import check_seed, spawn
+from ..registry import Claim, Domain, Evidence, Params, Spec, evaluate, html_table, resolve
+from .plan import Search, usable
+from ..sim.seeding import check_seed, spawn
 
 __all__ = ["TightnessResult", "tightness", "log_tightness"]
 

@@ -32,10 +32,10 @@ from bounds import validate as v
 
 from . import rademacher_radius as rr
 from .activated_neurons import flip_membership
-from .network import Network, empirical_ntk
+from ..sim.network import Network, empirical_ntk
 from .rademacher_radius import Problem
-from .seeding import check_seed, spawn
-from .trainer import train
+from ..sim.seeding import check_seed, spawn
+from ..sim.trainer import train
 
 __all__ = [
     "FLOOR",
@@ -59,7 +59,7 @@ FLOOR = 1e-10  # round-off floor on ||f(t) - y||: below it the rate is not check
 def draw(n: int, d: int, m: int, B: float, family: str = "random", labels: str = "random", seed: int = 0,
          eta_frac: float = 0.5) -> Problem:
     """One draw (data, labels, symmetric initialization, H(0), H_inf, lambda, eta = eta_frac /
-    lambda_max(H(0))): the Rademacher module's :func:`~montecarlo.rademacher_radius.setup`, so
+    lambda_max(H(0))): the Rademacher module's :func:`~montecarlo.estimators.rademacher_radius.setup`, so
     both modules draw the same problems."""
     return rr.setup(n, d, m, B, family, labels, seed, eta_frac)
 
@@ -193,7 +193,7 @@ def adversary(X, net0: Network, R: float, seed, objective: str = "norm", restart
     docstring. Deterministic given ``seed`` (stream "adversary")."""
     X = v.unit_rows("X", X)
     if not isinstance(net0, Network):
-        v.fail("net0", net0, "a montecarlo.network.Network")
+        v.fail("net0", net0, "a montecarlo.sim.network.Network")
     R = v.positive("R", R)
     if objective not in ("norm", "lower"):
         v.fail("objective", objective, "'norm' or 'lower'")
@@ -266,7 +266,7 @@ def entry_adversary(X, net0: Network, R: float, H0: np.ndarray | None = None,
     neuron takes its best corner; the best entry's perturbation is recomputed on the network."""
     X = v.unit_rows("X", X)
     if not isinstance(net0, Network):
-        v.fail("net0", net0, "a montecarlo.network.Network")
+        v.fail("net0", net0, "a montecarlo.sim.network.Network")
     R = v.positive("R", R)
     H0 = empirical_ntk(X, net0) if H0 is None else v.symmetric_matrix("H0", H0, X.shape[0])
     s = _Search(X, net0, R, factor)
@@ -320,7 +320,7 @@ def run(P: Problem, steps: int, eta: float | None = None) -> RunRecord:
     """Gradient descent from ``P.net0`` (step ``eta``, default P.eta) for ``steps`` steps,
     recording what the section-6 checks need at every step."""
     if not isinstance(P, Problem):
-        v.fail("P", P, "a montecarlo.rademacher_radius.Problem (draw(...))")
+        v.fail("P", P, "a montecarlo.estimators.rademacher_radius.Problem (draw(...))")
     steps = v.nonneg_int("steps", steps)
     v.work("steps", steps, float(steps + 1) * P.net0.m * P.X.shape[0] * (P.X.shape[1] + P.X.shape[0] + 1) * 4)
     eta = P.eta if eta is None else v.positive("eta", eta)
@@ -349,7 +349,7 @@ def stability_along(rec: RunRecord) -> dict:
     ``event_ratio`` = max_t ||H(t) - H(0)||_2 / (8 n c R_t e^{-B^2/2}) over steps on the event
     |S_i(R_t)| < 2 m q(R_t) (``event_steps`` of them), ``max_delta`` = max_t ||H(t) - H(0)||_2."""
     if not isinstance(rec, RunRecord):
-        v.fail("rec", rec, "a montecarlo.convergence.RunRecord (run(...))")
+        v.fail("rec", rec, "a montecarlo.estimators.convergence.RunRecord (run(...))")
     P = rec.problem
     n, m = P.n, P.m
     spec, ent, evr, evs, mx = 0.0, 0.0, 0.0, 0, 0.0
@@ -393,7 +393,7 @@ class RateCheck:
 def rate_check(rec: RunRecord, floor: float = FLOOR) -> RateCheck:
     """Check ||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for every t on the run."""
     if not isinstance(rec, RunRecord):
-        v.fail("rec", rec, "a montecarlo.convergence.RunRecord (run(...))")
+        v.fail("rec", rec, "a montecarlo.estimators.convergence.RunRecord (run(...))")
     floor = v.nonneg("floor", floor)
     P = rec.problem
     lam, eta = P.lam, rec.eta
@@ -424,7 +424,7 @@ def identity_check(rec: RunRecord, rel_floor: float = 1e-6) -> dict:
     step ||r(t+1)||, ||(I - eta H(t)) r(t)|| and the contraction ratio
     ||r(t+1)|| / (max_k |1 - eta h_k| ||r(t)||) maximized over in-region steps."""
     if not isinstance(rec, RunRecord):
-        v.fail("rec", rec, "a montecarlo.convergence.RunRecord (run(...))")
+        v.fail("rec", rec, "a montecarlo.estimators.convergence.RunRecord (run(...))")
     rel_floor = v.nonneg("rel_floor", rel_floor)
     T = rec.steps
     same = [t for t in range(T) if np.array_equal(rec.pattern[t], rec.pattern[t + 1])]

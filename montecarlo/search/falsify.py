@@ -5,7 +5,7 @@ or "no counterexample in N examples" with the worst ratio seen.
     >>> r = falsify("flip_probability.lemma_A4", lambda p: 2.8 * p["R"] * np.exp(-p["B"]**2 / 2))
     >>> print(r)   # REFUTED at {'B': ..., 'R': ...}: measured ... > candidate ...
 
-The search is the one plan of :mod:`montecarlo.search` (deterministic given ``seed``: the
+The search is the one plan of :mod:`montecarlo.search.plan` (deterministic given ``seed``: the
 domain's corners, then random draws, then a local search that perturbs the worst point found
 so far with shrinking steps), ranking points by severity and ignoring points where the
 claim's hypothesis does not hold (``detail["applicable"] = False``) or that are vacuous. It uses
@@ -22,8 +22,8 @@ from typing import Any, Callable
 
 from bounds import validate as v
 
-from .registry import Claim, Domain, Evidence, Params, evaluate, html_table, resolve
-from .search import Search, severity
+from ..registry import Claim, Domain, Evidence, Params, evaluate, html_table, resolve
+from .plan import Search, severity
 
 __all__ = ["FalsifyResult", "falsify"]
 

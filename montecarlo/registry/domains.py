@@ -3,7 +3,7 @@ range and how to draw, perturb and list the corners of it) and a :class:`Domain`
 the raw parameters to the claim's (``derive``, for example R = R_frac / B so that the
 lemma's condition R <= 1/B holds by construction).
 
-The search plan (:mod:`montecarlo.search`) and the property tests (hypothesis strategies)
+The search plan (:mod:`montecarlo.search.plan`) and the property tests (hypothesis strategies)
 draw from here; :mod:`montecarlo.registry` re-exports every name.
 """
 

@@ -24,7 +24,7 @@ import numpy as np
 from bounds import validate as v
 from bounds import initial_error as ie
 
-from . import seeding, stats
+from ..sim import seeding, stats
 
 __all__ = [
     "CHUNK",

@@ -1,4 +1,4 @@
-"""The open question of issue 4: is the region needed for Theorem 3.12's closed form?
+"""The open question: is the region needed for Theorem 3.12's closed form?
 
 Conjecture (not a claim of the paper): lambda_min(H_inf) >= (1/pi) arcsin(delta/2) exp(-2B^2/(4 - delta^2))
 on all of R^n, delta the separation of the data. :func:`search_unrestricted_conjecture` hunts for
@@ -20,8 +20,8 @@ import numpy as np
 from bounds import validate as v
 from bounds import restricted_eigenvalue as re_
 
-from . import seeding
-from .data import FAMILIES, dataset
+from ..sim import seeding
+from ..sim.data import FAMILIES, dataset
 
 __all__ = ["ConjectureResult", "conjecture_ratio", "lattice_patch", "grid_patch", "arc",
            "search_unrestricted_conjecture"]
@@ -140,7 +140,7 @@ def conjecture_ratio(X, B: float, min_separation: float = 1e-3) -> float:
 
 
 def _candidate(kind: str, n: int, d: int, rng: np.random.Generator, n_max: int):
-    """One data set of the search: a data family (:func:`montecarlo.data.dataset`), free
+    """One data set of the search: a data family (:func:`montecarlo.sim.data.dataset`), free
     points (normalized Gaussian rows), or a structured patch (lattice, grid, arc); None when
     the drawn shape does not fit n_max."""
     if kind in ("patch_square", "patch_triangular"):
@@ -161,7 +161,7 @@ def _candidate(kind: str, n: int, d: int, rng: np.random.Generator, n_max: int):
     return dataset(kind, n, d, rng)
 
 
-KNOWN = (  # the structured candidates found so far start the search (issue 4's report)
+KNOWN = (  # the structured candidates found so far start the search (the counterexamples of the report's conjecture section)
     ("grid", lambda: grid_patch((2, 2, 2, 2), 0.01), 0.0),
     ("patch_square", lambda: lattice_patch(4, 4, 0.01, 3, "square"), 0.0),
     ("grid", lambda: grid_patch((2, 2, 2), 0.01), 1.0),

@@ -14,7 +14,7 @@ Label patterns: ``random`` (uniform on [-1, 1]), ``signs`` (random +-1), ``ones`
 the data take the seed's own stream (``seeding.rng(seed)``, so a data seed means the same
 data set everywhere, :func:`make_data` included) and the labels the named sub-stream
 ``spawn(seed, "labels")``; anything else drawn from the same seed (initial weights, sign
-vectors) takes its own named sub-stream, see :mod:`montecarlo.seeding`.
+vectors) takes its own named sub-stream, see :mod:`montecarlo.sim.seeding`.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def admissible_d(family: str, n: int, d: int) -> int:
 
 def make_data(family: str, n: int, d: int, seed, spread: float = 0.05) -> np.ndarray:
     """A data set of the named family (see module docstring); ``seed`` as in
-    :func:`montecarlo.seeding.rng` (an int, a SeedSequence or a Generator)."""
+    :func:`montecarlo.sim.seeding.rng` (an int, a SeedSequence or a Generator)."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
     v.memory("n" if n >= d else "d", max(n, d), 8.0 * n * max(d, n))  # orthonormal: an n x d QR
     spread = v.nonneg("spread", spread)
@@ -110,4 +110,5 @@ def problem(n: int, d: int, family: str, labels: str, seed: int,
     ``spawn(seed, "labels")`` (independent of the data, so the labels of a seed do not depend
     on the family or on d)."""
     seed = check_seed(seed)
+    labels = v.choice("labels", labels, LABELS)
     return dataset(family, n, d, seed, spread), make_labels(labels, n, spawn(seed, "labels"))
