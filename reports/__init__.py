@@ -35,6 +35,7 @@ under that module's section; a hook that raises is listed in the report, not fat
 plots and captions: what it shows is computed in :mod:`montecarlo` (estimators, experiments).
 """
 
-from .build import Report, run
+from .build import run
+from .report import Report
 
 __all__ = ["Report", "run"]

@@ -6,7 +6,6 @@ import json
 import platform
 import sys
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -16,6 +15,7 @@ from montecarlo import registry
 from montecarlo.registry import Claim
 
 from . import plots, render
+from .report import Report
 from bounds import validate as v
 
 from .figures import FIGURES, report_only_sections
@@ -23,22 +23,6 @@ from .sweep import (BASES, ClaimResult, TimeLimitExceeded, claim_seed, examples_
                     sweep_remote)
 
 __all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "client_for"]
-
-
-@dataclass
-class Report:
-    """Everything a run produced (``records`` is what results.json holds)."""
-
-    out: Path
-    results: list[ClaimResult]
-    records: list[dict]
-    figures: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    hook_errors: list[str] = field(default_factory=list)
-    provenance: dict = field(default_factory=dict)
-
-    @property
-    def passed(self) -> bool:
-        return all(r["passed"] for r in self.records)
 
 
 def _select(module: str | None, keys: Sequence[str] | None) -> list[Claim]:
@@ -259,13 +243,12 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
     slowest = sorted(results, key=lambda r: -r.seconds)[:5]
     prov.update(smoke=mode == "quick", time_limit_seconds=time_limit,
                 distributed=None if client is None else _describe(client),
-                truncated=[], budget_seconds=None,  # kept for the templates: never cut short now
                 examples=sum(len(r.points) for r in results),
                 vacuous_examples=sum(r.vacuous for r in results),
                 slowest=[(r.claim.key, round(r.seconds, 2)) for r in slowest],
                 hook_errors=errors, seconds={**phases, "hooks": hook_seconds},
                 wall_seconds=round(time.monotonic() - t0, 1))
-    rep = Report(out, results, records, figures, errors, prov)
+    rep = Report(out=out, results=results, records=records, figures=figures, hook_errors=errors, provenance=prov)
     (out / "provenance.json").write_text(json.dumps(prov, indent=1) + "\n")
     render.write(rep, modules)
     return rep

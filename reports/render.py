@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bounds import validate as v
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .build import Report
+from .report import Report
 
 __all__ = ["fmt", "where", "view", "write", "environment", "data_uri", "detectable_text", "tightness_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
 
@@ -135,8 +134,6 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     if not isinstance(rec, dict):
         v.fail("rec", rec, "a results.json record (a dict)")
     label, css, badge = STATUS[rec["status"]]
-    if rec.get("truncated"):
-        label, badge = f"{label} (cut short by the time budget)", f"{badge} (cut short by the time budget)"
     ratio, limit = _ratio_text(rec)
     if vacuous_points is None:
         got = rec.get("vacuous_examples", rec.get("vacuous_points"))
@@ -185,7 +182,7 @@ def environment() -> Environment:
     return env
 
 
-def _vacuity(rep: "Report") -> dict[str, tuple[int, bool]]:
+def _vacuity(rep: Report) -> dict[str, tuple[int, bool]]:
     """Per claim key: (points flagged vacuous by the verdict, no nonzero measurement at all)."""
     out = {}
     for res in getattr(rep, "results", None) or []:
@@ -196,7 +193,7 @@ def _vacuity(rep: "Report") -> dict[str, tuple[int, bool]]:
     return out
 
 
-def context(rep: "Report", modules: list[str]) -> dict:
+def context(rep: Report, modules: list[str]) -> dict:
     vac = _vacuity(rep)
     recs = [view(r, *vac[r["key"]]) if r["key"] in vac else view(r) for r in rep.records]
     checks = [r for r in recs if r["kind"] != "mutant"]
@@ -237,7 +234,7 @@ def data_uri(path: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def write(rep: "Report", modules: list[str]) -> None:
+def write(rep: Report, modules: list[str]) -> None:
     """Write index.html (figures embedded as data URIs: one file) and REPORT.md (which links
     the figure files next to it) into ``rep.out``."""
     env = environment()

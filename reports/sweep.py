@@ -284,7 +284,6 @@ def record(res: ClaimResult) -> dict:
         "applicable_examples": len(res.applicable), "vacuous_examples": res.vacuous,
         "tight_constant": c.tight_constant,
         "weight": c.weight, "error": res.error,
-        "truncated": False,  # kept for the renderer: a sweep is never cut short any more
     }
     if ev is not None:
         m = ev.measurement

@@ -96,7 +96,7 @@ def test_bad_input_names_the_parameter(call, name):
 # ------------------------------------------------------------------- Monte Carlo side
 from montecarlo.estimators import convergence as mc  # noqa: E402
 from montecarlo.sim.network import Network, empirical_ntk  # noqa: E402
-from reports.figures.convergence import fit_slopes  # noqa: E402
+from montecarlo.experiments.convergence import fit_slopes  # noqa: E402
 
 
 @pytest.fixture(scope="module")

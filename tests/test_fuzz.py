@@ -95,11 +95,11 @@ NO_BASELINE: dict[str, str] = {
     "reports.figures.convergence.width_table": "width search over draws (tens of seconds)",
     "reports.figures.convergence.figure2": "Figure 2 training runs (tens of seconds)",
     "reports.figures.convergence.tightness_table": "tightness searches of the convergence claims (tens of seconds)",
-    "reports.figures.real_data.real_data_table": "lambda_R and H_inf on real data sets (tens of seconds)",
-    "reports.figures.real_data.generalization_curves": "H_inf solves over a B grid on real data (tens of seconds)",
+    "montecarlo.experiments.real_data.real_data_table": "lambda_R and H_inf on real data sets (tens of seconds)",
+    "montecarlo.experiments.real_data.generalization_curves": "H_inf solves over a B grid on real data (tens of seconds)",
     "reports.build.client_for": "starts a Dask cluster (tests/test_distributed.py)",
-    "reports.figures.convergence.width_search": "training runs over widths and draws (tens of seconds)",
-    "reports.figures.convergence.figure2_curves": "Figure 2 training runs (tens of seconds)",
+    "montecarlo.experiments.convergence.width_search": "training runs over widths and draws (tens of seconds)",
+    "montecarlo.experiments.convergence.figure2_curves": "Figure 2 training runs (tens of seconds)",
 }
 
 
@@ -416,8 +416,8 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.estimators.convergence.identity_check": {"rec": OBJ},
     "reports.plots.place_legend": {"labels": [3, "x"]},  # None: the axes' own labels
     # 0 steps is a valid (empty) run
-    "reports.figures.convergence.width_search": {"steps": INT[1:]},
-    "reports.figures.convergence.figure2_curves": {"steps": INT[1:]},
+    "montecarlo.experiments.convergence.width_search": {"steps": INT[1:]},
+    "montecarlo.experiments.convergence.figure2_curves": {"steps": INT[1:]},
     # examples=0 is sweep_claim(examples=0)'s plan (one corner)
     "montecarlo.search.plan.plan_sizes": {"examples": INT[1:]},
     "montecarlo.registry.verdict.evaluate": {"c": OBJ},

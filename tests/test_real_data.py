@@ -14,6 +14,7 @@ pytest.importorskip("sklearn")
 from bounds import restricted_eigenvalue as re_  # noqa: E402
 from montecarlo.sim.datasets import DATASETS, load  # noqa: E402
 from reports.figures import real_data as rd  # noqa: E402
+from montecarlo.experiments import real_data as rdx  # noqa: E402
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -57,7 +58,7 @@ def test_label_shift_is_the_smallest_that_enters_the_region(n, seed):
     Qm[g.random((n, n)) < 0.3] = 0.0
     Qm = np.minimum(Qm, Qm.T)
     y = g.uniform(-1, 1, n)
-    c = rd.label_shift(y, Qm)
+    c = rdx.label_shift(y, Qm)
     f = lambda t: (y + t) @ Qm @ (y + t)  # noqa: E731
     scale = float(np.abs(Qm).sum()) * 4
     assert f(c) >= -1e-12 * scale
@@ -69,8 +70,8 @@ def test_label_shift_is_the_smallest_that_enters_the_region(n, seed):
 
 
 def test_table_follows_theorem_3_12_and_reproduces(monkeypatch):
-    monkeypatch.setattr(rd, "QUICK_N", 40)
-    rows = rd.real_data_table(seed=3, quick=True)
+    monkeypatch.setattr(rdx, "QUICK_N", 40)
+    rows = rdx.real_data_table(seed=3, quick=True)
     assert [r["data"] for r in rows] == list(DATASETS) and all(r["n"] == 40 for r in rows)
     for r in rows:
         assert r["lambda_R"] >= r["lambda_min"] - 1e-12
@@ -79,7 +80,7 @@ def test_table_follows_theorem_3_12_and_reproduces(monkeypatch):
         assert abs(r["lambda_R_gap"]) <= 1e-10 * max(r["lambda_R"], 1e-300)
         assert r["yHy"] > 0 and r["yHy_shifted"] > 0
         assert r["separation"] == pytest.approx(re_.separation(load(r["data"], 40, 3).X))
-    again = rd.real_data_table(seed=3, quick=True)
+    again = rdx.real_data_table(seed=3, quick=True)
     assert rd.table_markdown(again) == rd.table_markdown(rows)
 
 
@@ -88,7 +89,7 @@ def test_report_figures_write_files(tmp_path, monkeypatch):
 
     if not hasattr(plots, "save"):
         pytest.skip("reports.plots.save arrives with the figures reorganization")
-    monkeypatch.setattr(rd, "QUICK_N", 30)
+    monkeypatch.setattr(rdx, "QUICK_N", 30)
     monkeypatch.setattr(rd, "B_GRID", (0.0, 1.0))
     files = rd.report_figures(tmp_path, seed=0, quick=True)
     assert [f for f, _ in files] == ["real_data_table.png", "real_data_generalization.png"]

@@ -23,7 +23,7 @@ TOY = [f"{MOD}.test_report_{k}" for k in ("holds", "mc", "identity", "lower", "n
                                           "mutant_survives")] + [f"{MOD}.test_broken_bound"]
 FIELDS = {"module": str, "claim": str, "key": str, "kind": str, "reference": str, "statement": str,
           "sense": str, "passed": bool, "status": str, "examples": int, "applicable_examples": int,
-          "examples_planned": int, "truncated": bool}
+          "examples_planned": int}
 NUMBERS = ("worst_ratio", "limit_ratio", "measured", "lower", "upper", "bound")
 
 
@@ -316,7 +316,7 @@ def test_vacuous_status_renders():
     renders as such, highlighted (not as a pass)."""
     from reports.render import view
 
-    rec = {"status": "vacuous", "kind": "bound", "sense": "<=", "truncated": False, "worst_ratio": None,
+    rec = {"status": "vacuous", "kind": "bound", "sense": "<=", "worst_ratio": None,
            "limit_ratio": None, "measured": None, "bound": None, "lower": None, "upper": None,
            "limit": None, "params": None, "closeness": None, "detail": None, "vacuous_examples": 7}
     shown = view(rec)
