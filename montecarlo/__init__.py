@@ -1,11 +1,12 @@
-"""All randomness of the suite: the network, estimators, statistics and the registry.
+"""The Monte Carlo half of the suite: the simulated model, the estimators, the registered
+claims with their verdicts, and the search tools over them (the rooms are listed in the
+README's Architecture section; each sub-package's docstring says what it owns).
 
 The public entry points for a notebook: :func:`falsify` (hand a candidate bound for a
 registered claim, get a counterexample or the worst ratio), :func:`tightness` (the supremum
 of measured/bound and where it is reached), :func:`check` (one point, by key and raw
 parameters), :func:`get`, :func:`register` and ``registry.claims()`` for the list; a claim of
-your own is a :class:`Claim` in a namespace of your choice. (``montecarlo.claims`` is the
-subpackage holding the built-in registrations, one file per lemma module.)
+your own is a :class:`Claim` (keywords only) in a namespace of your choice.
 """
 
 from . import registry
