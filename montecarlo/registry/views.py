@@ -1,23 +1,21 @@
-"""Text and HTML views of a verdict (:class:`~montecarlo.registry.verdict.Evidence`): the
+"""Text and HTML views of a verdict (an :class:`~montecarlo.registry.verdict.Evidence`, which
+calls them from its ``__str__`` and ``_repr_html_``; they import nothing of it): the
 terminal line, the notebook table, and the two-column HTML table that every result object of
 the package shows itself with."""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
 from .measurements import log_of
 
-if TYPE_CHECKING:
-    from .verdict import Evidence
-
 __all__ = ["html_table"]
 
 
-def evidence_text(ev: "Evidence") -> str:
+def evidence_text(ev: Any) -> str:
     """One line for the terminal: verdict, point, measured value with its deciding limit, bound, ratio."""
     m = ev.measurement
     shown = {k: (float(f"{v:.6g}") if isinstance(v, float) else v) for k, v in ev.params.items()}
@@ -45,7 +43,7 @@ def evidence_text(ev: "Evidence") -> str:
             f"ratio measured/bound = {ev.ratio:.6g}{logs}")
 
 
-def evidence_html(ev: "Evidence") -> str:
+def evidence_html(ev: Any) -> str:
     """The notebook view of one verdict."""
     m = ev.measurement
     verdict = "VACUOUS" if ev.vacuous else ("REFUTED" if ev.refuted else "holds")
