@@ -198,7 +198,7 @@ def _issue11_cases():
     from montecarlo.estimators import (conjecture, flip_probability as mfp, initial_error as mie, rademacher_radius as mrr, restricted_eigenvalue as mre)
     from montecarlo.sim import data, trainer
     from montecarlo import registry
-    from reports.figures import rademacher_radius as rfr  # the report-only experiments live here
+    from montecarlo.experiments import rademacher_radius as rfr  # the experiments behind the figures
     X = np.array([[1.0, 0.0], [0.6, 0.8], [-0.28, 0.96]])
     y = np.array([0.5, -0.5, 1.0])
     net = network.initialize(4, 2, 1.0, 0)
