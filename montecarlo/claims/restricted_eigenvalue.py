@@ -20,7 +20,7 @@ from bounds import restricted_eigenvalue as re_
 from ..estimators import restricted_eigenvalue as mc
 from ..sim.data import FAMILIES, admissible_d, dataset
 from . import with_power
-from ..sim.stats import ALPHA, detectable_quantile, quantile_limits
+from ..sim.stats import ALPHA, clopper_pearson, detectable_proportion, detectable_quantile, quantile_limits
 from ..registry import Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register
 from ..sim.seeding import derive
 
@@ -434,3 +434,65 @@ mutant(sharper_large, "mutant_sharper_large_n_2_2",
        "the sharper form times 2.2: orthonormal data at B >= 2 have lambda_R = 2 p0 - p0^2 < 2.2 * 2 T(B, 1)",
        bound=lambda p: 2.2 * _c(p).sharper,
        domain=Domain({**LARGE_N_DOMAIN.specs, "family": Choice("orthonormal"), "B": Uniform(2.0, 6.0)}, _clamp))
+
+
+# ------------------------------------------------ Section 2: H_inf is the limit of H(0), entrywise
+# Under the standard initialization H_ij(0) m / (rho_ij + 1) counts the neurons active on both x_i
+# and x_j: exactly Binomial(m, p(rho_ij, B)) (p_ii = Q(B)). Every pair i <= j with rho_ij > -1 is
+# checked with a two-sided Clopper-Pearson interval at ALPHA / (number of pairs) (a union bound over
+# the pairs); the measurement reports the pair farthest from its p_ij relative to its interval.
+H_SECTION = "Section 2 (bias-generalized NTK H_inf)"
+ENTRY_DOMAIN = Domain({"family": Choice(*FAMILIES), "n": Int(2, 8), "d": Int(1, 16), "B": Uniform(0.0, 3.0),
+                       "m": LogUniform(16, 20_000), "seed": Seed()},
+                      lambda p: {**_clamp(p), "m": max(1, int(round(p["m"])))})
+
+
+@lru_cache(maxsize=64)
+def _entrywise(family: str, n: int, d: int, seed: int, B: float, m: int, independent: bool) -> tuple:
+    X = dataset(family, n, d, seed)
+    H0 = mc.empirical_ntk_draws(X, B, m, 1, _net_seed(seed))[0]
+    rho = np.clip(X @ X.T, -1.0, 1.0)
+    P = re_.pair_matrix(X, B)
+    if independent:  # the mutant: activations on x_i and x_j taken as independent
+        P = np.full_like(P, re_.p0(B) ** 2)
+        np.fill_diagonal(P, re_.p0(B))
+    pairs = [(i, j) for i in range(n) for j in range(i, n) if rho[i, j] + 1 > 1e-9]
+    alpha = ALPHA / len(pairs)
+    worst = None
+    for i, j in pairs:
+        k = int(round(H0[i, j] * m / (rho[i, j] + 1)))
+        lo, hi = clopper_pearson(k, m, alpha=alpha)
+        pij = float(P[i, j])
+        est = k / m
+        side = (pij - est) / max(hi - est, 1e-300) if pij >= est else (est - pij) / max(est - lo, 1e-300)
+        if worst is None or side > worst[0]:
+            worst = (side, est, lo, hi, pij, i, j, alpha)
+    return worst + (len(pairs),)
+
+
+def _entry_args(p, independent=False):
+    return (p["family"], p["n"], p["d"], p["seed"], p["B"], p["m"], independent)
+
+
+def _entry_measure(independent: bool):
+    def measure(p) -> Measurement:
+        """The pair farthest from p(rho_ij, B) relative to its Clopper-Pearson interval."""
+        _, est, lo, hi, pij, i, j, alpha, k = _entrywise(*_entry_args(p, independent))
+        det = min(detectable_proportion(pij, p["m"], alpha / 2, "<="), detectable_proportion(pij, p["m"], alpha / 2, ">="))
+        return Measurement(est, lo, hi, {"pair": f"{i},{j}", "pairs": k, "draws": p["m"],
+                                         "detectable": float(det) if math.isfinite(det) else math.inf})
+    return measure
+
+
+entrywise = register(Claim(
+    module=MODULE, claim_id="h_inf_entrywise", reference=H_SECTION,
+    statement="H_ij(0) m / (rho_ij + 1) ~ Binomial(m, p(rho_ij, B)) for every pair (standard init): the two-sided "
+    "Clopper-Pearson interval of every pair (at ALPHA / number of pairs) contains p(rho_ij, B) (H_inf_ij = "
+    "(rho_ij + 1) p(rho_ij, B) is the entrywise limit)", kind="identity", sense="==",
+    measure=_entry_measure(False), bound=lambda p: _entrywise(*_entry_args(p))[4], domain=ENTRY_DOMAIN,
+    rtol=0.0, weight=0.3))
+mutant(entrywise, "mutant_h_inf_independent_activations",
+       "H_inf with the activations on x_i and x_j taken as independent, p_ij = Q(B)^2: false for correlated pairs",
+       measure=_entry_measure(True), bound=lambda p: _entrywise(*_entry_args(p, True))[4],
+       domain=Domain({**ENTRY_DOMAIN.specs, "family": Choice("clusters"), "m": LogUniform(2000, 20_000)},
+                     ENTRY_DOMAIN.derive))
