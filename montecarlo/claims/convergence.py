@@ -264,7 +264,8 @@ rate = register(Claim(
     module=MODULE, claim_id="linear_rate", reference=T31,
     statement="||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for 1 <= t <= T, lam = lambda_min(H_inf), on runs "
     "where the proof's need lambda_min(H(s)) >= lam/2 for every s <= T is verified on the run (others: "
-    "not applicable); measured: the largest ratio over t (error floor 1e-10)", kind="bound", sense="<=",
+    "not applicable; the theorem's radius condition, every neuron within R*, is recorded as within_R_star "
+    "but not required); measured: the largest ratio over t (error floor 1e-10)", kind="bound", sense="<=",
     measure=_rate_measure, bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 
