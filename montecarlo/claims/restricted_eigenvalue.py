@@ -496,3 +496,49 @@ mutant(entrywise, "mutant_h_inf_independent_activations",
        measure=_entry_measure(True), bound=lambda p: _entrywise(*_entry_args(p, True))[4],
        domain=Domain({**ENTRY_DOMAIN.specs, "family": Choice("clusters"), "m": LogUniform(2000, 20_000)},
                      ENTRY_DOMAIN.derive))
+
+
+# The m^{-1/2} decay with its constant. The entrywise law gives exactly
+# E ||H(0) - H_inf||_F^2 = V / m, V = sum_{i,j} (rho_ij + 1)^2 p_ij (1 - p_ij) (standard init), so by
+# Markov, with probability >= 1 - delta, ||H(0) - H_inf||_F <= sqrt(V / (delta m)): an explicit
+# O(m^{-1/2}) bound for every m. Checked in quantile form on m ||H(0) - H_inf||_F^2 / V (bound 1/delta).
+DECAY_DRAWS = 300
+DECAY_DOMAIN = Domain({"family": Choice(*FAMILIES), "n": Int(2, 8), "d": Int(1, 16), "B": Uniform(0.0, 3.0),
+                       "m": LogUniform(16, 4000), "delta": Uniform(0.05, 0.5), "seed": Seed()},
+                      lambda p: {**_clamp(p), "m": max(1, int(round(p["m"])))})
+
+
+@lru_cache(maxsize=64)
+def _decay_values(family: str, n: int, d: int, seed: int, B: float, m: int) -> np.ndarray:
+    """m ||H(0) - H_inf||_F^2 / V over DECAY_DRAWS independent standard initializations."""
+    X = dataset(family, n, d, seed)
+    rho = np.clip(X @ X.T, -1.0, 1.0)
+    P = re_.pair_matrix(X, B)
+    H_inf = (rho + 1) * P
+    V = float(np.sum((rho + 1) ** 2 * P * (1 - P)))
+    H0 = mc.empirical_ntk_draws(X, B, m, DECAY_DRAWS, _net_seed(seed))
+    return m * np.sum((H0 - H_inf) ** 2, axis=(1, 2)) / V
+
+
+def _decay(p) -> Measurement:
+    """(1 - delta)-quantile of m ||H(0) - H_inf||_F^2 / V with order-statistic limits."""
+    vals = _decay_values(p["family"], p["n"], p["d"], p["seed"], p["B"], p["m"])
+    q = 1 - p["delta"]
+    lo, hi = quantile_limits(vals, q)
+    return Measurement(float(np.quantile(vals, q, method="inverted_cdf")), lo, hi,
+                       {"quantile_level": q, "draws": DECAY_DRAWS, "mean": float(vals.mean()),
+                        "detectable": float(detectable_quantile(DECAY_DRAWS, q))})
+
+
+decay = register(Claim(
+    module=MODULE, claim_id="h_inf_frobenius_decay", reference=H_SECTION,
+    statement="||H(0) - H_inf||_F <= sqrt(V / (delta m)) with probability >= 1 - delta, V = sum_ij (rho_ij + 1)^2 "
+    "p_ij (1 - p_ij) (E ||H(0) - H_inf||_F^2 = V/m exactly; Markov): the (1 - delta)-quantile of "
+    "m ||H(0) - H_inf||_F^2 / V over 300 draws <= 1/delta", kind="bound", sense="<=", measure=_decay,
+    bound=lambda p: 1 / p["delta"], domain=DECAY_DOMAIN, rtol=0.0, weight=0.1))
+mutant(decay, "mutant_frobenius_decay_m_inverse",
+       "||H(0) - H_inf||_F = O(1/m) (exponent -1 in place of -1/2): the quantile of m ||H(0) - H_inf||_F^2 / V "
+       "does not shrink like 1/m", bound=lambda p: 1 / (p["delta"] * p["m"]))
+mutant(decay, "mutant_frobenius_decay_mean_level",
+       "||H(0) - H_inf||_F^2 <= V/m (its mean) with probability >= 1 - delta: the upper quantiles exceed the mean",
+       bound=lambda p: 1.0, domain=Domain({**DECAY_DOMAIN.specs, "delta": Uniform(0.05, 0.1)}, DECAY_DOMAIN.derive))
