@@ -352,3 +352,35 @@ mutant(regime, "mutant_remark_3_4_small_B",
 mutant(regime, "mutant_remark_3_4_whole_lemma_domain",
        "the product form tighter on the lemma's whole domain R <= 1/B: near R = 1/B the min form is about 4x "
        "tighter", domain=Domain({"B": Uniform(2.0, 200.0), "R_frac": Uniform(0.5, 1.0)}, _radius))
+
+
+# ---------------------------------------------------------- Lemma D.4 (anti-concentration)
+# The extracted text lost the formula; the lemma of [38, 39] that this appendix follows reads: for
+# Z ~ N(0, sigma^2), P[|Z| <= t] is in ((2/3) t/sigma, (4/5) t/sigma). By scaling only u = t/sigma
+# matters and P[|Z| <= t] = erf(u / sqrt 2) exactly. The upper side holds for every u > 0 (the
+# supremum of erf(u/sqrt 2)/u is sqrt(2/pi) = 0.7979 < 4/5, approached as u -> 0); the lower side
+# only for u <= u* ~ 1.0738 (erf(u/sqrt 2) is concave and 1 caps it), so it is checked for
+# 0 < u <= 1 (the range where the paper uses it: small flip windows).
+DOC4 = "Lemma D.4"
+D4_UPPER_DOMAIN = Domain({"u": LogUniform(1e-8, 100.0)})
+D4_LOWER_DOMAIN = Domain({"u": LogUniform(1e-8, 1.0)})
+
+
+def _anti(p):
+    return exact(math.erf(p["u"] / math.sqrt(2)))
+
+
+d4_upper = register(Claim(
+    module=MODULE, claim_id="lemma_D4_upper", reference=DOC4,
+    statement="P[|Z| <= t] <= (4/5) t/sigma for Z ~ N(0, sigma^2), every t > 0 (exact: erf(u/sqrt 2), u = t/sigma; "
+    "supremum of the ratio sqrt(2/pi)/(4/5) = 0.997 as u -> 0)", kind="bound", sense="<=", measure=_anti,
+    bound=lambda p: 0.8 * p["u"], domain=D4_UPPER_DOMAIN, rtol=1e-12))
+d4_lower = register(Claim(
+    module=MODULE, claim_id="lemma_D4_lower", reference=DOC4,
+    statement="P[|Z| <= t] >= (2/3) t/sigma for 0 < t <= sigma (exact: erf(u/sqrt 2); equality near u = 1.0738)",
+    kind="bound", sense=">=", measure=_anti, bound=lambda p: 2 * p["u"] / 3, domain=D4_LOWER_DOMAIN, rtol=1e-12))
+mutant(d4_upper, "mutant_D4_upper_0_79",
+       "the upper constant 0.79, below sqrt(2/pi) = 0.7979: false as t/sigma -> 0", bound=lambda p: 0.79 * p["u"])
+mutant(d4_lower, "mutant_D4_lower_beyond_sigma",
+       "the lower side for t up to 1.5 sigma: erf(u/sqrt 2) < 2u/3 past u ~ 1.0738",
+       domain=Domain({"u": Uniform(1.0, 1.5)}))
