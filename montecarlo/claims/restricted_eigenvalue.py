@@ -184,19 +184,19 @@ intermediate_large = register(Claim(
     module=MODULE, claim_id="intermediate_bound_large_n", reference=f"{THM} (links 1-2)",
     statement="lambda_R(H_inf) >= p0 - p_min for n = 17 to 256 (the bound does not depend on n)",
     kind="link", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
-    bound=lambda p: _c(p).p0 - _c(p).p_min, domain=LARGE_N_DOMAIN, rtol=1e-12, weight=0.5))
+    bound=lambda p: _c(p).p0 - _c(p).p_min, domain=LARGE_N_DOMAIN, rtol=1e-12, weight=0.3))
 
 register(Claim(
     module=MODULE, claim_id="theorem_closed_form_large_n", reference=THM,
     statement="lambda_R(H_inf) >= max(0, (1/pi) arcsin(delta/2) exp(-2 B^2/(4 - delta^2))) for n = 17 to 256",
     kind="bound", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
-    bound=lambda p: _c(p).closed_form, domain=LARGE_N_DOMAIN, rtol=1e-12, weight=0.5))
+    bound=lambda p: _c(p).closed_form, domain=LARGE_N_DOMAIN, rtol=1e-12, weight=0.3))
 
 sharper_large = register(Claim(
     module=MODULE, claim_id="theorem_sharper_large_n", reference=THM,
     statement="lambda_R(H_inf) >= 2 T(B, delta/sqrt(4 - delta^2)) for n = 17 to 256",
     kind="bound", sense=">=", measure=lambda p: _lr(_c(p).lambda_R_H, _c(p), _c(p).region_allowance),
-    bound=lambda p: _c(p).sharper, domain=LARGE_N_DOMAIN, rtol=1e-9, weight=0.5))
+    bound=lambda p: _c(p).sharper, domain=LARGE_N_DOMAIN, rtol=1e-9, weight=0.3))
 
 register(Claim(
     module=MODULE, claim_id="orthonormal_identity", reference=f"{THM} (orthonormal data)",
