@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bounds import validate as v
 
+from .coverage import coverage_counts
 from .report import Report
 
 __all__ = ["fmt", "where", "view", "write", "environment", "data_uri", "detectable_text", "tightness_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
@@ -214,7 +215,7 @@ def context(rep: Report, modules: list[str]) -> dict:
                  "mutants": [r for r in muts if r["module"] == m],
                  "figures": rep.figures.get(m, []), "formulas": FORMULA_SECTIONS.get(m)}
                 for m in modules]
-    return {"counts": counts, "sections": sections, "mutants": muts,
+    return {"counts": counts, "coverage": coverage_counts(), "sections": sections, "mutants": muts,
             "overview": rep.figures.get("overview", []), "prov": rep.provenance, "sheet": FORMULA_SHEET,
             "hook_errors": rep.hook_errors, "all_passed": rep.passed,
             "smoke": bool(rep.provenance.get("smoke", rep.provenance.get("mode") == "quick")),

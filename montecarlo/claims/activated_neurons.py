@@ -17,8 +17,11 @@ import math
 import numpy as np
 
 from bounds import activated_neurons as an
+from bounds import rademacher_radius as rr
+from bounds import restricted_eigenvalue as re_
 
 from ..estimators import activated_neurons as mc
+from ..sim import network as nw
 from ..sim.data import LABELS, problem
 from . import with_power
 from ..registry import (Choice, Claim, Domain, Int, LogUniform, Measurement, Seed, Uniform, exact, exact_log, mutant, register)
@@ -238,7 +241,8 @@ def _training_ratio(p, bound=None) -> Measurement:
     ratio = max(r.max_count / r.bound for r in held) if held else 0.0
     return exact(ratio, applicable=bool(held) and BOUND_RUNS * fail <= ALPHA, hypothesis_held=len(held),
                  false_alarm=BOUND_RUNS * fail, count_bound=runs[0].bound,
-                 max_count=max((r.max_count for r in held), default=0))
+                 max_count=max((r.max_count for r in held), default=0),
+                 movements=tuple(float(r.movement) for r in runs))
 
 
 # ------------------------------------------------------------------ claims
@@ -308,6 +312,47 @@ training_ratio = register(Claim(
     "m' e^{-B^2/2}) + n exp(-3 m' c R e^{-B^2/2}/8)) <= ALPHA: every run that kept movement <= R has "
     "max_{i,t} |S_on(i,t)| / ((1 + 2cR) m e^{-B^2/2}) <= 1", kind="bound", sense="<=",
     measure=_training_ratio, bound=lambda p: 1.0, domain=RATIO_DOMAIN, rtol=0.0, weight=0.2))
+
+# ------------------------------------------------ Lemma 3.6 in the sparse regime it is about
+# B from 2 to 3.5 with m = scale e^{B^2/2} (scale 200 to 320: about 200 active neurons per input;
+# m up to 146000), R fixed in advance inside R <= 1/B. The theorem's own radius, Lemma A.8's
+# D = 8 sqrt(n) ||f(0) - y|| / (sqrt(m) lambda), is recorded on every point with how many runs
+# stayed within it: at these widths D is 5 to 1100 times 1/B (lambda = lambda_min(H_inf) is of
+# order e^{-B^2/2} / B), so with R = D the lemma's count bound (1 + 2cD) m e^{-B^2/2} exceeds m
+# and says nothing; D <= 1/B needs m >= 200 e^{B^2/2} (D B)^2 (3.4e4 at B = 2, n = 1; 7.7e8 at
+# B = 3.5, n = 1), out of reach here.
+SPARSE_DOMAIN = Domain({"n": Int(1, 4), "d": Int(1, 8), "scale": Uniform(200.0, 320.0), "B": Uniform(2.0, 3.5),
+                        "R_frac": LogUniform(0.1, 1.0), "eta_frac": LogUniform(0.1, 3.0), "steps": Int(1, 12),
+                        "family": Choice(*FAMILIES), "labels": Choice(*LABELS), "symmetric": Choice(False, True),
+                        "seed": Seed()}, _scaled_training)
+
+
+def _sparse_ratio(p, bound=None) -> Measurement:
+    """:func:`_training_ratio` with the theorem's radius D recorded: D (from the first run's
+    ||f(0) - y|| and lambda_min(H_inf)), D B, and how many runs' movement stayed within D."""
+    m = _training_ratio(p, bound)
+    X, y = problem(p["n"], p["d"], p["family"], p["labels"], p["seed"])
+    lam = re_.lambda_min_h_inf(X, p["B"])
+    within, Ds = 0, []
+    for j in range(BOUND_RUNS):
+        net0 = nw.initialize(p["m"], X.shape[1], p["B"], spawn(p["seed"], f"weights/bound-run-{j}"), p["symmetric"])
+        D = rr.movement_radius(p["n"], p["m"], float(np.linalg.norm(nw.forward(X, net0) - y)), lam) if lam > 0 else math.inf
+        Ds.append(D)
+    moves = m.detail.get("movements", ())
+    within = sum(mv <= D for mv, D in zip(moves, Ds))
+    return Measurement(m.value, m.lower, m.upper, {**m.detail, "D": float(min(Ds)), "D_times_B": float(min(Ds) * p["B"]),
+                                                  "runs_within_D": int(within), "runs": BOUND_RUNS})
+
+
+training_sparse = register(Claim(
+    module=MODULE, claim_id="lemma_A19_sparse_ratio", reference=A19,
+    statement="lemma_A19_training_ratio in the sparse regime: B in [2, 3.5], m = (200 to 320) e^{B^2/2}, R <= 1/B "
+    "fixed in advance; every run that kept movement <= R has max_{i,t} |S_on(i,t)| / ((1 + 2cR) m e^{-B^2/2}) "
+    "<= 1 (Lemma A.8's D recorded: D B >= 5 here, so R = D would make the bound exceed m)", kind="bound",
+    sense="<=", measure=_sparse_ratio, bound=lambda p: 1.0, domain=SPARSE_DOMAIN, rtol=0.0, weight=0.06))
+mutant(training_sparse, "mutant_sparse_ratio_mean", "the count bound m Q(B) (the mean at initialization) in the "
+       "sparse regime: the largest count over inputs and steps exceeds its mean",
+       measure=lambda p: _sparse_ratio(p, bound=lambda m, B, R: m * an.on_probability(B)), weight=0.1)
 
 # ---------------------------------------------------------------- mutants (false variants)
 mutant(training_ratio, "mutant_training_ratio_mean", "the count bound m Q(B) (the mean at "

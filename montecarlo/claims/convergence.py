@@ -264,7 +264,8 @@ rate = register(Claim(
     module=MODULE, claim_id="linear_rate", reference=T31,
     statement="||f(t) - y||^2 <= (1 - eta lam/4)^t ||f(0) - y||^2 for 1 <= t <= T, lam = lambda_min(H_inf), on runs "
     "where the proof's need lambda_min(H(s)) >= lam/2 for every s <= T is verified on the run (others: "
-    "not applicable); measured: the largest ratio over t (error floor 1e-10)", kind="bound", sense="<=",
+    "not applicable; the theorem's radius condition, every neuron within R*, is recorded as within_R_star "
+    "but not required); measured: the largest ratio over t (error floor 1e-10)", kind="bound", sense="<=",
     measure=_rate_measure, bound=lambda p: 1.0, domain=TRAIN_DOMAIN, rtol=1e-9, weight=0.15))
 
 
@@ -351,3 +352,34 @@ mutant(spectral, "mutant_spectral_n", "n in place of (4n/m) max_i |S_i| (||Delta
 # where 2 m q < 1/4 and a pair flips anyway (a few percent of draws at best), and on the event it is
 # loose by 7x or more, so "the event dropped" was refuted for 7 of 8 seeds in 200 examples: too weak a
 # check to register as a mutant that must always be refuted.
+
+
+# At R* the flip sets are almost empty for m <= 1024 (about m lambda / (236 n) expected flips per
+# input: 0.015 to 1), so kernel_lower_bound mostly re-tests Lemma A.1. Wider networks (m from 8192 to
+# 65536, n <= 3, R from R*/2 to R*) have several flip-set neurons per input, which the adversary
+# moves to their worst corners: the kernel condition with the flips actually exercised.
+FLIP_STAR_DOMAIN = Domain({"n": Int(2, 3), "d": Int(2, 8), "B": Uniform(0.0, 1.0),
+                           "family": Choice("random", "orthonormal", "circle"), "seed": Seed(),
+                           "m": EvenInt(8192, 65536), "R_frac": Uniform(0.5, 1.0)}, _star_radius)
+
+
+def _lower_flips(p) -> Measurement:
+    m = _lower_measure(p)
+    if m.detail.get("applicable", True) is False or "R" not in m.detail:
+        return m
+    from bounds import flip_probability as fp
+    return Measurement(m.value, m.lower, m.upper,
+                       {**m.detail, "expected_flips": float(p["m"] * fp.exact(p["B"], p["R"]))})
+
+
+lower_flips = register(Claim(
+    module=MODULE, claim_id="kernel_lower_bound_flips", reference=f"{A5} with Lemma A.1",
+    statement="kernel_lower_bound where the flip sets are not empty (m from 8192 to 65536, R from R*/2 to R*, several "
+    "flip-set neurons per input moved adversarially): lambda_min(H(W)) >= lambda/2; measured (lambda/2) / "
+    "lambda_min(H(W)) <= 1", kind="bound", sense="<=", measure=_lower_flips, bound=lambda p: 1.0,
+    domain=FLIP_STAR_DOMAIN, rtol=1e-9, weight=0.2))
+mutant(lower_flips, "mutant_kernel_no_drop",
+       "lambda_min(H(W)) >= lambda (the kernel does not drop at all within R): lambda_min(H(0)) fluctuates around "
+       "lambda (E lambda_min(H(0)) <= lambda) and the flipped neurons lower it further",
+       measure=lambda p: (lambda mm: Measurement(2 * mm.value, 2 * mm.lower, 2 * mm.upper, mm.detail))(_lower_flips(p)),
+       weight=0.2)

@@ -253,3 +253,134 @@ for _c, _where in ((2.88, "B = 13.9"), (2.89, "B = 26.5"), (2.893, "B = 57.3")):
     mutant(ratio_claim, f"mutant_ratio_constant_{str(_c).replace('.', '_')}",
            f"constant {_c} within 0.5% below the supremum 2.8938: exceeded for R = 1/B from {_where} on",
            bound=lambda p, _c=_c: _c, tight_constant=None)
+
+
+# ------------------------------------------------------------------ Lemma D.3 (small ball)
+# The shifted small-ball bound behind Lemma A.4's constant ([27, Theorem 3.1] with the improved
+# upper side; the extracted text lost the formulas, so both sides are stated as Lemma A.4's proof
+# uses them): for Z standard normal, x >= 0 and eps > 0,
+#   e^{-x^2/2} P[|Z| <= eps] <= P[|Z - x| <= eps]   (Anderson's lower side, all x),
+#   P[|Z - x| <= eps] <= 2 eps phi(x - eps)          (the improved upper side, x >= eps).
+# P[|Z - x| <= eps] = p_flip(x, eps/2) exactly; every side in log space (x up to 40: e^{-800}).
+DOC = "Lemma D.3"
+
+
+def _shift(p):
+    """x = eps + gap for the upper side (its condition x >= eps)."""
+    p["x"] = p["eps"] + p["gap"]
+    return p
+
+
+def _log_ball(x: float, eps: float) -> float:
+    """log P[|Z - x| <= eps]."""
+    return fp.log_exact(x, eps / 2)
+
+
+def _log_d3_lower(p) -> float:
+    return -0.5 * p["x"] ** 2 + _log_ball(0.0, p["eps"])
+
+
+def _log_d3_upper(p, centre: float) -> float:
+    """log(2 eps phi(centre))."""
+    return math.log(2 * p["eps"]) - 0.5 * centre ** 2 - 0.5 * math.log(2 * math.pi)
+
+
+D3_LOWER_DOMAIN = Domain({"x": Uniform(0.0, 40.0), "eps": LogUniform(1e-6, 4.0)})
+D3_UPPER_DOMAIN = Domain({"gap": Uniform(0.0, 40.0), "eps": LogUniform(1e-6, 4.0)}, _shift)
+
+
+def _ball(p):
+    return exact_log(_log_ball(p["x"], p["eps"]))
+
+
+d3_lower = register(Claim(
+    module=MODULE, claim_id="lemma_D3_lower", reference=DOC,
+    statement="P[|Z - x| <= eps] >= exp(-x^2/2) P[|Z| <= eps] for x >= 0, eps > 0 (exact, in log space; "
+    "tight as eps -> 0)", kind="bound", sense=">=", measure=_ball,
+    bound=lambda p: math.exp(_log_d3_lower(p)), log_bound=_log_d3_lower, domain=D3_LOWER_DOMAIN, rtol=1e-12))
+
+d3_upper = register(Claim(
+    module=MODULE, claim_id="lemma_D3_upper", reference=DOC,
+    statement="P[|Z - x| <= eps] <= 2 eps phi(x - eps) for x >= eps > 0 (the improved upper side; exact, in "
+    "log space; tight as eps -> 0)", kind="bound", sense="<=", measure=_ball,
+    bound=lambda p: math.exp(_log_d3_upper(p, p["x"] - p["eps"])),
+    log_bound=lambda p: _log_d3_upper(p, p["x"] - p["eps"]), domain=D3_UPPER_DOMAIN, rtol=1e-12))
+
+mutant(d3_lower, "mutant_D3_lower_unshifted",
+       "P[|Z - x| <= eps] >= P[|Z| <= eps] (the factor exp(-x^2/2) dropped): the centred ball is the largest",
+       bound=lambda p: math.exp(_log_ball(0.0, p["eps"])), log_bound=lambda p: _log_ball(0.0, p["eps"]))
+mutant(d3_lower, "mutant_D3_lower_exponent_4",
+       "exp(-x^2/4) in place of exp(-x^2/2): false for small eps, where the lower side is tight",
+       bound=lambda p: math.exp(-0.25 * p["x"] ** 2 + _log_ball(0.0, p["eps"])),
+       log_bound=lambda p: -0.25 * p["x"] ** 2 + _log_ball(0.0, p["eps"]))
+mutant(d3_upper, "mutant_D3_upper_centre",
+       "2 eps phi(x) (the density at the centre of the strip in place of its near edge): phi is convex past "
+       "x = 1, so the strip holds more than 2 eps phi(x)",
+       bound=lambda p: math.exp(_log_d3_upper(p, p["x"])), log_bound=lambda p: _log_d3_upper(p, p["x"]))
+mutant(d3_upper, "mutant_D3_upper_no_condition",
+       "the upper side without its condition x >= eps (x in [0, eps)): at x = 0 the ball holds more than "
+       "2 eps phi(eps)", domain=Domain({"gap": Uniform(0.0, 1.0), "eps": LogUniform(1e-3, 4.0)},
+                                      lambda p: {**p, "x": p["gap"] * p["eps"]}))
+
+
+# ------------------------------------------------------------- Remark 3.4 (the regime)
+# Remark 3.4 calls the product form c R e^{-B^2/2} tighter than [39]'s min form
+# min(4R/sqrt(2 pi), Q(B - 2R)). It is not tighter everywhere: c R e^{-B^2/2} <= 4R/sqrt(2 pi)
+# iff e^{2 - B^2/2} <= 1, i.e. B >= 2; and c R e^{-B^2/2} <= Q(B - 2R) holds when
+# R <= R_b(B) = B / (4 e^2 (1 + B^2)) (from Q(B - 2R) >= Q(B) >= phi(B) B / (1 + B^2)), about
+# 0.034 / B, far below the lemma's 1/B (along R = 1/B the min form is about 4x tighter).
+# The regime claim: on B >= 2, R <= R_b(B) the product form is below the min form; the ratio
+# approaches about 0.93 at the boundary as B grows, so R_b is close to the true boundary.
+def _regime_radius(p):
+    p["R"] = p["R_frac"] * p["B"] / (4 * math.e ** 2 * (1 + p["B"] ** 2))
+    return p
+
+
+REGIME_DOMAIN = Domain({"B": Uniform(2.0, 200.0), "R_frac": LogUniform(1e-6, 1.0)}, _regime_radius)
+
+regime = register(Claim(
+    module=MODULE, claim_id="remark_3_4_regime", reference="Remark 3.4",
+    statement="the product form is tighter than the min form where the paper's theorems live: "
+    "c R exp(-B^2/2) <= min(4R/sqrt(2 pi), Q(B - 2R)) for B >= 2 and R <= B / (4 e^2 (1 + B^2)) (exact, logs)",
+    kind="bound", sense="<=", measure=lambda p: exact_log(fp.log_lemma_bound(p["B"], p["R"])),
+    bound=lambda p: fp.prior_bound(p["B"], p["R"]), log_bound=lambda p: fp.log_prior_bound(p["B"], p["R"]),
+    domain=REGIME_DOMAIN, rtol=1e-12))
+
+mutant(regime, "mutant_remark_3_4_small_B",
+       "the regime extended to B < 2: there c R e^{-B^2/2} > 4R/sqrt(2 pi) for every R (e^{2 - B^2/2} > 1)",
+       domain=Domain({"B": Uniform(0.1, 1.9), "R_frac": LogUniform(1e-6, 1.0)}, _regime_radius))
+mutant(regime, "mutant_remark_3_4_whole_lemma_domain",
+       "the product form tighter on the lemma's whole domain R <= 1/B: near R = 1/B the min form is about 4x "
+       "tighter", domain=Domain({"B": Uniform(2.0, 200.0), "R_frac": Uniform(0.5, 1.0)}, _radius))
+
+
+# ---------------------------------------------------------- Lemma D.4 (anti-concentration)
+# The extracted text lost the formula; the lemma of [38, 39] that this appendix follows reads: for
+# Z ~ N(0, sigma^2), P[|Z| <= t] is in ((2/3) t/sigma, (4/5) t/sigma). By scaling only u = t/sigma
+# matters and P[|Z| <= t] = erf(u / sqrt 2) exactly. The upper side holds for every u > 0 (the
+# supremum of erf(u/sqrt 2)/u is sqrt(2/pi) = 0.7979 < 4/5, approached as u -> 0); the lower side
+# only for u <= u* ~ 1.0738 (erf(u/sqrt 2) is concave and 1 caps it), so it is checked for
+# 0 < u <= 1 (the range where the paper uses it: small flip windows).
+DOC4 = "Lemma D.4"
+D4_UPPER_DOMAIN = Domain({"u": LogUniform(1e-8, 100.0)})
+D4_LOWER_DOMAIN = Domain({"u": LogUniform(1e-8, 1.0)})
+
+
+def _anti(p):
+    return exact(math.erf(p["u"] / math.sqrt(2)))
+
+
+d4_upper = register(Claim(
+    module=MODULE, claim_id="lemma_D4_upper", reference=DOC4,
+    statement="P[|Z| <= t] <= (4/5) t/sigma for Z ~ N(0, sigma^2), every t > 0 (exact: erf(u/sqrt 2), u = t/sigma; "
+    "supremum of the ratio sqrt(2/pi)/(4/5) = 0.997 as u -> 0)", kind="bound", sense="<=", measure=_anti,
+    bound=lambda p: 0.8 * p["u"], domain=D4_UPPER_DOMAIN, rtol=1e-12))
+d4_lower = register(Claim(
+    module=MODULE, claim_id="lemma_D4_lower", reference=DOC4,
+    statement="P[|Z| <= t] >= (2/3) t/sigma for 0 < t <= sigma (exact: erf(u/sqrt 2); equality near u = 1.0738)",
+    kind="bound", sense=">=", measure=_anti, bound=lambda p: 2 * p["u"] / 3, domain=D4_LOWER_DOMAIN, rtol=1e-12))
+mutant(d4_upper, "mutant_D4_upper_0_79",
+       "the upper constant 0.79, below sqrt(2/pi) = 0.7979: false as t/sigma -> 0", bound=lambda p: 0.79 * p["u"])
+mutant(d4_lower, "mutant_D4_lower_beyond_sigma",
+       "the lower side for t up to 1.5 sigma: erf(u/sqrt 2) < 2u/3 past u ~ 1.0738",
+       domain=Domain({"u": Uniform(1.0, 1.5)}))
