@@ -21,7 +21,8 @@ with rigorous tails (t <= 2, x <= 2). The domain is covered by four parts:
 - ``B <= 1, R <= 1``: (B, R) in [0, 1]^2;
 - ``1 <= B <= 2``: (B, t) in [1, 2] x [0, 1], R = t / B;
 - ``R >= 1`` (then B <= 1/R <= 1): (s, b) in [0, 1]^2, R = 1/s, B = s b, t = b; here only the
-  second fact and p_flip <= 1 are used (x = 2/s^2 is unbounded).
+  second fact and ratio = s e^{B^2/2} p_flip <= s e^{s^2 b^2/2} (p_flip <= 1) bound the ratio
+  over a box (x = 2/s^2 is unbounded); at a point it is computed from erfc.
 """
 
 from __future__ import annotations
@@ -136,11 +137,13 @@ def _enclosure_of_D(part: str, box):
         t_lo, t_hi, x_lo, x_hi = a0 * b0, a1 * b1, 2 * b0 * b0, 2 * b1 * b1
     elif part == "1 <= B <= 2":
         t_lo, t_hi, x_lo, x_hi = b0, b1, 2 * b0 * b0 / (a1 * a1), 2 * b1 * b1 / (a0 * a0)
-    else:  # R >= 1: t = b, x = 2/s^2 unbounded: the face bound below, and p_flip >= 0 above
-        if a0 == a1 and a0 > 0 and b0 == b1:
+    else:  # R >= 1: t = b, x = 2/s^2 unbounded: ratio <= face value, and ratio = s e^{B^2/2} p_flip
+        if a0 == a1 and a0 > 0 and b0 == b1:  # <= s e^{s^2 b^2 / 2} (p_flip <= 1); p_flip >= 0 above
             d = ct - _ratio_point_R_ge_1(a0, b0)
             return d, d
-        return _face_gap(b1), ct
+        face = _face_gap(b1)
+        tail = ct - arb(a1) * (arb(a1) * arb(a1) * arb(b1) * arb(b1) / 2).exp()
+        return (face if float(face.lower()) >= float(tail.lower()) else tail), ct
     # the float products above are rounded: widen by a relative ulp-sized margin
     t_lo, t_hi = max(0.0, t_lo * (1 - 1e-15)), min(1.0, t_hi * (1 + 1e-15))
     x_lo, x_hi = max(0.0, x_lo * (1 - 1e-15)), x_hi * (1 + 1e-15)

@@ -219,7 +219,7 @@ def certify(claim, candidate: str | None = None, *, budget: int | None = None) -
     g = _parse(text, params)
     n = _parse(norm, params)
     t0 = time.perf_counter()
-    h = sp.simplify(sp.powsimp(g / n, force=True))
+    h = sp.powsimp(g / n, force=True)  # exp(-B^2) / exp(-B^2/2) -> exp(-B^2/2)
     syms = {p: sp.Symbol(p, real=True) for p in params}
     cert = _run(family, h, g, syms, budget)
     measured = bound_value = None
@@ -302,9 +302,10 @@ def _run(family, h, g, syms, budget):
     for part, (vars_, _) in table.PARTS.items():
         subs = {syms[k]: sp.sympify(val, locals={x: sp.Symbol(x, real=True) for x in vars_})
                 for k, val in table.SUBSTITUTIONS[part].items() if k in syms}
-        e = target.subs(subs)
-        e = e if not e.free_symbols else sp.simplify(e)
-        if e != 0 and e.is_constant() and sp.simplify(e.rewrite(sp.exp)) == 0:
+        e = sp.powsimp(target.subs(subs), force=True)
+        if e.free_symbols:  # a rational function in lowest terms: 1/(1 + w^-2) -> w^2/(w^2 + 1), finite at w = 0
+            e = sp.cancel(sp.together(e))
+        elif e != 0 and sp.simplify(e.rewrite(sp.exp)) == 0:
             e = sp.Integer(0)  # proven 0 symbolically (a bound equal to the supremum: margin 0 exactly)
         compiled[part] = (vars_, e)
 

@@ -1,0 +1,169 @@
+"""Certification in ball arithmetic (bounds/certified, montecarlo.certify, sparse-ntk certify):
+every eligible claim is CERTIFIED on its whole stated domain (B -> infinity included), every
+listed mutant is REFUTED at a point that mpmath confirms in the claim's own form, and the
+constants within 0.5% below the supremum of Lemma A.4's ratio are refuted while 2.8939 (above
+the supremum 2.89382) is certified."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("flint")
+pytest.importorskip("sympy")
+
+import mpmath as mp  # noqa: E402
+
+from bounds import flip_probability as fp  # noqa: E402
+from bounds.certified import engine  # noqa: E402
+from montecarlo import certify  # noqa: E402
+from montecarlo.cli import main  # noqa: E402
+from montecarlo.search.certify import FORMS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "flip_probability.lemma_A4"
+CLAIMS = [k for k in FORMS if ".mutant_" not in k]
+MUTANTS = [k for k in FORMS if ".mutant_" in k]
+
+
+def _in_domain(key: str, p: dict) -> bool:
+    if key.startswith("flip_probability."):
+        return p["B"] >= 0 and 0 < p["R"] <= 1 / p["B"]
+    return p["B"] >= 0
+
+
+def _exceeds(key: str, res) -> bool:
+    """The counterexample recomputed in mpmath at 80 digits: measured > bound (claim's own form)."""
+    return mp.mpf(res.measured) > mp.mpf(res.bound_value)
+
+
+@pytest.mark.parametrize("key", CLAIMS)
+def test_every_eligible_claim_is_certified_on_its_whole_domain(key):
+    res = certify(key)
+    assert res.status == "CERTIFIED", str(res)
+    assert res.certified and not res.refuted and res.counterexample is None
+    assert res.min_margin >= 0 and res.boxes >= len(res.certificate.per_part)
+    assert "infinity included" in res.domain
+
+
+@pytest.mark.parametrize("key", MUTANTS)
+def test_every_listed_mutant_is_refuted_with_a_confirmed_counterexample(key):
+    res = certify(key)
+    assert res.status == "REFUTED", str(res)
+    p = res.counterexample
+    assert _in_domain(key, p), p
+    assert _exceeds(key, res), str(res)
+    assert float(res.certificate.check_value) < 0
+
+
+@pytest.mark.parametrize("c, refuted", [("2.88", True), ("2.89", True), ("2.893", True), ("2.8937", True),
+                                        ("2.8939", False)])
+def test_constants_around_the_supremum_of_lemma_A4(c, refuted):
+    """sup p_flip / (R e^{-B^2/2}) = (e^2 - e^-2)/sqrt(2 pi) = 2.893815..., approached as B -> inf, R = 1/B."""
+    res = certify(KEY, f"{c}*R*exp(-B**2/2)")
+    assert res.status == ("REFUTED" if refuted else "CERTIFIED"), str(res)
+    if refuted:
+        B, R = res.counterexample["B"], res.counterexample["R"]
+        assert 0 < R <= 1 / B
+        with mp.workdps(80):  # independent recomputation of the ratio, through the lemma's integral form
+            t, x = mp.mpf(B) * R, 2 * mp.mpf(R) ** 2
+            ratio = 2 / mp.sqrt(2 * mp.pi) * mp.quad(lambda u: mp.exp(-2 * t * u - x * u * u), [-1, 0, 1])
+            assert ratio > mp.mpf(c)
+        if B <= 1e6:
+            assert fp.exact_mp(B, R, 60) > mp.mpf(c) * R * mp.exp(-mp.mpf(B) ** 2 / 2)
+    else:
+        assert 0 < res.min_margin < 2.8939 - fp.C_TIGHT + 1e-9
+
+
+def test_the_ratio_claim_takes_a_candidate_constant():
+    assert certify("flip_probability.lemma_A4_ratio", "2.8939").certified
+    assert certify("flip_probability.lemma_A4_ratio", "2.8937").refuted
+
+
+def test_a_bound_with_B_and_R_in_it_is_evaluated_on_balls():
+    """Non-constant candidates, substituted into each part's variables (R = 1/s, B = 1/w, ...)."""
+    assert certify(KEY, "(2.8939 + R/(1 + R) + 1/(1 + B**2))*R*exp(-B**2/2)").certified
+    res = certify(KEY, "2.8939*(1 - 1/(10*(1 + B)))*R*exp(-B**2/2)")
+    assert res.refuted and _in_domain(KEY, res.counterexample), str(res)
+    # unbounded as R -> infinity (s = 1/R -> 0): the balls there are not finite, nothing is proven
+    # near s = 0, and the result says so rather than guessing
+    res = certify(KEY, "2.8939*(1 + R**2)*R*exp(-B**2/2)", budget=200)
+    assert res.status == "UNDECIDED"
+    assert any(name == "R >= 1" and box[0][0] == 0.0 for name, box in res.certificate.left)
+
+
+def test_undecided_when_the_budget_runs_out():
+    res = certify(KEY, "2.8937*R*exp(-B**2/2)", budget=5)
+    assert res.status == "UNDECIDED" and res.certificate.left
+    assert "budget" in str(res) and "boxes left" in res._repr_html_()
+
+
+def test_deterministic():
+    a, b = certify(KEY, "2.893*R*exp(-B**2/2)"), certify(KEY, "2.893*R*exp(-B**2/2)")
+    assert a.counterexample == b.counterexample and a.boxes == b.boxes
+
+
+def test_views():
+    ok, bad = certify(KEY), certify("flip_probability.mutant_constant_2_89")
+    assert "CERTIFIED on all B >= 0" in str(ok) and "<table>" in ok._repr_html_()
+    assert "counterexample at" in str(bad) and "measured" in bad._repr_html_()
+
+
+def test_bad_input_names_the_parameter():
+    with pytest.raises(ValueError, match="claim="):
+        certify("flip_probability.lemma_A4_geometric")  # sampled: no certification form
+    with pytest.raises(ValueError, match="candidate="):
+        certify(KEY, 3)
+    with pytest.raises(ValueError, match="candidate="):
+        certify(KEY, "2.9*R*exp(-X**2/2)")
+    with pytest.raises(ValueError, match="budget="):
+        certify(KEY, budget=0)
+
+
+def test_engine_on_a_toy_part():
+    """x + 1/2 >= 0 on [0, 1] is proven in one box; x - 1/2 >= 0 is refuted below 1/2; x >= 0,
+    whose margin is 0 at x = 0 and whose ball at [0, d] is not exact there, is left UNDECIDED
+    (never claimed) once the boxes at 0 are narrower than min_width."""
+    from bounds.certified.engine import _interval
+
+    def part(margin, check):
+        return engine.Part("x in [0, 1]", ("x",), ((0.0, 1.0),), margin, lambda x: {"x": x[0]}, check)
+
+    half = engine.branch_and_bound([part(lambda b: _interval(*b[0]) + 0.5, lambda p: p["x"] + 0.5)])
+    assert half.status == engine.CERTIFIED and half.boxes == 1 and 0.4999 < half.min_margin <= 0.5
+    bad = engine.branch_and_bound([part(lambda b: _interval(*b[0]) - 0.5, lambda p: p["x"] - 0.5)])
+    assert bad.status == engine.REFUTED and bad.counterexample["x"] < 0.5 and bad.check_value < 0
+    edge = engine.branch_and_bound([part(lambda b: _interval(*b[0]), lambda p: p["x"])], min_width=1e-6)
+    assert edge.status == engine.UNDECIDED and edge.left[0][1][0][0] == 0.0
+
+
+@pytest.mark.parametrize("expr, code", [("2.8939*R*exp(-B**2/2)", 0), ("2.8937*R*exp(-B**2/2)", 1),
+                                        ("2.9*R*exp(-X**2/2)", 2)])
+def test_cli_exit_codes(expr, code, capsys):
+    assert main(["certify", KEY, expr]) == code
+    out = capsys.readouterr()
+    if code == 1:
+        assert "counterexample" in out.out
+    if code == 2:
+        assert "unknown symbol 'X'" in out.err
+
+
+def test_cli_undecided_and_no_form(capsys):
+    assert main(["certify", KEY, "2.8937*R*exp(-B**2/2)", "--budget", "5"]) == 3
+    assert main(["certify", "flip_probability.lemma_A4_geometric"]) == 2
+    assert main(["certify", "no.such_claim"]) == 2
+
+
+def test_acceptance_through_python_m():
+    run = lambda *a: subprocess.run([sys.executable, "-m", "montecarlo.cli", *a], cwd=ROOT,  # noqa: E731
+                                    capture_output=True, text=True)
+    ok = run("certify", KEY, "2.8939*R*exp(-B**2/2)")
+    assert ok.returncode == 0, ok.stderr
+    assert "CERTIFIED" in ok.stdout
+    low = run("certify", KEY, "2.8937*R*exp(-B**2/2)")
+    assert low.returncode == 1, low.stderr
+    assert "REFUTED" in low.stdout and "counterexample" in low.stdout
