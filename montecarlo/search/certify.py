@@ -40,10 +40,12 @@ _B_DOMAIN = "all B >= 0 (B -> infinity included)"
 _C_PAPER = "4*E**2/sqrt(2*pi)"
 _C_TIGHT = "(E**2 - exp(-2))/sqrt(2*pi)"
 _RATE = "R*exp(-B**2/2)"
+_LINK5 = "asin(separation/2)/pi*exp(-2*B**2/(4 - separation**2))"
 
 # claim key -> (family, bound in the claim's parameters, normaliser, domain certified)
 # families: "flip" (Lemma A.4's ratio, bounds.certified.flip_probability), "Q" and "v"
-# (bounds.certified.normal). Mutants are listed so that the certifier's refutations are tested.
+# (bounds.certified.normal), "link5" and "link5_le1" (delta <= sqrt 2, delta <= 1: link 5 of
+# Theorem 3.12, bounds.certified.restricted_eigenvalue; measured >= bound). Mutants are listed so that the certifier's refutations are tested.
 FORMS: dict[str, tuple[str, str, str, str]] = {
     "flip_probability.lemma_A4": ("flip", f"{_C_PAPER}*{_RATE}", _RATE, _LEMMA_A4_DOMAIN),
     "flip_probability.tight_constant": ("flip", f"{_C_TIGHT}*{_RATE}", _RATE, _LEMMA_A4_DOMAIN),
@@ -59,8 +61,14 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
     "activated_neurons.Q_bound": ("Q", "exp(-B**2/2)/2", "exp(-B**2/2)/2", _B_DOMAIN),
     "initial_error.v_bound": ("v", "exp(-B**2/2)/2", "exp(-B**2/2)/2", _B_DOMAIN),
     "initial_error.mutant_v_exp_B2": ("v", "exp(-B**2)/2", "exp(-B**2/2)/2", _B_DOMAIN),
+    "restricted_eigenvalue.link5_arcsin": ("link5", _LINK5, _LINK5, "all 0 < delta <= sqrt 2, B >= 0 (B -> infinity "
+                                           "included)"),
+    "restricted_eigenvalue.mutant_link5_arcsin_delta": ("link5_le1", "asin(separation)/pi*exp(-2*B**2/(4 - separation**2))",
+                                                        _LINK5, "all 0 < delta <= 1, B >= 0"),
 }
-_PARAMS = {"flip": ("B", "R"), "Q": ("B",), "v": ("B",)}
+_PARAMS = {"flip": ("B", "R"), "Q": ("B",), "v": ("B",), "link5": ("separation", "B"),
+           "link5_le1": ("separation", "B")}
+_LOWER = ("link5", "link5_le1")  # claims measured >= bound (the others: measured <= bound)
 _DPS = 60
 BUDGET = 20_000
 
@@ -83,6 +91,7 @@ class CertifyResult:
     measured: str | None
     bound_value: str | None
     certificate: Any
+    sense: str = "<="
 
     @property
     def certified(self) -> bool:
@@ -116,7 +125,8 @@ class CertifyResult:
             return (f"{head} on {self.domain}: {self.boxes} boxes ({parts}), smallest proven margin "
                     f"{self.min_margin:.6g}, {self.seconds:.3g} s")
         if self.status == "REFUTED":
-            return (f"{head}: counterexample at {self.counterexample}: measured {self.measured} > bound "
+            rel = "<" if self.sense == ">=" else ">"
+            return (f"{head}: counterexample at {self.counterexample}: measured {self.measured} {rel} bound "
                     f"{self.bound_value} (mpmath, {_DPS} digits; {self.boxes} boxes, {self.seconds:.3g} s)")
         left = self.certificate.left
         return (f"{head}: budget of boxes spent ({self.boxes}); {len(left)} boxes left, first "
@@ -226,7 +236,8 @@ def certify(claim, candidate: str | None = None, *, budget: int | None = None) -
     if cert.counterexample is not None:
         measured, bound_value = _values(family, g, n, syms, cert.counterexample)
     return CertifyResult(c.key, text, domain, cert.status, cert.boxes, cert.min_margin,
-                         time.perf_counter() - t0, cert.counterexample, measured, bound_value, cert)
+                         time.perf_counter() - t0, cert.counterexample, measured, bound_value, cert,
+                         ">=" if family in _LOWER else "<=")
 
 
 def _measured_mp(family: str, p: dict):
@@ -246,20 +257,28 @@ def _measured_mp(family: str, p: dict):
     elif family == "Q":
         with mp.workdps(_DPS):
             out = mp.erfc(B / mp.sqrt(2)) / 2
-    else:
+    elif family == "v":
         with mp.workdps(_DPS + 10 + 4 * max(0, int(mp.log10(B + 1)))):
             out = (1 + B * B) * mp.erfc(B / mp.sqrt(2)) / 2 - B * mp.exp(-B * B / 2) / mp.sqrt(2 * mp.pi)
+    else:  # 2 T(B, a) = (1/pi) int_0^a e^{-B^2 (1 + x^2)/2} / (1 + x^2) dx, the project's quadrature
+        from bounds.restricted_eigenvalue import formulas
+
+        out = formulas.sharper_bound_mp(p["separation"], p["B"], _DPS)
     with mp.workdps(_DPS):
         return +out
 
 
 def _normalised_mp(family: str, p: dict):
-    """F = measured / (R e^{-B^2/2}) (flip) or measured / (e^{-B^2/2}/2)."""
+    """F = measured / (R e^{-B^2/2}) (flip), measured / (e^{-B^2/2}/2) (Q, v), or measured over
+    link 5's right-hand side (1/pi) arcsin(delta/2) e^{-2 B^2/(4 - delta^2)}."""
     import mpmath as mp
 
     B = mp.mpf(p["B"])
     if family == "flip":
         return _measured_mp(family, p) * mp.exp(B * B / 2) / mp.mpf(p["R"])
+    if family in _LOWER:
+        d = mp.mpf(p["separation"])
+        return _measured_mp(family, p) * mp.pi / mp.asin(d / 2) * mp.exp(2 * B * B / (4 - d * d))
     return _measured_mp(family, p) * 2 * mp.exp(B * B / 2)
 
 
@@ -281,27 +300,36 @@ def _run(family, h, g, syms, budget):
     import mpmath as mp
     import sympy as sp
 
-    from bounds.certified import engine, flip_probability as cf, normal
+    from bounds.certified import engine, flip_probability as cf, normal, restricted_eigenvalue as cr
 
     names = sorted(syms)
     h_mp = sp.lambdify([syms[k] for k in names], h, modules="mpmath")
 
     def check(p):
-        """The margin h - F in mpmath (h: the bound over the claim's normaliser; F: the
-        measured side over the family's, R e^{-B^2/2} or e^{-B^2/2}/2): negative iff the claim's
-        own measured side exceeds its bound at p."""
+        """The margin h - F in mpmath (F - h for a claim measured >= bound; h: the bound over
+        the claim's normaliser; F: the measured side over the family's): negative iff the
+        claim's own measured side is on the wrong side of its bound at p."""
         with mp.workdps(_DPS):
             bound = h_mp(*[mp.mpf(p[k]) for k in names])
             if isinstance(bound, mp.mpc):
                 bound = bound.real if bound.imag == 0 else mp.mpf("nan")
-            return bound - _normalised_mp(family, p)
+            try:
+                F = _normalised_mp(family, p)
+            except ValueError:  # outside the range of the project's mpmath form: no verdict there
+                return mp.mpf("nan")
+            return F - bound if family in _LOWER else bound - F
 
-    table = cf if family == "flip" else normal
+    if family == "flip":
+        variables, substitutions = {k: n for k, (n, _) in cf.PARTS.items()}, cf.SUBSTITUTIONS
+    elif family in _LOWER:
+        variables, substitutions = {"B <= 4": ("d", "B"), "B >= 4": ("d", "w")}, cr.LINK5_SUBSTITUTIONS
+    else:
+        variables, substitutions = {k: n for k, (n, _) in normal.PARTS.items()}, normal.SUBSTITUTIONS
     target = h - sp.sympify(_C_TIGHT) if family == "flip" else h
     compiled = {}
-    for part, (vars_, _) in table.PARTS.items():
+    for part, vars_ in variables.items():
         subs = {syms[k]: sp.sympify(val, locals={x: sp.Symbol(x, real=True) for x in vars_})
-                for k, val in table.SUBSTITUTIONS[part].items() if k in syms}
+                for k, val in substitutions[part].items() if k in syms}
         e = sp.powsimp(target.subs(subs), force=True)
         if e.free_symbols:  # a rational function in lowest terms: 1/(1 + w^-2) -> w^2/(w^2 + 1), finite at w = 0
             e = sp.cancel(sp.together(e))
@@ -315,4 +343,7 @@ def _run(family, h, g, syms, budget):
 
     if family == "flip":
         return engine.branch_and_bound(cf.parts(enclosure, check), budget)
+    if family in _LOWER:
+        d_max = math.sqrt(2) if family == "link5" else 1.0
+        return engine.branch_and_bound(cr.link5_parts(d_max, enclosure, check), budget)
     return engine.branch_and_bound(normal.parts(family, enclosure, check), budget)
