@@ -74,6 +74,10 @@ EXEMPT: dict[str, str] = {
                                                "(fuzzed through montecarlo.certify)",
     "bounds.certified.normal.parts": "builds the engine's Parts from the caller's enclosure callables "
                                      "(fuzzed through montecarlo.certify)",
+    "bounds.certified.normal.p0_relaxation_parts": "builds the engine's Parts around the caller's mpmath check "
+                                                   "(fuzzed through montecarlo.certify)",
+    "bounds.certified.restricted_eigenvalue.link5_parts": "builds the engine's Parts from the caller's enclosure "
+                                                          "callables (fuzzed through montecarlo.certify)",
 }
 # Record classes (dataclasses holding results) are not entry points: their fields are
 # computed by the functions above. They are exempt as a class, listed here by name.

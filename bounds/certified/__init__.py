@@ -8,7 +8,8 @@ and a box whose enclosure is not >= 0 is bisected along its widest coordinate.
 
 - :mod:`.engine`: the branch and bound (:class:`Part`, :class:`Certificate`, :func:`branch_and_bound`);
 - :mod:`.flip_probability`: the enclosures of Lemma A.4's ratio p_flip / (R e^{-B^2/2});
-- :mod:`.normal`: enclosures of the normal tail Q(B), v(B) = E[(Z - B)_+^2] and Mills' ratio.
+- :mod:`.normal`: enclosures of the normal tail Q(B), v(B) = E[(Z - B)_+^2] and the relaxation of p0 = Q(B);
+- :mod:`.restricted_eigenvalue`: link 5 of Theorem 3.12 (Owen's T against its closed form).
 
 Needs python-flint (``pip install -e ".[certify]"``); importing works without it, a call then
 raises ImportError naming the extra.

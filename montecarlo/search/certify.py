@@ -45,7 +45,9 @@ _LINK5 = "asin(separation/2)/pi*exp(-2*B**2/(4 - separation**2))"
 # claim key -> (family, bound in the claim's parameters, normaliser, domain certified)
 # families: "flip" (Lemma A.4's ratio, bounds.certified.flip_probability), "Q" and "v"
 # (bounds.certified.normal), "link5" and "link5_le1" (delta <= sqrt 2, delta <= 1: link 5 of
-# Theorem 3.12, bounds.certified.restricted_eigenvalue; measured >= bound). Mutants are listed so that the certifier's refutations are tested.
+# Theorem 3.12, bounds.certified.restricted_eigenvalue; measured >= bound), "p0" (Q(B) >= its
+# relaxation, bounds.certified.normal; its own bound only: a maximum of two relaxations, each
+# with its own argument near B = 0 and B -> infinity). Mutants are listed so that the certifier's refutations are tested.
 FORMS: dict[str, tuple[str, str, str, str]] = {
     "flip_probability.lemma_A4": ("flip", f"{_C_PAPER}*{_RATE}", _RATE, _LEMMA_A4_DOMAIN),
     "flip_probability.tight_constant": ("flip", f"{_C_TIGHT}*{_RATE}", _RATE, _LEMMA_A4_DOMAIN),
@@ -61,14 +63,16 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
     "activated_neurons.Q_bound": ("Q", "exp(-B**2/2)/2", "exp(-B**2/2)/2", _B_DOMAIN),
     "initial_error.v_bound": ("v", "exp(-B**2/2)/2", "exp(-B**2/2)/2", _B_DOMAIN),
     "initial_error.mutant_v_exp_B2": ("v", "exp(-B**2)/2", "exp(-B**2/2)/2", _B_DOMAIN),
+    "restricted_eigenvalue.p0_relaxation": ("p0", "max(1/2 - B/sqrt(2*pi), phi(B)*(1/B - 1/B**3))", "1",
+                                            _B_DOMAIN),
     "restricted_eigenvalue.link5_arcsin": ("link5", _LINK5, _LINK5, "all 0 < delta <= sqrt 2, B >= 0 (B -> infinity "
                                            "included)"),
     "restricted_eigenvalue.mutant_link5_arcsin_delta": ("link5_le1", "asin(separation)/pi*exp(-2*B**2/(4 - separation**2))",
                                                         _LINK5, "all 0 < delta <= 1, B >= 0"),
 }
 _PARAMS = {"flip": ("B", "R"), "Q": ("B",), "v": ("B",), "link5": ("separation", "B"),
-           "link5_le1": ("separation", "B")}
-_LOWER = ("link5", "link5_le1")  # claims measured >= bound (the others: measured <= bound)
+           "link5_le1": ("separation", "B"), "p0": ("B",)}
+_LOWER = ("link5", "link5_le1", "p0")  # claims measured >= bound (the others: measured <= bound)
 _DPS = 60
 BUDGET = 20_000
 
@@ -218,6 +222,8 @@ def certify(claim, candidate: str | None = None, *, budget: int | None = None) -
     if candidate is not None and not isinstance(candidate, str):
         v.fail("candidate", candidate, "a formula (str) in the claim's parameters, or None")
     budget = BUDGET if budget is None else v.positive_int("budget", budget)
+    if candidate is not None and FORMS[c.key][0] == "p0":
+        v.fail("candidate", candidate, f"None: the form of {c.key} certifies its own bound only")
     try:
         import flint  # noqa: F401
         import sympy as sp
@@ -257,6 +263,9 @@ def _measured_mp(family: str, p: dict):
     elif family == "Q":
         with mp.workdps(_DPS):
             out = mp.erfc(B / mp.sqrt(2)) / 2
+    elif family == "p0":
+        with mp.workdps(_DPS):
+            out = mp.erfc(B / mp.sqrt(2)) / 2
     elif family == "v":
         with mp.workdps(_DPS + 10 + 4 * max(0, int(mp.log10(B + 1)))):
             out = (1 + B * B) * mp.erfc(B / mp.sqrt(2)) / 2 - B * mp.exp(-B * B / 2) / mp.sqrt(2 * mp.pi)
@@ -276,6 +285,8 @@ def _normalised_mp(family: str, p: dict):
     B = mp.mpf(p["B"])
     if family == "flip":
         return _measured_mp(family, p) * mp.exp(B * B / 2) / mp.mpf(p["R"])
+    if family == "p0":
+        return _measured_mp(family, p)
     if family in _LOWER:
         d = mp.mpf(p["separation"])
         return _measured_mp(family, p) * mp.pi / mp.asin(d / 2) * mp.exp(2 * B * B / (4 - d * d))
@@ -319,6 +330,8 @@ def _run(family, h, g, syms, budget):
                 return mp.mpf("nan")
             return F - bound if family in _LOWER else bound - F
 
+    if family == "p0":
+        return engine.branch_and_bound(normal.p0_relaxation_parts(check), budget)
     if family == "flip":
         variables, substitutions = {k: n for k, (n, _) in cf.PARTS.items()}, cf.SUBSTITUTIONS
     elif family in _LOWER:
