@@ -137,6 +137,10 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     label, css, badge = STATUS[rec["status"]]
     if rec.get("truncated"):
         label, badge = f"{label} (cut short by the time budget)", f"{badge} (cut short by the time budget)"
+    if rec.get("certified"):  # proven on the whole domain in ball arithmetic: stronger than sampled
+        label, badge = f"{label}; certified on {rec['certified']}", f"{badge}; 🔒 certified on {rec['certified']}"
+    elif rec.get("certify"):
+        label, badge = f"{label}; certify: {rec['certify']}", f"{badge}; ⚠️ certify: {rec['certify']}"
     ratio, limit = _ratio_text(rec)
     if vacuous_points is None:
         got = rec.get("vacuous_examples", rec.get("vacuous_points"))

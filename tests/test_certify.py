@@ -168,3 +168,14 @@ def test_acceptance_through_python_m():
     low = run("certify", KEY, "2.8937*R*exp(-B**2/2)")
     assert low.returncode == 1, low.stderr
     assert "REFUTED" in low.stdout and "counterexample" in low.stdout
+
+
+def test_report_badge_certified_on_the_domain():
+    """The report's record carries the certified domain and the badge says so (stronger than "holds")."""
+    from reports import render, sweep
+
+    rec = sweep.record(sweep.sweep_claim("activated_neurons.Q_bound", 3, 0))
+    assert rec["certify"] == "CERTIFIED" and rec["certified"] == FORMS["activated_neurons.Q_bound"][3]
+    assert "certified on all B >= 0" in render.view(rec)["badge"]
+    sampled = sweep.record(sweep.sweep_claim("flip_probability.lemma_A4_geometric", 2, 0))
+    assert sampled["certified"] is None and "certified" not in render.view(sampled)["badge"]
