@@ -209,3 +209,21 @@ def test_ratio_enclosures_contain_the_mpmath_ratio(part):
                     assert abs(float(plo.mid()) - float(D)) < 1e-12 * max(1.0, abs(float(D))), (part, x)
     finally:
         flint.ctx.prec = old
+
+
+@pytest.mark.parametrize("key, expr, status", [
+    ("activated_neurons.Q_bound", "exp(-B**2/2)/2.01", "REFUTED"),      # below Q(0) = 1/2
+    ("activated_neurons.Q_bound", "exp(-B**2)/2", "REFUTED"),           # the exponent mutant
+    # true, but its normalised margin 2/(1 + B) - erfcx(B/sqrt 2) ~ 1.2/B tends to 0 as B -> infinity:
+    # no box touching w = 0 is proven, and the result says UNDECIDED rather than certified
+    ("activated_neurons.Q_bound", "exp(-B**2/2)/(1 + B)", "UNDECIDED"),
+    ("activated_neurons.Q_bound", "exp(-B**2/2)*(1 + B)/(2 + 2*B)", "CERTIFIED"),
+    ("initial_error.v_bound", "0.99*exp(-B**2/2)/2", "REFUTED"),
+    ("restricted_eigenvalue.link5_arcsin", "asin(separation/2)/pi*exp(-1.99*B**2/(4 - separation**2))", "REFUTED"),
+    ("restricted_eigenvalue.link5_arcsin", "0.99*asin(separation/2)/pi*exp(-2*B**2/(4 - separation**2))", "CERTIFIED"),
+])
+def test_candidates_of_the_other_forms(key, expr, status):
+    res = certify(key, expr, budget=2000)
+    assert res.status == status, str(res)
+    if status == "REFUTED":
+        assert _exceeds(key, res) and _in_domain(key, res.counterexample)
