@@ -20,6 +20,19 @@ the normaliser and simplified symbolically (sympy), substituted into each part's
 - UNDECIDED: the box budget ran out (the boxes left are shown).
 
 Deterministic: no sampling, the same boxes in the same order every run.
+
+Limits, said rather than hidden: a candidate whose normalised form has no finite ball at a
+boundary of a part (unbounded there, such as R^2 as R -> infinity) or whose margin tends to 0
+at a boundary (equal to the supremum only in the limit, unless sympy proves the difference
+exactly 0) is left UNDECIDED with those boxes listed. Not eligible: the sampled and Monte Carlo
+claims (no closed form on one side), identities between two computations of the same quantity
+(``link4_owens_t``: ball arithmetic proves inequalities; overlapping enclosures are no proof of
+an equality), the binomial-tail claims (``corollary_A41``, ``lemma_A18_exact``: an integer m
+up to 1e5-1e6 and a threshold ceil(2 m q) that jumps), and ``initial_error.tight_le_paper``
+(random labels in its domain, and a margin that is a sum of squares vanishing on an interior
+surface; it follows from ``v_bound``, certified here, and (a + b)^2 <= 2 a^2 + 2 b^2 twice).
+``montecarlo.search.certify`` reads the candidate through the command line's whitelist
+(:func:`montecarlo.cli.parse_candidate`, imported when called).
 """
 
 from __future__ import annotations
