@@ -100,7 +100,7 @@ def test_a_bound_with_B_and_R_in_it_is_evaluated_on_balls():
 def test_undecided_when_the_budget_runs_out():
     res = certify(KEY, "2.8937*R*exp(-B**2/2)", budget=5)
     assert res.status == "UNDECIDED" and res.certificate.left
-    assert "budget" in str(res) and "boxes left" in res._repr_html_()
+    assert "boxes left" in str(res) and "boxes left" in res._repr_html_()
 
 
 def test_deterministic():
@@ -227,3 +227,34 @@ def test_candidates_of_the_other_forms(key, expr, status):
     assert res.status == status, str(res)
     if status == "REFUTED":
         assert _exceeds(key, res) and _in_domain(key, res.counterexample)
+
+
+@pytest.mark.parametrize("key", list(FORMS))
+def test_each_form_states_the_registered_bound(key):
+    """The formula a form certifies is the registered claim's bound (at points of its domain)."""
+    import sympy as sp
+
+    from montecarlo import registry
+    from montecarlo.search.certify import _PARAMS, _parse
+
+    c = registry.get(key)
+    family, bound, _, _ = FORMS[key]
+    names = _PARAMS[family]
+    g = sp.lambdify([sp.Symbol(n, real=True) for n in names], _parse(bound, names), modules="mpmath")
+    import numpy as np
+
+    rng = np.random.default_rng(0)  # the points only compare two formulas: any fixed draw will do
+    raws = c.domain.corners_raw(limit=16) + [c.domain.sample_raw(rng) for _ in range(8)]
+    checked = 0
+    for raw in raws:
+        p = c.domain.build(raw)
+        if any(p[n] == 0 for n in names if n != "B") or (p["B"] == 0 and family in ("p0",)):
+            continue  # a bound with 1/B or 1/R: its value at 0 is a limit
+        want = c.bound(p)
+        with mp.workdps(30):
+            got = g(*[mp.mpf(p[n]) for n in names])
+        if want == 0 or not math.isfinite(want):
+            continue
+        assert abs(float(got) / want - 1) < 1e-9, (key, p, float(got), want)
+        checked += 1
+    assert checked >= 2, key

@@ -60,7 +60,9 @@ _LINK5 = "asin(separation/2)/pi*exp(-2*B**2/(4 - separation**2))"
 # (bounds.certified.normal), "link5" and "link5_le1" (delta <= sqrt 2, delta <= 1: link 5 of
 # Theorem 3.12, bounds.certified.restricted_eigenvalue; measured >= bound), "p0" (Q(B) >= its
 # relaxation, bounds.certified.normal; its own bound only: a maximum of two relaxations, each
-# with its own argument near B = 0 and B -> infinity). Mutants are listed so that the certifier's refutations are tested.
+# with its own argument near B = 0 and B -> infinity). Mutants are listed so that the
+# certifier's refutations are tested; tests/test_certify.py checks each bound formula against
+# the registered claim's bound at points of its domain.
 FORMS: dict[str, tuple[str, str, str, str]] = {
     "flip_probability.lemma_A4": ("flip", f"{_C_PAPER}*{_RATE}", _RATE, _LEMMA_A4_DOMAIN),
     "flip_probability.tight_constant": ("flip", f"{_C_TIGHT}*{_RATE}", _RATE, _LEMMA_A4_DOMAIN),
@@ -128,7 +130,7 @@ class CertifyResult:
                      ("measured", self.measured), ("bound there", self.bound_value)]
         if self.status == "UNDECIDED":
             left = self.certificate.left
-            rows.append(("boxes left", f"{len(left)}: " + "; ".join(f"{n} {b}" for n, b in left[:5])
+            rows.append(("boxes left", f"{len(left)}: " + "; ".join(_box_text(n, b) for n, b in left[:5])
                          + (" ..." if len(left) > 5 else "")))
         return rows
 
@@ -146,8 +148,12 @@ class CertifyResult:
             return (f"{head}: counterexample at {self.counterexample}: measured {self.measured} {rel} bound "
                     f"{self.bound_value} (mpmath, {_DPS} digits; {self.boxes} boxes, {self.seconds:.3g} s)")
         left = self.certificate.left
-        return (f"{head}: budget of boxes spent ({self.boxes}); {len(left)} boxes left, first "
-                f"{left[:3]}")
+        return (f"{head}: neither proven nor refuted in {self.boxes} box evaluations; {len(left)} boxes left, first "
+                + "; ".join(_box_text(n, b) for n, b in left[:3]))
+
+
+def _box_text(part: str, box) -> str:
+    return f"[{part}] " + " x ".join(f"[{a:.6g}, {b:.6g}]" for a, b in box)
 
 
 def _sympy_to_arb(expr, env: dict):
