@@ -128,7 +128,6 @@ def branch_and_bound(parts: Sequence[Part], budget: int = 20_000, min_width: flo
 
 
 def _run(parts, budget, min_width, t0) -> Certificate:
-    arb = flint.arb
     heap: list = []
     counter = 0
     used = 0

@@ -17,7 +17,6 @@ Parts: ``B <= 4`` (variable B in [0, 4]) and ``B >= 4`` (w in [0, 1/4], B = 1/w)
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 from .engine import Part, _interval, _require_flint

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .engine import Part, _interval, _require_flint
+from .engine import Part, _require_flint
 
 __all__ = ["link5_parts", "LINK5_SUBSTITUTIONS"]
 

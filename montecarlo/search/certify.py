@@ -80,10 +80,10 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
     "initial_error.mutant_v_exp_B2": ("v", "exp(-B**2)/2", "exp(-B**2/2)/2", _B_DOMAIN),
     "restricted_eigenvalue.p0_relaxation": ("p0", "max(1/2 - B/sqrt(2*pi), phi(B)*(1/B - 1/B**3))", "1",
                                             _B_DOMAIN),
-    "restricted_eigenvalue.link5_arcsin": ("link5", _LINK5, _LINK5, "all 0 < delta <= sqrt 2, B >= 0 (B -> infinity "
-                                           "included)"),
-    "restricted_eigenvalue.mutant_link5_arcsin_delta": ("link5_le1", "asin(separation)/pi*exp(-2*B**2/(4 - separation**2))",
-                                                        _LINK5, "all 0 < delta <= 1, B >= 0"),
+    "restricted_eigenvalue.link5_arcsin": (
+        "link5", _LINK5, _LINK5, "all 0 < delta <= sqrt 2, B >= 0 (B -> infinity included)"),
+    "restricted_eigenvalue.mutant_link5_arcsin_delta": (
+        "link5_le1", "asin(separation)/pi*exp(-2*B**2/(4 - separation**2))", _LINK5, "all 0 < delta <= 1, B >= 0"),
 }
 _PARAMS = {"flip": ("B", "R"), "Q": ("B",), "v": ("B",), "link5": ("separation", "B"),
            "link5_le1": ("separation", "B"), "p0": ("B",)}
