@@ -1,11 +1,15 @@
 """Benchmark command: ``python -m montecarlo.bench [--samples N] [--d D]`` and
-``python -m montecarlo.bench --kernel [--sizes 256 1024 4096] [--B 1.0]``.
+``python -m montecarlo.bench --kernel [--sizes 256 1024 4096] [--B 1.0]`` and
+``python -m montecarlo.bench --certify``.
 
 Default: for each estimator, samples per second and the ratio, per normal drawn, to raw
 ``numpy.random.Generator.standard_normal`` throughput measured in the same run (target:
 at least 0.3). ``--kernel``: at each n (random unit data, d = 16), the time per pair of
 ``bounds.ntk.h_inf``, the eigen-solves and time of ``lambda_R(H_inf)`` and their ratios to one
-``numpy.linalg.eigvalsh(H_inf)`` at the same n, measured in the same run. Not a timed test:
+``numpy.linalg.eigvalsh(H_inf)`` at the same n, measured in the same run. ``--certify``: the
+certification of every claim and mutant with a form in ``montecarlo.search.certify.FORMS``,
+plus Lemma A.4 with the constants 2.8939 (certified) and 2.8937 (refuted): verdict, boxes and
+seconds each, and the total (target: within about 20 s). Not a timed test:
 speed is measured here, on demand (the numbers depend on the machine's load; say so).
 """
 
@@ -59,6 +63,21 @@ def _print_kernel_row(r: dict) -> None:
           f"{r['lambda_R_over_eigvalsh']:>7.2f} {r['lambda_R']:>12.6g} {r['gap']:>9.2g}", flush=True)
 
 
+def _certify_rows() -> list[dict]:
+    """Certify every form's claim or mutant, and Lemma A.4 at 2.8939 and 2.8937."""
+    from .search.certify import FORMS, certify
+
+    jobs = [(k, None) for k in FORMS] + [("flip_probability.lemma_A4", f"{c}*R*exp(-B**2/2)")
+                                         for c in ("2.8939", "2.8937")]
+    rows = []
+    for key, expr in jobs:
+        t = time.perf_counter()
+        r = certify(key, expr)
+        rows.append({"claim": key, "expr": expr or "(own bound)", "status": r.status, "boxes": r.boxes,
+                     "seconds": time.perf_counter() - t, "counterexample": r.counterexample})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m montecarlo.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--samples", type=int, default=4_000_000)
@@ -67,7 +86,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--kernel", action="store_true", help="h_inf and lambda_R against eigvalsh")
     ap.add_argument("--sizes", type=int, nargs="+", default=[256, 1024, 4096])
     ap.add_argument("--B", type=float, default=1.0)
+    ap.add_argument("--certify", action="store_true", help="certify every claim and mutant with a ball form")
     args = ap.parse_args(argv)
+    if args.certify:
+        t = time.perf_counter()
+        rows = _certify_rows()
+        for r in rows:
+            where = "" if r["counterexample"] is None else f"  at {r['counterexample']}"
+            print(f"{r['claim']:<46} {r['expr']:<24} {r['status']:<10} {r['boxes']:>6} boxes "
+                  f"{r['seconds']:>7.3f} s{where}", flush=True)
+        print(f"certify: {len(rows)} runs in {time.perf_counter() - t:.2f} s (target about 20 s)")
+        return
     if args.kernel:
         rows = []
         for n in args.sizes:  # print each size as soon as it is measured

@@ -3,6 +3,7 @@
     sparse-ntk list [--module M] [--no-mutants] [--claims PATH ...]
     sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S] [--claims PATH ...]
     sparse-ntk tightness KEY [--examples N] [--seed S] [--claims PATH ...]
+    sparse-ntk certify KEY ["EXPR"] [--budget N] [--claims PATH ...]
 
 ``--claims PATH`` (repeatable) first registers the claims of a user's file or module
 (:func:`montecarlo.registry.load_claims`, as ``python -m reports --claims``), so that KEY may
@@ -18,7 +19,11 @@ arguments, so a bound such as ``2.5*R*exp(-B**2/2)`` at B = 40 is 1e-349, not an
 underflowed 0.0 (the registry then compares in log space).
 
 Exit status: ``falsify`` 1 when a counterexample was found, else 0; 2 for a usage error
-(unknown claim, refused expression). ``list`` and ``tightness`` exit 0.
+(unknown claim, refused expression). ``list`` and ``tightness`` exit 0. ``certify`` (ball
+arithmetic on the claim's whole domain, :func:`montecarlo.certify`; EXPR evaluated on balls
+after the same whitelist): 0 certified, 1 refuted (a counterexample confirmed in mpmath), 2 usage
+error (also a claim without a certification form), 3 undecided (the box budget ran out: neither
+proven nor refuted).
 ``python -m montecarlo.cli`` works without installing the script. Needs sympy for EXPR
 (``pip install -e ".[cli]"``).
 """
@@ -215,7 +220,33 @@ def parser() -> argparse.ArgumentParser:
     ti.add_argument("key", metavar="KEY")
     ti.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
     ti.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    ce = sub.add_parser("certify", parents=[common],
+                        help="prove EXPR on the claim's whole domain in ball arithmetic, or refute it",
+                        description="Exit 0 certified, 1 refuted (counterexample), 2 usage error, "
+                                    "3 undecided (budget of boxes spent).")
+    ce.add_argument("key", metavar="KEY", help="claim key with a certification form, e.g. flip_probability.lemma_A4")
+    ce.add_argument("expr", metavar="EXPR", nargs="?",
+                    help="candidate bound in the claim's parameters, e.g. '2.8939*R*exp(-B**2/2)' "
+                         "(default: the claim's own bound)")
+    ce.add_argument("--budget", type=int, default=20_000, help="box evaluations at most (default 20000)")
     return p
+
+
+def _certify(args) -> int:
+    """``sparse-ntk certify``: 0 certified, 1 refuted, 2 usage error, 3 undecided."""
+    from .search.certify import certify
+
+    try:
+        claim = _claim(args.key)
+        res = certify(claim, args.expr, budget=args.budget)
+    except LookupError as exc:
+        return _fail(str(exc))
+    except ValueError as exc:
+        return _fail(str(exc))
+    except ImportError as exc:
+        return _fail(str(exc))
+    print(res)
+    return {"CERTIFIED": 0, "REFUTED": 1}.get(res.status, 3)
 
 
 def _fail(msg: str) -> int:
@@ -264,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(str(exc))
     if args.command == "list":
         return _list(args.module, not args.no_mutants)
+    if args.command == "certify":
+        return _certify(args)
     if args.examples < 1:
         return _fail(f"--examples={args.examples} violates the condition examples >= 1")
     if args.seed < 0:

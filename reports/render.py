@@ -135,6 +135,10 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     if not isinstance(rec, dict):
         v.fail("rec", rec, "a results.json record (a dict)")
     label, css, badge = STATUS[rec["status"]]
+    if rec.get("certified"):  # proven on the whole domain in ball arithmetic: stronger than sampled
+        label, badge = f"{label}; certified on {rec['certified']}", f"{badge}; 🔒 certified on {rec['certified']}"
+    elif rec.get("certify"):
+        label, badge = f"{label}; certify: {rec['certify']}", f"{badge}; ⚠️ certify: {rec['certify']}"
     ratio, limit = _ratio_text(rec)
     if vacuous_points is None:
         got = rec.get("vacuous_examples", rec.get("vacuous_points"))

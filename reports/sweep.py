@@ -267,6 +267,21 @@ def _scalars(detail: dict) -> dict:
             if isinstance(v, (bool, int, float, str, np.integer, np.floating, np.bool_))}
 
 
+def _certification(c: Claim) -> dict:
+    """``certified``: the domain on which :func:`montecarlo.certify` proved the claim in ball
+    arithmetic (None without a certification form or python-flint); ``certify``: its verdict
+    (a claim with a form that is not CERTIFIED is a finding and shows as such)."""
+    from montecarlo.search import certify as certification
+
+    if c.kind == "mutant" or c.key not in certification.FORMS:
+        return {"certified": None, "certify": None}
+    try:
+        res = certification.certify(c)
+    except ImportError:
+        return {"certified": None, "certify": None}
+    return {"certified": res.domain if res.certified else None, "certify": res.status}
+
+
 def record(res: ClaimResult) -> dict:
     """The results.json record of one claim (JSON-safe, no timings)."""
     if not isinstance(res, ClaimResult):
@@ -284,6 +299,7 @@ def record(res: ClaimResult) -> dict:
         "applicable_examples": len(res.applicable), "vacuous_examples": res.vacuous,
         "tight_constant": c.tight_constant,
         "weight": c.weight, "error": res.error,
+        **_certification(c),
     }
     if ev is not None:
         m = ev.measurement

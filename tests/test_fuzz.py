@@ -68,6 +68,16 @@ EXEMPT: dict[str, str] = {
                            "usage message naming it (tests/test_cli.py)",
     "montecarlo.search.plan.Search": "the search engine behind falsify, tightness and sweep_claim (fuzzed through "
                                 "them); its arguments are the caller's callables and state",
+    "bounds.certified.engine.branch_and_bound": "the ball-arithmetic engine behind montecarlo.certify (fuzzed "
+                                                "through it); its arguments are the form's Parts (callables)",
+    "bounds.certified.flip_probability.parts": "builds the engine's Parts from the caller's enclosure callables "
+                                               "(fuzzed through montecarlo.certify)",
+    "bounds.certified.normal.parts": "builds the engine's Parts from the caller's enclosure callables "
+                                     "(fuzzed through montecarlo.certify)",
+    "bounds.certified.normal.p0_relaxation_parts": "builds the engine's Parts around the caller's mpmath check "
+                                                   "(fuzzed through montecarlo.certify)",
+    "bounds.certified.restricted_eigenvalue.link5_parts": "builds the engine's Parts from the caller's enclosure "
+                                                          "callables (fuzzed through montecarlo.certify)",
 }
 # Record classes (dataclasses holding results) are not entry points: their fields are
 # computed by the functions above. They are exempt as a class, listed here by name.
@@ -77,7 +87,7 @@ RECORDS = ("RestrictedEigenvalue", "Link", "Chain", "Evidence", "FalsifyResult",
            "RademacherEstimate", "NonlinearEstimate", "LadderResult", "PairLimits",
            "ChernoffResult", "PrimalResult", "ExceedanceTest", "Trajectory", "Report",
            "ClaimResult", "Measurement", "Claim", "Spec", "Domain", "Network", "TightnessResult",
-           "Adversary", "RateCheck", "RunRecord", "WidthRow", "RealData")
+           "Adversary", "RateCheck", "RunRecord", "WidthRow", "RealData", "Part", "Certificate", "CertifyResult")
 # qualified name -> reason: fuzzed with bad values, but no baseline (valid) call in the default
 # run because a valid call is a long experiment; bad values must still be refused up front.
 NO_BASELINE: dict[str, str] = {
@@ -254,6 +264,7 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.estimators.initial_error.quantile_check": {"values": lambda: np.linspace(0.0, 1.0, 500)},
     "montecarlo.estimators.conjecture.search_unrestricted_conjecture": {"examples": 2},
     "montecarlo.search.falsify.falsify": {"claim": "flip_probability.lemma_A4", "examples": 2},
+    "montecarlo.search.certify.certify": {"claim": "flip_probability.lemma_A4"},
     "montecarlo.registry.store.claims": {"module": "flip_probability", "kinds": None},
     "montecarlo.registry.domains.Int": {"low": 1, "high": 3}, "montecarlo.registry.domains.EvenInt": {"low": 2, "high": 4},
     "montecarlo.registry.domains.LogUniform": {"low": 0.1, "high": 1.0},
