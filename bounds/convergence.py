@@ -217,7 +217,7 @@ def rate_mp(eta: float, lam: float, t, dps: int = 50):
 def contraction(eigs, eta: float) -> float:
     """max_k |1 - eta h_k|: within one activation region r(t+1) = (I - eta H(t)) r(t), so
     ||r(t+1)|| <= contraction(eig(H(t)), eta) ||r(t)|| (H symmetric)."""
-    h = np.asarray(eigs, dtype=float).ravel()
+    h = v._floats("eigs", eigs).ravel()
     v.finite("eigs", h)
     if h.size < 1:
         v.fail("len(eigs)", h.size, ">= 1")
