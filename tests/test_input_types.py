@@ -82,3 +82,28 @@ def test_network_validated():
     net.b[0] = np.inf  # the fields are mutable: checked again when used
     with pytest.raises(ValueError, match=r"net\.b="):
         forward(X, net)
+
+
+# ------------------------------------------------------------- overflow on valid input
+def test_mp_tails_beyond_mpmath_erfc():
+    from bounds.ntk import Q_mp
+    assert flip_probability.exact_mp(0.0, 1e300) == 1  # Q(-2e300) - Q(2e300), no OverflowError
+    q = Q_mp(1e308)
+    assert 0 < q < mpmath.mpf(10) ** -(10**300)
+    with mpmath.workdps(400):
+        ref = mpmath.erfc(mpmath.mpf(1.0001e150) / mpmath.sqrt(2)) / 2
+    assert abs(Q_mp(1.0001e150, 30) / ref - 1) < mpmath.mpf(10) ** -28
+
+
+def test_radius_condition_refuses_overflow_by_name():
+    from bounds import convergence as cv
+    with pytest.raises(ValueError, match=r"^B=40\.0 .*log_radius_condition"):
+        cv.radius_condition(3, 40.0, 0.5)
+    assert cv.radius_condition(3, 37.0, 0.5) == pytest.approx(np.exp(cv.log_radius_condition(3, 37.0, 0.5)))
+
+
+def test_float32_inputs_widened_exactly():
+    from bounds import convergence as cv
+    assert cv.theory_width(3, 1.0, np.float32(0.5), 1.0) == cv.theory_width(3, 1.0, 0.5, 1.0)
+    assert cv.log_theory_width(np.int32(3), np.float32(1.0), np.float32(0.5), np.float32(1.0)) \
+        == cv.log_theory_width(3, 1.0, 0.5, 1.0)
