@@ -72,6 +72,11 @@ class Claim:
             raise ValueError(f"kind={self.kind!r} violates the condition kind in {KINDS}")
         if self.sense not in SENSES:
             raise ValueError(f"sense={self.sense!r} violates the condition sense in {SENSES}")
+        for name in ("reference", "statement", "why_false"):
+            if not isinstance(getattr(self, name), str):
+                v.fail(name, getattr(self, name), "a str")
+        if self.subject is not None and not isinstance(self.subject, str):
+            v.fail("subject", self.subject, "a claim key (str) or None")
         # the round-off allowance rtol*|bound| + atol decides verdicts: a NaN or infinite
         # tolerance would pass any measurement (NaN comparisons are False), a negative one
         # would refute an exact equality
