@@ -141,3 +141,11 @@ def test_nan_rtol_claims_file_refused_at_registration(tmp_path):
     f.write_text(CLAIMS_FILE.format(cid="nan_rtol", measure="exact(1.0)").replace("weight=0.05", "weight=0.05, rtol=math.nan"))
     with pytest.raises(ValueError, match="rtol"):
         registry.load_claims(str(f))
+
+
+@pytest.mark.parametrize("value", [1 + 1j, np.complex128(0.5), "0.5", None])
+def test_measurement_fields_must_be_real(value):
+    from montecarlo.registry import Measurement
+    c = _claim(measure=lambda p: Measurement(value, 0.0, 1.0))
+    with pytest.raises(ValueError, match=r"fooled\.c: .*value.*params="):
+        registry.check(c, {"B": 0.25})

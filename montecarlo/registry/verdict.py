@@ -211,6 +211,13 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
         v.fail("params", params, f"has the parameter {e.args[0]!r} that {c.key} needs")
     except Exception as exc:
         _claim_error(c, params, "measure", exc)
+    for field in ("value", "lower", "upper"):
+        x = getattr(m, field)
+        if isinstance(x, np.ndarray) and x.ndim == 0:
+            x = x[()]
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.integer, np.floating)):
+            raise ValueError(f"{c.key}: its measure returned a Measurement whose {field} is {x!r} "
+                             f"({type(x).__name__}), not a real number, at params={_show_params(params)}")
     which = "candidate" if candidate is not None else "bound"
     try:
         raw_b = (candidate if candidate is not None else c.bound)(params)
