@@ -135,3 +135,14 @@ def test_budgets_refuse_before_work():
         stats.quantile_limits(np.zeros(5 * 10**7), 0.5)
     with pytest.raises(ValueError, match=r"^examples=.*work"):
         tightness("flip_probability.lemma_A4", examples=10**12)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: __import__("bounds.restricted_eigenvalue.formulas", fromlist=["x"]).sharper_bound_mp(0.5, 1.0, dps=3000),
+    lambda: __import__("bounds.restricted_eigenvalue.formulas", fromlist=["x"]).split_probability_mp(0.5, 1.0, dps=3000),
+    lambda: __import__("bounds.restricted_eigenvalue.formulas", fromlist=["x"])
+    .split_probability_at_separation_mp(0.5, 1.0, dps=3000),
+])
+def test_mp_quadratures_refuse_large_dps_up_front(call):
+    with pytest.raises(ValueError, match=r"^dps=30\d\d .*quadrature"):
+        call()
