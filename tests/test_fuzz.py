@@ -66,8 +66,8 @@ EXEMPT: dict[str, str] = {
     "reports.sweep.jsonable": "takes any object (it converts what it can for JSON); no domain",
     "reports.render.fmt": "formats any value for display (nan -> 'nan' is its job)",
     "montecarlo.registry.store.mutant": "**changes of a Claim dataclass; fields are checked by Claim",
-    "montecarlo.cli.main": "the command line: argparse refuses a bad argument with exit status 2 and a "
-                           "usage message naming it (tests/test_cli.py)",
+    "montecarlo.cli.main": "the command line: each option's argparse type (bounds.validate checks) refuses a "
+                           "bad argument with exit status 2 and one line naming it (tests/test_command_lines.py)",
     "montecarlo.search.plan.Search": "the search engine behind falsify, tightness and sweep_claim (fuzzed through "
                                 "them); its arguments are the caller's callables and state",
 }
