@@ -364,6 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .search.tightness import tightness as tightness_fn
 
     try:
+        from bounds import validate as v
+
+        v.work("examples", args.examples, float(args.examples) * 1e4)  # as falsify: one check ~ 1e4 operations
         res = tightness_fn(claim, examples=args.examples, seed=args.seed)
     except ValueError as exc:
         return _fail(str(exc))
