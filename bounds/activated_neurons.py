@@ -165,10 +165,13 @@ def count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
     symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
     k = v._scalar("k", k)
-    if symmetric:
-        j = math.ceil(k / 2)  # 2 X >= k  <=>  X >= ceil(k / 2)
-        return float(stats.binom.sf(j - 1, m // 2, on_probability(B)))
-    return float(stats.binom.sf(math.ceil(k) - 1, m, on_probability(B)))
+    N = _trials(m, symmetric)
+    j = math.ceil(k / 2) if symmetric else math.ceil(k)  # 2 X >= k  <=>  X >= ceil(k / 2)
+    if j > N:  # also keeps a k such as 1e300 from reaching scipy as a Python object
+        return 0.0
+    if j <= 0:
+        return 1.0
+    return float(stats.binom.sf(j - 1, N, on_probability(B)))
 
 
 def log_count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:

@@ -163,9 +163,17 @@ def log_radius_condition(n: int, B: float, lam: float, c: float = C_PAPER) -> fl
 def radius_condition(n: int, B: float, lam: float, c: float = C_PAPER) -> float:
     """R* = lambda e^{B^2/2} / (32 n c): for R <= R*, 8 n c R e^{-B^2/2} <= lambda/4, so
     lambda_min(H(W)) >= 3 lambda/4 - lambda/4 = lambda/2 on the events of Lemma A.1 and
-    Corollary A.4.1 (inf when e^{B^2/2} overflows; use the log or mp form there)."""
+    Corollary A.4.1. Where R* is beyond the largest double (B above ~37.7 at n = 3,
+    lambda = 0.5) it is refused, naming B: use :func:`log_radius_condition` or
+    :func:`radius_condition_mp` there (an inf would read as "no condition")."""
     lr = log_radius_condition(n, B, lam, c)
-    return math.exp(lr) if lr < 709.0 else math.inf
+    if not lr < _LOG_DOUBLE_MAX:
+        v.fail("B", B, f"R* = lambda e^(B^2/2) / (32 n c) = e^{lr:.6g} representable as a double "
+                       f"(log R* < {_LOG_DOUBLE_MAX:.6g}; use log_radius_condition or radius_condition_mp)")
+    return math.exp(lr)
+
+
+_LOG_DOUBLE_MAX = math.log(np.finfo(float).max)
 
 
 def radius_condition_mp(n: int, B: float, lam: float, dps: int = 50):
@@ -217,7 +225,7 @@ def rate_mp(eta: float, lam: float, t, dps: int = 50):
 def contraction(eigs, eta: float) -> float:
     """max_k |1 - eta h_k|: within one activation region r(t+1) = (I - eta H(t)) r(t), so
     ||r(t+1)|| <= contraction(eig(H(t)), eta) ||r(t)|| (H symmetric)."""
-    h = np.asarray(eigs, dtype=float).ravel()
+    h = v._floats("eigs", eigs).ravel()
     v.finite("eigs", h)
     if h.size < 1:
         v.fail("len(eigs)", h.size, ">= 1")
@@ -229,6 +237,7 @@ def log_theory_width(n: int, B: float, lam: float, error0: float, c: float = C_P
     """log of the smallest m with D(m) <= R*, D = 8 sqrt(n) ||f(0) - y|| / (sqrt(m) lambda)
     (Lemma A.8) and R* = lambda e^{B^2/2} / (32 n c): m = (8 sqrt(n) ||f(0) - y|| / (lambda R*))^2."""
     lr = log_radius_condition(n, B, lam, c)
+    n, lam = v.positive_int("n", n), v.positive("lam", lam)  # as floats (np.float32 stays exact)
     e0 = v.positive("error0", error0)
     return 2 * (math.log(8 * math.sqrt(n) * e0 / lam) - lr)
 

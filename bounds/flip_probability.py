@@ -106,6 +106,7 @@ def exact_mp(B: float, R: float, dps: int = 50):
 def log_exact_mp(B: float, R: float, dps: int = 50):
     """mpmath twin of :func:`log_exact`: the log of the difference of tails, with the working
     precision raised by the digits the difference cancels (about -log10(4R(B + 1)))."""
+    dps = v.dps(dps)
     B, R = _BR(B, R, False)
     extra = 10 + max(0, int(math.ceil(-math.log10(min(1.0, 4 * R * (B + 1))))))
     with mp.workdps(dps + extra):

@@ -73,7 +73,33 @@ def Q_mp(t, dps: int = 50):
     if not isinstance(t, mp.mpf):
         v.values("t", t, allow_inf=True)
     with mp.workdps(dps):
-        return mp.erfc(mp.mpf(t) / mp.sqrt(2)) / 2
+        x = mp.mpf(t)
+        if x > _Q_ASYMPTOTIC:
+            return _Q_tail_mp(x)
+        return mp.erfc(x / mp.sqrt(2)) / 2
+
+
+_Q_ASYMPTOTIC = 1e150
+"""Beyond this t, mpmath's erfc overflows a float internally (t ~ 1e155 raised
+OverflowError): :func:`Q_mp` uses the asymptotic series of the tail there."""
+
+
+def _Q_tail_mp(x):
+    """Q(x) = phi(x)/x sum_k (-1)^k (2k-1)!! / x^{2k} for x > 1e150, at the working
+    precision: each term is below the last by 1/x^2 < 1e-300, so the series (asymptotic, but
+    diverging only after ~x^2/2 terms) is summed until a term is below 10^-(dps+5)."""
+    dps = mp.mp.dps
+    # e^{-x^2/2} to dps digits needs x^2/2 (~1e300 and more) to dps + log10(x^2) digits
+    with mp.workdps(dps + int(2 * mp.log10(x)) + 10):
+        eps = mp.mpf(10) ** (-(dps + 5))
+        inv2 = 1 / (x * x)
+        term, total, k = mp.mpf(1), mp.mpf(1), 1
+        while abs(term) > eps:
+            term = -term * (2 * k - 1) * inv2
+            total += term
+            k += 1
+        out = mp.exp(-x * x / 2) / (mp.sqrt(2 * mp.pi) * x) * total
+    return +out
 
 
 def _log_integrand(t, B, a, c):
@@ -328,6 +354,7 @@ def pair_probability_mp(rho, B, dps: int = 30):
     dps = v.dps(dps)
     B = v.bias(B)
     rho = float(v.correlation("rho", rho))
+    v.mp_quad_work(dps)
     if rho >= 1:
         return Q_mp(B, dps)
     if rho <= -1:
@@ -366,6 +393,12 @@ def pair_probability_mp(rho, B, dps: int = 30):
 
 
 def _rho(X: np.ndarray) -> np.ndarray:
+    """The Gram matrix of unit rows, clipped to [-1, 1]; the n x n matrices that follow
+    (this one, P, the flat pair list and their temporaries: ~6 of them) are checked against
+    the memory budget first (n = 20000 asked for ~19 GB and raised MemoryError)."""
+    n = X.shape[0]
+    v.memory("X", X, 48.0 * n * n)
+    v.work("X", X, 200.0 * n * n)
     G = X @ X.T
     np.fill_diagonal(G, 1.0)
     return np.clip(G, -1.0, 1.0)
@@ -410,8 +443,9 @@ def h_inf_mp(X, B: float, dps: int = 30):
     dps = v.dps(dps)
     X = v.unit_rows("X", X)
     B = v.bias(B)
-    rho = _rho(X)
     n = X.shape[0]
+    v.mp_quad_work(dps, n * (n - 1) / 2)
+    rho = _rho(X)
     H = mp.matrix(n, n)
     with mp.workdps(dps):
         for i in range(n):

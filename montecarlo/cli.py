@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import math
 import sys
 from typing import Any, Callable, Sequence
 
@@ -120,8 +121,44 @@ def _check_syntax(expr: str, allowed: Sequence[str]) -> list[str]:
         else:
             raise ExpressionError(f"{type(node).__name__} refused in {expr!r}: "
                                   "only arithmetic, numbers, parameters and whitelisted functions")
+    _digits(tree.body)  # exact constants sympy would fold: refused by size before evaluation
     # a parameter name that shadows a function is used as the parameter
     return used
+
+
+MAX_DIGITS = 10_000
+"""Largest exact number (decimal digits) a constant part of EXPR may fold to: sympy evaluates
+``10**10**10`` exactly, which never returns; the size is estimated on the syntax tree first."""
+
+
+def _digits(node: ast.AST) -> float | None:
+    """Upper estimate of the decimal digits (log10 of numerator times denominator) of an exact
+    constant subexpression as sympy folds it, None where it involves a parameter, a float
+    literal or a call (those are not folded exactly). Raises :class:`ExpressionError` past :data:`MAX_DIGITS`."""
+    if isinstance(node, ast.Constant):
+        x = node.value  # a float literal makes sympy compute in floating point: not exact
+        return math.log10(max(abs(x), 2)) if isinstance(x, int) else None
+    if isinstance(node, ast.UnaryOp):
+        return _digits(node.operand)
+    if isinstance(node, ast.Call):
+        for a in node.args:
+            _digits(a)
+        return None
+    if not isinstance(node, ast.BinOp):
+        return None
+    left, right = _digits(node.left), _digits(node.right)
+    if left is None or right is None:
+        return None
+    if isinstance(node.op, (ast.Pow, ast.BitXor)):
+        # |exponent| <= 10^digits(exponent): the power has up to digits(base) * |exponent| digits
+        size = left * 10.0 ** min(right, 300.0)
+    else:  # sums, products and quotients of rationals: the digits add up
+        size = left + right + math.log10(2)
+    if size > MAX_DIGITS:
+        raise ExpressionError(f"the constant {ast.unparse(node)!r} would be an exact number of about "
+                              f"{size:.3g} digits (at most {MAX_DIGITS}); write it as a float (e.g. 1e300) "
+                              "or in the parameters")
+    return size
 
 
 def parse_candidate(expr: str, params: Sequence[str]):
@@ -155,6 +192,9 @@ def _parse_candidate(expr: str, params: Sequence[str]):
         raise ExpressionError(f"cannot read {expr!r} as a formula: {type(exc).__name__}: {exc}") from None
     if not isinstance(parsed, sp.Expr):
         raise ExpressionError(f"{expr!r} is not a numeric formula")
+    if parsed.has(sp.zoo) or parsed.has(sp.nan):
+        raise ExpressionError(f"{expr!r} is not a finite formula (it simplifies to {parsed}: a division "
+                              "by zero or an undefined value)")
     stray = sorted(str(s) for s in parsed.free_symbols if str(s) not in params)
     if stray:
         raise ExpressionError(f"unknown symbol(s) {stray}")
@@ -195,12 +235,43 @@ def _numeric_params(claim) -> list[str]:
             if isinstance(v, numbers.Real) and not isinstance(v, bool) and "seed" not in k.lower()]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (``sparse-ntk: error: ...``, exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _arg(check, kind: Callable[[str], Any] = int):
+    """An argparse type: the text read as ``kind`` then passed to a check of
+    :mod:`bounds.validate` (same conditions and wording as the functions' own checks)."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except (TypeError, ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = getattr(check, "__name__", "value")
+    return convert
+
+
+def _checks():
+    from bounds import validate as v
+
+    return (_arg(lambda x: v.seed("seed", x)), _arg(lambda x: v.positive_int("examples", x)))
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    seed_arg, examples_arg = _checks()
+    p = _Parser(
         prog="sparse-ntk",
         description="Falsify a candidate bound, find a claim's tight constant, or list the claims "
                     "(formulas: bounds/FORMULAS.md).")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--claims", action="append", default=[], metavar="PATH",
                         help="a .py file or module registering claims of your own (repeatable)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -214,12 +285,12 @@ def parser() -> argparse.ArgumentParser:
     fa.add_argument("expr", metavar="EXPR", nargs="?",
                     help="candidate bound in the claim's parameters, e.g. '2.5*R*exp(-B**2/2)' "
                          "(default: the claim's own bound)")
-    fa.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
-    fa.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    fa.add_argument("--examples", type=examples_arg, default=200, help="points to try (default 200)")
+    fa.add_argument("--seed", type=seed_arg, default=0, help="seed of the search, in [0, 2**63) (default 0)")
     ti = sub.add_parser("tightness", parents=[common], help="the largest measured/bound ratio a search finds")
     ti.add_argument("key", metavar="KEY")
-    ti.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
-    ti.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    ti.add_argument("--examples", type=examples_arg, default=200, help="points to try (default 200)")
+    ti.add_argument("--seed", type=seed_arg, default=0, help="seed of the search, in [0, 2**63) (default 0)")
     ce = sub.add_parser("certify", parents=[common],
                         help="prove EXPR on the claim's whole domain in ball arithmetic, or refute it",
                         description="Exit 0 certified, 1 refuted (counterexample), 2 usage error, "
@@ -293,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_claims(path)
         except ValueError as exc:
             return _fail(str(exc))
+        except Exception as exc:  # the user's file raised while registering: one line, no traceback
+            return _fail(f"--claims {path}: the file raised {type(exc).__name__}: {exc}")
     if args.command == "list":
         return _list(args.module, not args.no_mutants)
     if args.command == "certify":
@@ -314,13 +387,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cand = candidate(args.expr, _numeric_params(claim))
             except ExpressionError as exc:
                 return _fail(f"EXPR refused: {getattr(exc, 'reason', exc)}")
-        res = falsify(claim, cand, examples=args.examples, seed=args.seed)
+        try:
+            res = falsify(claim, cand, examples=args.examples, seed=args.seed)
+        except ValueError as exc:  # a budget refused, or the claim's (or EXPR's) own error
+            return _fail(str(exc))
         label = f"candidate {args.expr}" if args.expr is not None else "its own bound"
         print(f"{claim.key} ({claim.sense} {label}): {res}")
         return 1 if res.refuted else 0
     from .search.tightness import tightness as tightness_fn
 
-    res = tightness_fn(claim, examples=args.examples, seed=args.seed)
+    try:
+        from bounds import validate as v
+
+        v.work("examples", args.examples, float(args.examples) * 1e4)  # as falsify: one check ~ 1e4 operations
+        res = tightness_fn(claim, examples=args.examples, seed=args.seed)
+    except ValueError as exc:
+        return _fail(str(exc))
     print(res)
     best = getattr(res, "best_ratio", None)
     if isinstance(best, float) and best > 0:

@@ -12,19 +12,59 @@ from montecarlo.registry import MODULES
 from .sweep import BASES
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (``sparse-ntk-report: error: ...``, exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _arg(check, kind=int):
+    """An argparse type: the text read as ``kind`` then checked by :mod:`bounds.validate`."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except (TypeError, ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return convert
+
+
+def _folder(text: str) -> str:
+    """--out: a folder (created if missing), not an existing file."""
+    p = Path(text).expanduser()
+    if not text.strip():
+        raise argparse.ArgumentTypeError("--out='' violates the condition: a folder path")
+    if p.exists() and not p.is_dir():
+        raise argparse.ArgumentTypeError(f"--out={text!r} violates the condition: a folder (it is an existing file)")
+    for parent in p.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise argparse.ArgumentTypeError(f"--out={text!r} violates the condition: a folder "
+                                                 f"({parent} is a file)")
+            break
+    return text
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    from bounds import validate as v
+
+    p = _Parser(
         prog="sparse-ntk-report",
         description="Verify every registered claim of the suite and write index.html, REPORT.md, "
                     "figures and results.json.")
-    p.add_argument("--out", default="reports/out", help="output folder (default: reports/out)")
+    p.add_argument("--out", default="reports/out", type=_folder, help="output folder (default: reports/out)")
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",
                       help=f"SMOKE RUN: {BASES['quick']} examples x weight per claim, far less power than the "
                            "tests; the report says so")
     size.add_argument("--full", action="store_true",
                       help=f"long sweep ({BASES['full']} examples x weight per claim)")
-    size.add_argument("--examples", type=int, metavar="BASE",
+    size.add_argument("--examples", type=_arg(lambda x: v.positive_int("examples", x)), metavar="BASE",
                       help=f"base examples per claim, scaled by its weight (default {BASES['default']}, "
                            "the tests' ci profile)")
     p.add_argument("--module", metavar="NAME",
@@ -33,12 +73,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", action="append", default=[], metavar="PATH",
                    help="a Python file or module that registers claims of your own (repeatable); "
                         "they are swept and reported with the built-in ones")
-    p.add_argument("--seed", type=int, default=0, help="seed of the whole sweep (default 0)")
-    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+    p.add_argument("--seed", type=_arg(lambda x: v.seed("seed", x)), default=0,
+                   help="seed of the whole sweep, in [0, 2**63) (default 0)")
+    p.add_argument("--time-limit", type=_arg(lambda x: v.positive("time_limit", x), float), metavar="SECONDS",
                    help="fail (exit status 2, nothing written) when the sweep takes longer; "
                         "a sweep is never cut short, so results.json depends only on the seed")
     dist = p.add_mutually_exclusive_group()
-    dist.add_argument("--workers", type=int, metavar="N",
+    dist.add_argument("--workers", type=_arg(lambda x: v.positive_int("workers", x)), metavar="N",
                       help="sweep the claims on a local Dask cluster of N processes (extra [distributed]); "
                            "results.json is the serial one")
     dist.add_argument("--scheduler", metavar="ADDRESS",
@@ -63,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             registry.load_claims(src)
         except ValueError as exc:
             parser().error(f"--claims: {exc}")
+        except Exception as exc:  # the user's file raised while registering: one line, no traceback
+            parser().error(f"--claims {src}: the file raised {type(exc).__name__}: {exc}")
     if args.module is not None and args.module not in registry.modules():
         parser().error(f"--module={args.module!r} violates the condition: a registered module "
                        f"({', '.join(registry.modules())})")
@@ -89,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   client=client, sources=[_absolute(s) for s in args.claims])
     except TimeLimitExceeded as exc:
         print(f"error: --time-limit={args.time_limit:g} s exceeded: {exc}; nothing written", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # a budget refused (--examples too large for the work budget) and the like
+        print(f"sparse-ntk-report: error: {exc}", file=sys.stderr)
         return 2
     finally:
         if client is not None:

@@ -32,6 +32,8 @@ import select
 import signal
 import tempfile
 import traceback
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -64,8 +66,8 @@ EXEMPT: dict[str, str] = {
     "reports.sweep.jsonable": "takes any object (it converts what it can for JSON); no domain",
     "reports.render.fmt": "formats any value for display (nan -> 'nan' is its job)",
     "montecarlo.registry.store.mutant": "**changes of a Claim dataclass; fields are checked by Claim",
-    "montecarlo.cli.main": "the command line: argparse refuses a bad argument with exit status 2 and a "
-                           "usage message naming it (tests/test_cli.py)",
+    "montecarlo.cli.main": "the command line: each option's argparse type (bounds.validate checks) refuses a "
+                           "bad argument with exit status 2 and one line naming it (tests/test_command_lines.py)",
     "montecarlo.search.plan.Search": "the search engine behind falsify, tightness and sweep_claim (fuzzed through "
                                 "them); its arguments are the caller's callables and state",
     "bounds.certified.engine.branch_and_bound": "the ball-arithmetic engine behind montecarlo.certify (fuzzed "
@@ -294,17 +296,21 @@ VALID_FOR: dict[str, dict[str, Any]] = {
 }
 
 # ----------------------------------------------------------------------------- bad values
-NUM = [NAN, INF, -INF, None, "x", [1.0, 2.0]]            # not a finite real scalar
+NUM = [NAN, INF, -INF, None, "x", [1.0, 2.0],            # not a finite real scalar
+       np.complex128(1 + 1j), 1 + 0j, np.array("0.5")]      # complex (float() drops the imaginary part), text
 POS = NUM + [0.0, -1.0]                                    # must be > 0
 NONNEG = NUM + [-1.0]                                      # must be >= 0
 PROB = NUM + [0.0, 1.0, -0.5, 1.5]                         # 0 < p < 1
-INT = [0, -1, 2.5, True, None, "3", NAN, INF]              # positive integers
+INT = [0, -1, 2.5, True, None, "3", NAN, INF,              # positive integers
+       2**64 + 1, np.bool_(True)]                           # beyond int64 (numpy ufuncs take objects), numpy bool
 BOOL = ["False", "yes", None, 2, 1.5]                      # real bools only
 SEED = [None, -1, 1.5, NAN, "0", True, 2**63]
 DPS = [0, -1, 2.5, None, "50", True, 10**6]
-ARR = [None, "x", [[NAN, 0.0]], [[INF, 1.0]]]              # arrays
+ARR = [None, "x", [[NAN, 0.0]], [[INF, 1.0]],              # arrays
+       lambda: np.eye(2) + 1e-3j, lambda: np.eye(2).astype(str), lambda: np.eye(2) > 0]  # complex, text, bool
 UNIT = ARR + [lambda: np.ones((3, 2)), lambda: np.array([1.0, 0.0]), lambda: np.zeros((0, 2)),
-              lambda: np.ones((2, 2, 2)) / 2.0]          # X: non-unit rows, 1-D, empty, 3-D
+              lambda: np.ones((2, 2, 2)) / 2.0,          # X: non-unit rows, 1-D, empty, 3-D
+              lambda: _X() + 1e-3j, lambda: _X().astype(str), lambda: _X().astype(object)]  # unit rows, wrong dtype
 LABELS = [None, "x", lambda: np.array([0.5, NAN, 1.0]), lambda: np.array([0.5, 2.0, 1.0]),
           lambda: np.array([0.5, -0.5]), lambda: np.ones((3, 3)) * 0.5]
 OBJ = [None, "x", 3]                                       # a library object (net, traj, claim ...)
@@ -366,12 +372,15 @@ BAD: dict[str, list] = {
 # values that may be valid for some functions: accepted only with a finite result
 EDGE: dict[str, list] = {
     "m": HUGE, "n": HUGE, "d": HUGE, "draws": HUGE, "samples": HUGE, "steps": HUGE, "K": HUGE,
-    "B": [0.0, 1e6, 1e300],  # 1e300 > validate.B_MAX must be refused "R": [1e6, 1e-300], "t": [INF, -INF, 1e100], "k": [-1.0, 1e12, 0.5],
+    "B": [0.0, 1e6, 1e300,  # 1e300 > validate.B_MAX must be refused
+          np.float32(0.5), mp.mpf("0.5"), Fraction(1, 2), Decimal("0.5")],  # real scalar types
+    "R": [1e6, 1e-300, np.float64(0.25), Fraction(1, 4)], "t": [INF, -INF, 1e100, np.float32(0.5)],
+    "k": [-1.0, 1e12, 0.5, np.int64(2)],
     "rho": [1.0, -1.0], "lam": [1e-300], "eta": [1e6], "examples": HUGE, "iters": HUGE,
     "starts": HUGE, "cloud": HUGE, "sigmas": HUGE, "boot": HUGE, "max_steps": HUGE, "reps": HUGE,
     "local_iters": HUGE, "cap": HUGE, "N": HUGE, "j": [10**12], "chunk": HUGE, "batch": HUGE,
     "widths": [(10**12,)], "ms": [(10**12,)], "ns": [(10**12,)], "separation_": [2.0, 1e-300],
-    "dps": [1], "log_p": [-1e300, 0.0], "error": [1e300], "error0": [1e300], "Bs": [(1e6,)],
+    "dps": [1, np.int32(20)], "log_p": [-1e300, 0.0], "error": [1e300], "error0": [1e300], "Bs": [(1e6,)],
     "delta": [1e-300], "alpha": [1e-300], "R_F": [1e300], "c": [1e300], "spread": [1e6],
 }
 # per-function bad values where the shared list does not fit (replaces the shared entry)
@@ -552,9 +561,10 @@ NONFINITE_OK: dict[str, str] = {
 }
 
 
-def _call_in_child(q: str, pname: str | None, bad: Any) -> tuple[str, str]:
-    """Run ``q`` with its baseline and ``pname`` replaced by ``bad`` in a forked child;
-    return (outcome, detail): ok | nonfinite | ValueError | TypeError | other | timeout | crash."""
+def _call_in_child(q: str, pname: "str | dict | None", bad: Any) -> tuple[str, str]:
+    """Run ``q`` with its baseline and ``pname`` replaced by ``bad`` in a forked child (or,
+    with ``pname`` a dict, several parameters at once: a combination); return (outcome,
+    detail): ok | nonfinite | ValueError | TypeError | other | timeout | crash."""
     _objects()  # built once in the parent, inherited by every child
     r, w = os.pipe()
     pid = os.fork()
@@ -572,7 +582,9 @@ def _call_in_child(q: str, pname: str | None, bad: Any) -> tuple[str, str]:
             from bounds import validate as v
             fn = public()[q]
             kw = _baseline(q, fn)
-            if pname is not None:
+            if isinstance(pname, dict):
+                kw.update({k: _value(x) for k, x in pname.items()})
+            elif pname is not None:
                 kw[pname] = _value(bad)
             with v.budgets(memory=2**30):
                 res = fn(**kw)
@@ -701,3 +713,75 @@ def test_bad_input_is_refused_naming_the_parameter(q, data):
         value = data.draw(value, label="generated")
     problem = verdict(q, pname, value, must_raise)
     assert problem is None, problem
+
+
+# --------------------------------------------------------- combinations of parameters
+# several parameters at once (each valid alone): a finite result, or a ValueError naming one
+COMBINATIONS: list[tuple[str, dict]] = [
+    ("bounds.flip_probability.exact", {"B": 0.0, "R": 1e300}),
+    ("bounds.flip_probability.exact_mp", {"B": 0.0, "R": 1e300}),
+    ("bounds.flip_probability.log_exact", {"B": 0.0, "R": 1e300}),
+    ("bounds.flip_probability.lemma_bound", {"B": 1e6, "R": 1e-6}),
+    ("bounds.flip_probability.exact", {"B": 1e6, "R": 1e-300}),
+    ("bounds.flip_probability.exact", {"B": np.float32(3.0), "R": Fraction(1, 10)}),
+    ("bounds.ntk.Q_mp", {"t": 1e308}),
+    ("bounds.ntk.Q_mp", {"t": 1e200, "dps": 100}),
+    ("bounds.convergence.radius_condition", {"n": 3, "B": 40.0, "lam": 0.5}),
+    ("bounds.convergence.theory_width", {"n": np.int64(3), "B": np.float32(1.0), "lam": np.float32(0.5)}),
+    ("bounds.activated_neurons.count_sf", {"k": 2, "m": 2**64 + 1, "B": 1.0}),
+    ("bounds.activated_neurons.count_sf", {"k": 1e300, "m": 4, "B": 0.0}),
+    ("bounds.ntk.h_inf", {"X": lambda: _X() + 1e-3j, "B": np.complex128(1.0)}),
+    ("bounds.ntk.pair_probability_mp", {"rho": -1.0, "B": 1e6, "dps": 10}),
+]
+
+
+@pytest.mark.parametrize("q,kw", COMBINATIONS, ids=[f"{q}-{'-'.join(kw)}" for q, kw in COMBINATIONS])
+def test_combinations_keep_the_contract(q, kw):
+    kind, detail = _call_in_child(q, kw, None)
+    if kind == "ValueError":
+        assert any(_names(detail, p) for p in kw), f"{q}({kw}): ValueError naming none of {list(kw)}: {detail}"
+    else:
+        assert kind == "ok", f"{q}({kw}): {kind}: {detail}"
+
+
+# ------------------------------------------- the constructors exempted from the tables
+def _claim_kw(**changes):
+    from montecarlo.registry import Domain, Uniform
+    kw = dict(module="fuzz_ns", claim_id="c", reference="r", statement="s", kind="bound", sense="<=",
+              measure=lambda p: 0.0, bound=lambda p: 1.0, domain=Domain({"B": Uniform(0.0, 1.0)}))
+    kw.update(changes)
+    return kw
+
+
+CLAIM_BAD = {
+    "module": [None, 3, "not an id"], "claim_id": [None, "", "a.b"], "reference": [None, 3],
+    "statement": [None, 3], "kind": [None, "nope"], "sense": [None, "<>"], "measure": [None, 3.0],
+    "bound": [None, "1"], "domain": [None, {"B": (0, 1)}], "rtol": [NAN, INF, -1.0, "0", None, 1j],
+    "atol": [NAN, INF, -1e-12, None], "weight": [0.0, -1.0, NAN, INF, None], "subject": [3],
+    "why_false": [None, 3], "log_bound": [3.0], "tight_constant": [NAN, -1.0, 0.0, "x"],
+    "measure_mp": [3.0],
+}
+
+
+@pytest.mark.parametrize("field,bad", [(f, b) for f, bs in CLAIM_BAD.items() for b in bs],
+                         ids=[f"{f}={b!r}" for f, bs in CLAIM_BAD.items() for b in bs])
+def test_claim_refuses_bad_fields_by_name(field, bad):
+    from montecarlo.registry import Claim
+    with pytest.raises(ValueError, match=rf"^{field}="):
+        Claim(**_claim_kw(**{field: bad}))
+
+
+def test_domain_and_mutant_refuse_bad_input():
+    from montecarlo.registry import Domain, Uniform, mutant
+    for bad in (None, 3, "B", [("B", 1)]):
+        with pytest.raises(ValueError, match="^specs="):
+            Domain(bad)
+    with pytest.raises(ValueError, match=r"^specs\['B'\]="):
+        Domain({"B": (0.0, 1.0)})
+    with pytest.raises(ValueError, match="^derive="):
+        Domain({"B": Uniform(0.0, 1.0)}, 3)
+    for changes in ({"rtol": NAN}, {"atol": INF}, {"weight": 0.0}, {"claim_id": "a.b"}):
+        with pytest.raises(ValueError, match=rf"^{next(iter(changes))}="):
+            mutant("flip_probability.lemma_A4", changes.pop("claim_id", "fuzz_mutant"), "why", **changes)
+    with pytest.raises(ValueError, match="^claim="):
+        mutant("no.such_claim", "fuzz_mutant", "why")

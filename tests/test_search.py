@@ -152,7 +152,7 @@ def test_plain_number_measure_is_exact_and_check_takes_keys_and_raw_params():
     assert check(claim(lambda p: mpmath.mpf(3), lambda p: 2.0), {"B": 1.0}).refuted
     ev = check("flip_probability.lemma_A4", {"B": 3, "R_frac": 0.3})
     assert ev.params["R"] == pytest.approx(0.1) and not ev.refuted
-    with pytest.raises(TypeError, match="Measurement or a number"):
+    with pytest.raises(ValueError, match="toy: its measure raised TypeError: .*Measurement or a number"):
         check(claim(lambda p: "x", lambda p: 1.0), {"B": 1.0})
 
 

@@ -67,6 +67,10 @@ class Ingredients:
         self.X = v.unit_rows("X", X)
         self.B = v.bias(B)
         self.n = self.X.shape[0]
+        # dense eigen-solves of n x n matrices (P, H, the restricted forms): O(n^3) work and
+        # ~10 matrices, checked before anything is built (n = 20000 ran for minutes)
+        v.memory("X", self.X, 80.0 * self.n**2)
+        v.work("X", self.X, 20.0 * float(self.n) ** 3, what="element-operations of dense eigen-solves")
         self.p0 = p0(self.B)
 
     @cached_property

@@ -74,6 +74,7 @@ def sharper_bound_mp(separation_: float, B: float, dps: int = 30):
     """mpmath twin: 2 T(h, a) = (1/pi) int_0^a exp(-h^2 (1 + x^2)/2) / (1 + x^2) dx."""
     dps = v.dps(dps)
     d, B = check_separation(separation_), v.bias(B)
+    v.mp_quad_work(dps)
     with mp.workdps(dps):
         a, h = mp.mpf(d) / mp.sqrt(4 - mp.mpf(d) ** 2), mp.mpf(B)
         # the integrand falls like exp(-h^2 x^2 / 2): panels on the scale 1/h
@@ -160,6 +161,7 @@ def split_probability_mp(rho, B: float, dps: int = 30):
         rho = float(v.correlation("rho", rho))
     if rho < 0 or rho > 1:
         v.fail("rho", float(rho), "0 <= rho <= 1")
+    v.mp_quad_work(dps)
     with mp.workdps(dps):
         Bm, r = mp.mpf(B), mp.mpf(rho)
         if r == 1:
@@ -182,6 +184,7 @@ def split_probability_at_separation_mp(separation_: float, B: float, dps: int = 
     """mpmath twin of :func:`split_probability_at_separation`."""
     dps = v.dps(dps)
     d = check_separation(separation_)
+    v.mp_quad_work(dps + 10)
     with mp.workdps(dps + 10):
         # the double nearest sqrt 2 exceeds it: clamp rho = 1 - delta^2/2 (>= 0 on the domain)
         rho = max(mp.mpf(0), 1 - mp.mpf(d) ** 2 / 2)

@@ -150,6 +150,8 @@ def step_size(X, y, net: nw.Network, eta_frac: float, R: float | None = None,
     if R is None:
         return eta_frac * base
     R = v.positive("R", R)
+    if steps is None:
+        v.fail("steps", steps, f"a positive integer when a radius is given (R={R:g})")
     steps = v.positive_int("steps", steps)
     res0 = float(np.linalg.norm(nw.forward(X, net) - v.labels("y", y, X.shape[0])))
     if res0 > 0:

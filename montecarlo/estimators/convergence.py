@@ -407,7 +407,8 @@ def rate_check(rec: RunRecord, floor: float = FLOOR) -> RateCheck:
         lr = 2 * np.log(norms[keep]) - 2 * math.log(norms[0]) - cvb.log_rate(eta, lam, t[keep])
     log_ratio = float(lr.max()) if lr.size else -math.inf
     kr = float(rec.lam_min.min() / lam)
-    Rs = cvb.radius_condition(P.n, P.B, lam)
+    log_Rs = cvb.log_radius_condition(P.n, P.B, lam)
+    Rs = math.exp(log_Rs) if log_Rs < 709.0 else math.inf  # beyond a double: no constraint in floats
     kernel_ok = kr >= 0.5
     within = bool(rec.move[-1] <= Rs)
     reason = "" if kernel_ok else f"lambda_min(H(s)) fell to {kr:.3g} lam < lam/2"

@@ -7,8 +7,11 @@ machinery must refute it (a check that cannot fail tests nothing).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from bounds import validate as v
 
 from .domains import Domain, Params
 from .measurements import Measurement
@@ -69,6 +72,28 @@ class Claim:
             raise ValueError(f"kind={self.kind!r} violates the condition kind in {KINDS}")
         if self.sense not in SENSES:
             raise ValueError(f"sense={self.sense!r} violates the condition sense in {SENSES}")
+        for name in ("reference", "statement", "why_false"):
+            if not isinstance(getattr(self, name), str):
+                v.fail(name, getattr(self, name), "a str")
+        if self.subject is not None and not isinstance(self.subject, str):
+            v.fail("subject", self.subject, "a claim key (str) or None")
+        # the round-off allowance rtol*|bound| + atol decides verdicts: a NaN or infinite
+        # tolerance would pass any measurement (NaN comparisons are False), a negative one
+        # would refute an exact equality
+        for name in ("rtol", "atol"):
+            v.nonneg(name, getattr(self, name))
+        if not v.positive("weight", self.weight) < math.inf:
+            v.fail("weight", self.weight, "finite")
+        for name in ("measure", "bound"):
+            if not callable(getattr(self, name)):
+                v.fail(name, getattr(self, name), "a function of the parameters")
+        for name in ("log_bound", "measure_mp"):
+            if getattr(self, name) is not None and not callable(getattr(self, name)):
+                v.fail(name, getattr(self, name), "a function of the parameters, or None")
+        if not isinstance(self.domain, Domain):
+            v.fail("domain", self.domain, "a Domain (montecarlo.registry.Domain)")
+        if self.tight_constant is not None:
+            v.positive("tight_constant", self.tight_constant)
 
     @property
     def key(self) -> str:

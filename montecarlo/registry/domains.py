@@ -144,6 +144,18 @@ class Domain:
     specs: Mapping[str, Spec]
     derive: Callable[[Params], Params] = _identity
 
+    def __post_init__(self):
+        if not isinstance(self.specs, Mapping):
+            v.fail("specs", self.specs, "a dict of parameter names -> Uniform, LogUniform, Int, "
+                                        "EvenInt, Choice or Seed")
+        for name, spec in self.specs.items():
+            if not (isinstance(name, str) and name.isidentifier()):
+                v.fail("specs", self.specs, f"parameter names that are identifiers (not {name!r})")
+            if not isinstance(spec, Spec):
+                v.fail(f"specs[{name!r}]", spec, "a Spec (Uniform, LogUniform, Int, EvenInt, Choice or Seed)")
+        if not callable(self.derive):
+            v.fail("derive", self.derive, "a function of the raw parameters")
+
     def build(self, raw: Params) -> Params:
         return self.derive(dict(raw))
 

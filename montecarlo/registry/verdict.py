@@ -16,6 +16,7 @@ an mpf bound, log fields in the measurement, or a value below :data:`TINY`).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -132,6 +133,37 @@ def _lower_threshold(lb: float, rtol: float, atol: float) -> float:
     return base + math.log1p(-math.exp(la - base))
 
 
+def _real_bound(x: Any) -> float:
+    """A bound as a float: a real number (int, float, numpy real scalar or 0-d array, mpf);
+    +-inf allowed (a bound of -inf under "<=" is refuted by any finite measurement), NaN is
+    refused later with the claim and point named. Complex numbers, text, bools and arrays
+    of more than one number are refused (``float()`` would drop an imaginary part)."""
+    if isinstance(x, mpmath.mpf):
+        return float(x)
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        x = x[()]
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.integer, np.floating)):
+        raise TypeError(f"returned {x!r} ({type(x).__name__}), not a real number")
+    return float(x)
+
+
+def _claim_error(c: Claim, params: Params, which: str, exc: Exception):
+    """Re-raise an exception of a claim's (or candidate's) own function as the claim's error,
+    naming the claim, the function and the point (a sweep records it and goes on)."""
+    raise ValueError(f"{c.key}: its {which} raised {type(exc).__name__}: {exc} "
+                     f"at params={_show_params(params)}") from exc
+
+
+def _show_params(params: Params) -> str:
+    out = {}
+    for k, x in params.items():
+        if isinstance(x, np.ndarray) and x.size > 8:
+            out[k] = f"array(shape={x.shape})"
+        else:
+            out[k] = x
+    return repr(out)
+
+
 def full_params(claim: Claim, params: Params) -> Params:
     """The claim's parameters from ``params``: raw domain parameters are passed through the
     domain's ``derive`` when that adds a parameter they lack (``{"B": 3, "R_frac": 0.3}``
@@ -177,20 +209,37 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
         m = as_measurement(c.measure(params))
     except KeyError as e:  # a missing parameter, named (was a bare KeyError)
         v.fail("params", params, f"has the parameter {e.args[0]!r} that {c.key} needs")
-    raw_b = (candidate if candidate is not None else c.bound)(params)
-    log_b: float | None = None
-    if isinstance(raw_b, mpmath.mpf):
-        log_b = mp_log(raw_b)
-    b = float(raw_b)
+    except Exception as exc:
+        _claim_error(c, params, "measure", exc)
+    for field in ("value", "lower", "upper"):
+        x = getattr(m, field)
+        if isinstance(x, np.ndarray) and x.ndim == 0:
+            x = x[()]
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.integer, np.floating)):
+            raise ValueError(f"{c.key}: its measure returned a Measurement whose {field} is {x!r} "
+                             f"({type(x).__name__}), not a real number, at params={_show_params(params)}")
+    which = "candidate" if candidate is not None else "bound"
+    try:
+        raw_b = (candidate if candidate is not None else c.bound)(params)
+        log_b: float | None = None
+        if isinstance(raw_b, mpmath.mpf):
+            log_b = mp_log(raw_b)
+        b = _real_bound(raw_b)
+        if candidate is None and c.log_bound is not None:
+            which = "log_bound"
+            log_b = _real_bound(c.log_bound(params))
+    except Exception as exc:
+        _claim_error(c, params, which, exc)
     if candidate is None and c.log_bound is not None:
-        log_b = float(c.log_bound(params))
         if TINY < abs(b) < math.inf and not abs(math.log(abs(b)) - log_b) <= LOG_FORM_TOL:
             raise ValueError(f"{c.key}: log_bound {log_b!r} disagrees with log(bound) = {math.log(abs(b))!r} "
                              f"at params={params} (the two forms must state the same bound)")
     bad_m = (np.isnan(m.lower) or np.isnan(m.upper) or
              (not np.isfinite(m.value) if m.log_value is None else math.isnan(m.log_value)))
     if bad_m or np.isnan(b) or (log_b is not None and math.isnan(log_b) and b >= 0):
-        raise ValueError(f"{c.key}: non-finite measurement {m} or bound {b} at params={params}")
+        what = "measurement" if bad_m else "bound"
+        raise ValueError(f"{c.key}: the {what} is NaN or not finite (measurement {m}, bound {b}, "
+                         f"log bound {log_b}) at params={params}: an error of the claim, no verdict")
     # a side is "zero" when it is 0 in floats and no log form says otherwise
     zero_m = (m.log_value == -math.inf) if m.log_value is not None else m.value == 0
     zero_b = (log_b == -math.inf) if log_b is not None else b == 0
@@ -220,7 +269,9 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
         return Evidence(claim=c.key, params=dict(params), measurement=m, bound=b, refuted=bool(refuted),
                         ratio=_exp(log_ratio), severity=_exp(sev), sense=c.sense, log_ratio=log_ratio,
                         vacuous=False, log_bound=lb, log_space=True)
-    slack = c.rtol * abs(b) + c.atol
+    # an infinite bound has no round-off allowance (inf * rtol would make the threshold
+    # -inf + inf = NaN, and a bound of -inf under "<=" would never be refuted)
+    slack = c.rtol * abs(b) + c.atol if math.isfinite(b) else 0.0
     if c.sense == "<=":
         refuted = m.lower > b + slack
     elif c.sense == ">=":

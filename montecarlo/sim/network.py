@@ -38,6 +38,24 @@ class Network:
     b: np.ndarray
     a: np.ndarray
 
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> "Network":
+        """Check (and convert to float64 where needed) the parameters: W a finite real (m, d)
+        array with m, d >= 1, b and a finite real arrays of shape (m,). Called when the
+        network is built and by every function that takes one (the fields are mutable);
+        a NaN, infinite or complex entry, or a wrong length, is refused by name."""
+        W = v.array("net.W", self.W, ndim=2)
+        if W.shape[1] < 1:
+            v.fail("net.W.shape", W.shape, "(m, d) with m >= 1 and d >= 1")
+        b = v.array("net.b", self.b, ndim=1, shape=(W.shape[0],))
+        a = v.array("net.a", self.a, ndim=1, shape=(W.shape[0],))
+        for name, old, new in (("W", self.W, W), ("b", self.b, b), ("a", self.a, a)):
+            if new is not old:
+                setattr(self, name, new)
+        return self
+
     @property
     def m(self) -> int:
         return self.W.shape[0]
@@ -84,6 +102,7 @@ def initialize(m: int, d: int, B: float, seed, symmetric: bool = False) -> Netwo
 def _check(X, net: Network, name: str = "net") -> np.ndarray:
     if not isinstance(net, Network):
         v.fail(name, net, "a montecarlo.sim.network.Network")
+    net.validate()
     X = v.unit_rows("X", X)
     if X.shape[1] != net.d:
         v.fail("X.shape[1]", X.shape[1], f"equal to the network's input dimension d = {net.d}")

@@ -80,12 +80,14 @@ def train(
     """Run gradient descent from ``net0`` (not modified) for at most ``steps`` steps,
     stopping early once ||f - y|| <= tol. ``callback(t, net, residual_vector)`` is called
     before every step and at the end."""
-    v.work("steps", steps, float(steps) * np.size(getattr(net0, "W", 0)) * max(np.shape(X)[0] if np.ndim(X) == 2 else 1, 1) * 8)
     progress = v.boolean("progress", progress)
     X = _check(X, net0, "net0")
     y = v.labels("y", y, X.shape[0])
     eta = v.positive("eta", eta)
     steps = v.nonneg_int("steps", steps)
+    # per step: the forward/backward array work (~8 n m d) and ~1 ms of fixed overhead
+    # (about 1e6 element-operations of the budget's scale), so 10**6 steps are refused up front
+    v.work("steps", steps, float(steps) * (8.0 * net0.W.size * X.shape[0] + 1e6))
     tol = v.nonneg("tol", tol)
     net = net0.copy()
     m = net.m
