@@ -128,7 +128,7 @@ def closeness(ev: Evidence, claim: Claim) -> float:
     if ev.vacuous:
         return math.nan
     if ev.sense != "==":
-        if ev.severity > 1 and not ev.refuted and m.lower == m.upper:
+        if ev.severity > 1 and not ev.refuted and _exact(m):
             return 1.0  # past the bound only within the round-off allowance
         return ev.severity
     if ev.log_space:
@@ -148,7 +148,7 @@ def _log_closeness(ev: Evidence, claim: Claim) -> float:
     """:func:`closeness` of an identity decided on logs: the same ratios, measured in logs."""
     m, lb = ev.measurement, ev.log_bound
     lv = m.log_value if m.log_value is not None else _log(m.value)
-    if m.lower == m.upper:
+    if _exact(m):
         gap = abs(math.expm1(ev.log_ratio)) if abs(ev.log_ratio) < 700 else math.inf
         half = claim.rtol + (math.exp(min(700.0, math.log(claim.atol) - lb)) if claim.atol > 0 else 0.0)
     elif lb >= lv:
@@ -160,6 +160,15 @@ def _log_closeness(ev: Evidence, claim: Claim) -> float:
     if half > 0:
         return gap / half
     return 0.0 if gap == 0 else math.inf
+
+
+def _exact(m) -> bool:
+    """An exact value (equal limits), read on the log fields when the measurement has them:
+    a Monte Carlo interval whose float limits both underflowed to 0 (or overflowed) is not
+    an exact value."""
+    if m.log_lower is not None and m.log_upper is not None:
+        return m.log_lower == m.log_upper
+    return m.lower == m.upper
 
 
 def _log(x: float) -> float:
