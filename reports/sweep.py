@@ -29,7 +29,7 @@ from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve, sub_
 from montecarlo.search.plan import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
                                     mutant_examples, split_examples, sub_domain_seed)
 
-__all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
+__all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "remote_args", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
            "limit_ratio", "limit_side", "record", "sweep_claim"]
 
 BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
@@ -211,6 +211,19 @@ def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = 
     where = {id(e): i for i, e in enumerate(res.points)}
     return (res.points, where.get(id(res.worst)), where.get(id(res.counterexample)), res.error, res.seconds,
             list(res.parts))
+
+
+def remote_args(claim: Claim, base: int, seed: int, sources: tuple[str, ...] = ()) -> tuple:
+    """The arguments of :func:`sweep_remote` for ``claim`` in a run of seed ``seed`` and base
+    ``base``: the distributed path's seed law, in one place. The claim's seed is
+    :func:`claim_seed` of the run's seed and the claim's key, and nothing else (not the worker,
+    the process or the order of submission), so a claim swept on any worker gives the serial
+    result."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    if isinstance(sources, (str, bytes)) or not isinstance(sources, (tuple, list)):
+        v.fail("sources", sources, "a tuple of claim files or modules (--claims)")
+    return (claim.key, examples_for(claim, base), claim_seed(seed, claim.key), tuple(sources))
 
 
 def rebuild(claim: Claim, examples: int, payload: tuple) -> ClaimResult:
