@@ -27,6 +27,9 @@ from . import validate as _v
 from .ntk import Q, Q_mp, phi
 
 __all__ = [
+    "error_tail",
+    "bernstein_tail",
+    "e1_tail",
     "tau",
     "tau_mp",
     "L",
@@ -72,6 +75,27 @@ def _y(y, n) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ tau, L and v(B)
+# ------------------------------------------------------- the failure probabilities
+# Lemma A.10 holds with probability >= 1 - delta; its proof spends delta/2 on the event E1
+# (max |<w_r, x_i>| <= tau) and delta/2 on the Bernstein step for all i. Every check reads its
+# quantile level or its probability bound from these three functions (one path per quantity).
+def error_tail(delta: float) -> float:
+    """delta: ||f(0) - y||^2 <= E0 fails with probability at most this (Lemma A.10); the check
+    reads the (1 - error_tail(delta))-quantile."""
+    return _v.probability("delta", delta)
+
+
+def bernstein_tail(delta: float) -> float:
+    """delta / 2: the Bernstein step |f_i(0)| <= sqrt(2 v L) + 2 tau L / (3 sqrt m) for all i
+    fails with probability at most this (the union bound of Lemma A.10's proof)."""
+    return _v.probability("delta", delta) / 2
+
+
+def e1_tail(delta: float) -> float:
+    """delta / 2: P[not E1] = P[max_{i,r} |<w_r, x_i>| > tau] is at most this."""
+    return _v.probability("delta", delta) / 2
+
+
 def tau(m: int, n: int, delta: float) -> float:
     """tau = sqrt(2 log(2 m n / delta)): the radius of event E1 (Lemma A.10)."""
     m, n, delta = _mnd(m, n, delta)

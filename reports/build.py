@@ -20,7 +20,7 @@ from bounds import validate as v
 
 from .figures import FIGURES, report_only_sections
 from .sweep import (BASES, ClaimResult, TimeLimitExceeded, claim_seed, examples_for, rebuild, record, sweep_claim,
-                    sweep_remote)
+                    remote_args, sweep_remote)
 
 __all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "client_for"]
 
@@ -155,8 +155,7 @@ def _sweep_distributed(selected: Sequence[Claim], base: int, seed: int, progress
     from distributed import as_completed
 
     n = {c.key: examples_for(c, base) for c in selected}
-    futures = {client.submit(sweep_remote, c.key, n[c.key], claim_seed(seed, c.key), sources, pure=False): c
-               for c in selected}
+    futures = {client.submit(sweep_remote, *remote_args(c, base, seed, sources), pure=False): c for c in selected}
     bar = None
     if progress:
         from tqdm.auto import tqdm

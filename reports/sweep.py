@@ -25,10 +25,11 @@ from typing import Any
 import numpy as np
 
 from bounds import validate as v
-from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve
-from montecarlo.search.plan import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness, mutant_examples)
+from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve, sub_domains
+from montecarlo.search.plan import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
+                                    mutant_examples, split_examples, sub_domain_seed)
 
-__all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
+__all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "remote_args", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
            "limit_ratio", "limit_side", "record", "sweep_claim"]
 
 BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
@@ -69,6 +70,17 @@ class ClaimResult:
     counterexample: Evidence | None = None
     error: str | None = None
     seconds: float = 0.0
+    parts: list[tuple[str, int]] = field(default_factory=list)
+    """(origin, number of points) of each sub-domain swept, in sweep order
+    (:func:`montecarlo.registry.store.sub_domains`); ``points`` holds them in that order."""
+
+    def part_points(self) -> list[tuple[str, list[Evidence]]]:
+        """The points of each sub-domain: (origin, its points)."""
+        out, start = [], 0
+        for origin, n in self.parts or [(self.claim.key, len(self.points))]:
+            out.append((origin, self.points[start:start + n]))
+            start += n
+        return out
 
     @property
     def applicable(self) -> list[Evidence]:
@@ -123,6 +135,12 @@ class TimeLimitExceeded(RuntimeError):
 def sweep_claim(claim: Claim | str, examples: int, seed: int, deadline: float | None = None) -> ClaimResult:
     """Run the one search plan on ``claim`` for ``examples`` evaluations, keeping every point.
 
+    A claim is swept on each of its sub-domains (:func:`montecarlo.registry.store.sub_domains`:
+    its own domain, then the domains its mutants are refuted on), the examples split by
+    :func:`montecarlo.search.plan.split_examples`, each sub-domain's plan seeded by
+    :func:`montecarlo.search.plan.sub_domain_seed`; its worst point and counterexample are
+    the worst over all of them (refuted first, then :func:`closeness`).
+
     ``deadline`` (a :func:`time.monotonic` value) is a time limit: past it the sweep raises
     :class:`TimeLimitExceeded` (never a shorter, machine-dependent result).
     """
@@ -133,7 +151,9 @@ def sweep_claim(claim: Claim | str, examples: int, seed: int, deadline: float | 
         v.fail("seed", seed, "an integer in [0, 2**64) (claim_seed's range)")
     examples = v.nonneg_int("examples", examples)
     v.work("examples", examples, float(examples) * 1e4)
-    res = ClaimResult(claim, examples)
+    subs = sub_domains(claim)
+    budgets = split_examples(examples, len(subs))
+    res = ClaimResult(claim, sum(budgets))
     t0 = time.monotonic()
 
     def verdict(params: Params) -> Evidence:
@@ -142,16 +162,30 @@ def sweep_claim(claim: Claim | str, examples: int, seed: int, deadline: float | 
                                     f"({len(res.points)} of {examples} examples done)")
         return evaluate(claim, params)
 
-    search = Search(claim.domain, verdict, examples, seed, rank=lambda ev: closeness(ev, claim),
-                    stop_at_first=claim.kind == "mutant", points=res.points)
+    searches = []
     try:
-        search.run()
+        for j, ((origin, dom), n) in enumerate(zip(subs, budgets)):
+            search = Search(dom, verdict, n, sub_domain_seed(seed, origin, j), rank=lambda ev: closeness(ev, claim),
+                            stop_at_first=claim.kind == "mutant", points=[])
+            searches.append((origin, search))
+            try:
+                search.run()
+            finally:
+                res.points.extend(search.points)
+                res.parts.append((origin, len(search.points)))
     except TimeLimitExceeded:
         raise
     except Exception as exc:  # one broken claim must not stop the report
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         res.error = f"{type(exc).__name__}: {exc} (at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"
-    res.worst, res.counterexample = search.worst, search.counterexample
+    for _, search in searches:
+        for ev in (search.worst, search.counterexample):
+            if ev is None:
+                continue
+            if ev is search.worst and (res.worst is None or search.worse(ev, res.worst)):
+                res.worst = ev
+            if ev is search.counterexample and (res.counterexample is None or search.worse(ev, res.counterexample)):
+                res.counterexample = ev
     res.seconds = time.monotonic() - t0
     return res
 
@@ -175,7 +209,21 @@ def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = 
         registry.load_claims(src)
     res = sweep_claim(registry.get(key), examples, seed)
     where = {id(e): i for i, e in enumerate(res.points)}
-    return (res.points, where.get(id(res.worst)), where.get(id(res.counterexample)), res.error, res.seconds)
+    return (res.points, where.get(id(res.worst)), where.get(id(res.counterexample)), res.error, res.seconds,
+            list(res.parts))
+
+
+def remote_args(claim: Claim, base: int, seed: int, sources: tuple[str, ...] = ()) -> tuple:
+    """The arguments of :func:`sweep_remote` for ``claim`` in a run of seed ``seed`` and base
+    ``base``: the distributed path's seed law, in one place. The claim's seed is
+    :func:`claim_seed` of the run's seed and the claim's key, and nothing else (not the worker,
+    the process or the order of submission), so a claim swept on any worker gives the serial
+    result."""
+    if not isinstance(claim, Claim):
+        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    if isinstance(sources, (str, bytes)) or not isinstance(sources, (tuple, list)):
+        v.fail("sources", sources, "a tuple of claim files or modules (--claims)")
+    return (claim.key, examples_for(claim, base), claim_seed(seed, claim.key), tuple(sources))
 
 
 def rebuild(claim: Claim, examples: int, payload: tuple) -> ClaimResult:
@@ -183,11 +231,13 @@ def rebuild(claim: Claim, examples: int, payload: tuple) -> ClaimResult:
     if not isinstance(claim, Claim):
         v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     examples = v.nonneg_int("examples", examples)
-    if not isinstance(payload, tuple) or len(payload) != 5:
-        v.fail("payload", payload, "the 5-tuple returned by sweep_remote")
-    points, worst, ce, error, seconds = payload
-    return ClaimResult(claim, examples, list(points), None if worst is None else points[worst],
-                       None if ce is None else points[ce], error, seconds)
+    if not isinstance(payload, tuple) or len(payload) not in (5, 6):
+        v.fail("payload", payload, "the tuple returned by sweep_remote")
+    points, worst, ce, error, seconds = payload[:5]
+    parts = list(payload[5]) if len(payload) == 6 else []
+    planned = sum(split_examples(examples, len(sub_domains(claim))))
+    return ClaimResult(claim, planned, list(points), None if worst is None else points[worst],
+                       None if ce is None else points[ce], error, seconds, parts)
 
 
 # ------------------------------------------------------------------------ JSON records
@@ -310,4 +360,25 @@ def record(res: ClaimResult) -> dict:
                    bound=ev.bound, detail=_scalars(dict(m.detail)))
     if c.kind == "mutant":
         rec.update(subject=c.subject, why_false=c.why_false)
+    else:
+        rec["sub_domains"] = [_part_record(c, origin, pts) for origin, pts in res.part_points()]
     return jsonable(rec)
+
+
+def _part_record(c: Claim, origin: str, points: list[Evidence]) -> dict:
+    """One sub-domain's summary: its examples, its worst point's closeness and ratio (ranked
+    as the search ranks: refuted first, then closeness) and its power (the smallest
+    ``detectable`` over its applicable points; None for exact checks)."""
+    worst = None
+    for ev in points:
+        if not (ev.applicable and not ev.vacuous):
+            continue
+        if worst is None or (ev.refuted if ev.refuted != worst.refuted else closeness(ev, c) > closeness(worst, c)):
+            worst = ev
+    dets = [e.measurement.detail.get("detectable") for e in points if e.applicable]
+    dets = [d for d in dets if isinstance(d, (int, float)) and math.isfinite(d)]
+    return {"origin": origin, "examples": len(points),
+            "refuted": bool(worst is not None and worst.refuted),
+            "closeness": None if worst is None else closeness(worst, c),
+            "worst_ratio": None if worst is None else worst.ratio,
+            "detectable": min(dets) if dets else None}

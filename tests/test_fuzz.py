@@ -272,6 +272,8 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.registry.domains.LogUniform": {"low": 0.1, "high": 1.0},
     "montecarlo.sim.data.admissible_d": {"d": 3}, "montecarlo.sim.data.make_data": {"d": 3},
     "reports.sweep.sweep_claim": {"examples": 2},
+    "montecarlo.search.plan.split_examples": {"examples": 10, "parts": 3},
+    "montecarlo.search.plan.sub_domain_seed": {"seed": 1, "origin": "flip_probability.lemma_A4", "index": 1},
     "reports.sweep.examples_for": {"base": 4},
     "reports.build.provenance": {"base": 4, "module": None},
     "reports.render.where": {"params": lambda: {"B": 1.0}},
@@ -438,6 +440,11 @@ BAD_FOR: dict[str, dict[str, list]] = {
     # 0 steps is a valid (empty) run
     "montecarlo.experiments.convergence.width_search": {"steps": INT[1:]},
     "montecarlo.experiments.convergence.figure2_curves": {"steps": INT[1:]},
+    # examples=0 splits into zeros; any origin string derives a seed
+    "montecarlo.search.plan.split_examples": {"examples": [-1, 2.5, True, None, "3", NAN],
+                                              "parts": [0, -1, 2.5, True, None, "3", NAN]},
+    "montecarlo.search.plan.sub_domain_seed": {"seed": [None, -1, 1.5, NAN, "0", True, 2**64],
+                                               "origin": [None, 3], "index": [-1, 2.5, True, None, "3", NAN]},
     # examples=0 is sweep_claim(examples=0)'s plan (one corner)
     "montecarlo.search.plan.plan_sizes": {"examples": INT[1:]},
     "montecarlo.registry.verdict.evaluate": {"c": OBJ},

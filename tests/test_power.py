@@ -51,10 +51,14 @@ def _useful(m: registry.Measurement) -> bool:
 
 
 def _params(claim: registry.Claim):
+    """Points drawn in turn from each of the claim's sub-domains (its own domain and those its
+    mutants are refuted on: registry.sub_domains), as the report and the tests sweep it."""
     rng = np.random.default_rng(zlib.crc32(claim.key.encode()))
+    domains = [d for _, d in registry.sub_domains(claim)]
     # a known powerless claim only has to stay powerless on a few points (strict xfail)
-    for _ in range(12 if claim.key in POWERLESS else MAX_POINTS):
-        yield claim.domain.build(claim.domain.sample_raw(rng))
+    for i in range(12 if claim.key in POWERLESS else MAX_POINTS):
+        dom = domains[i % len(domains)]
+        yield dom.build(dom.sample_raw(rng))
 
 
 def _mark(c):

@@ -13,7 +13,7 @@ from hypothesis import given, settings, target
 
 from montecarlo import registry
 from montecarlo.search.falsify import falsify
-from montecarlo.search.plan import claim_examples, mutant_examples
+from montecarlo.search.plan import claim_examples, mutant_examples, split_examples
 
 CLAIMS = registry.claims(kinds=("bound", "identity", "link"))
 MUTANTS = registry.claims(kinds=("mutant",))
@@ -21,6 +21,16 @@ MUTANTS = registry.claims(kinds=("mutant",))
 
 def _examples(claim: registry.Claim) -> int:
     return claim_examples(claim, settings.default.max_examples)
+
+
+def _sweeps():
+    """(claim, sub-domain index, origin, domain, examples) of every claim's sub-domains
+    (registry.sub_domains: its own domain and those its mutants are refuted on), the
+    claim's examples split as the report splits them."""
+    for c in CLAIMS:
+        subs = registry.sub_domains(c)
+        for j, ((origin, dom), n) in enumerate(zip(subs, split_examples(_examples(c), len(subs)))):
+            yield pytest.param(c, dom, n, id=c.key if j == 0 else f"{c.key}@{origin.split('.', 1)[1]}")
 
 
 def test_registry_is_populated_and_consistent():
@@ -33,10 +43,10 @@ def test_registry_is_populated_and_consistent():
         assert c.reference and c.statement, c.key
 
 
-@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.key)
-def test_claim_holds(claim: registry.Claim):
-    @settings(max_examples=_examples(claim))
-    @given(params=claim.domain.strategy())
+@pytest.mark.parametrize("claim, domain, examples", list(_sweeps()))
+def test_claim_holds(claim: registry.Claim, domain: registry.Domain, examples: int):
+    @settings(max_examples=examples)
+    @given(params=domain.strategy())
     def run(params):
         ev = registry.check(claim, params)
         if math.isfinite(ev.severity):

@@ -225,7 +225,8 @@ mutant(corollary, "mutant_corollary_rate_3", "exp(-3 m q) in place of exp(-3 m q
                       "symmetric": Choice(False, True)}, _radius_possible))
 mutant(lemma, "mutant_no_R_condition", "the bound claimed without the condition R <= 1/B",
        bound=lambda p: fp.C_PAPER * p["R"] * math.exp(-p["B"] ** 2 / 2), log_bound=_log_const(fp.C_PAPER),
-       tight_constant=None, domain=Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1.0, 12.0)}, _radius_beyond))
+       tight_constant=None, domain=Domain({"B": Uniform(0.0, 12.0), "R_frac": LogUniform(1.0, 12.0)}, _radius_beyond),
+       within_subject=False)
 
 mutant(char_geometric, "mutant_flip_width_R",
        "the flip set -R <= <w~, x> - B < R (width R in place of 2R: the bias moves too), "

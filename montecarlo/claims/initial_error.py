@@ -103,14 +103,14 @@ def _error_quantile(p) -> Measurement:
     """(1 - delta)-quantile of sampled ||f(0) - y||^2, with order-statistic limits."""
     X, y = _problem(p)
     e = mc.error_values(X, y, p["m"], p["B"], p["draws"], _draw_seed(p))
-    return _quantile(e, 1 - p["delta"], draws=p["draws"], mean=float(e.mean()))
+    return _quantile(e, 1 - ie.error_tail(p["delta"]), draws=p["draws"], mean=float(e.mean()))
 
 
 def _norm_quantile_zero_labels(p) -> Measurement:
     """(1 - delta)-quantile of ||f(0)||^2 (labels y = 0)."""
     X, _ = _problem(p)
     e = mc.error_values(X, np.zeros(p["n"]), p["m"], p["B"], p["draws"], _draw_seed(p))
-    return _quantile(e, 1 - p["delta"], draws=p["draws"], mean=float(e.mean()))
+    return _quantile(e, 1 - ie.error_tail(p["delta"]), draws=p["draws"], mean=float(e.mean()))
 
 
 def _bernstein_quantile(truncated: bool):
@@ -121,7 +121,7 @@ def _bernstein_quantile(truncated: bool):
         s = mc.sample(X, np.zeros(p["n"]), p["m"], p["B"], p["draws"], _draw_seed(p),
                       tau=t if truncated else None)
         vals = s.fmax_trunc if truncated else s.fmax
-        return _quantile(vals, 1 - p["delta"] / 2, draws=p["draws"])
+        return _quantile(vals, 1 - ie.bernstein_tail(p["delta"]), draws=p["draws"])
     return measure
 
 
@@ -139,7 +139,7 @@ def _tau(p) -> float:
 
 
 def _half_delta(p) -> float:
-    return p["delta"] / 2
+    return ie.e1_tail(p["delta"])
 
 
 def _tight(p) -> float:

@@ -399,7 +399,7 @@ mutant(theorem, "mutant_closed_form_unrestricted",
        "square lattice of spacing h on S^2 has lambda_min(H_inf) ~ 0.96 (k = 3), 0.91 (k = 4) of it",
        measure=_patch_lmin,
        bound=lambda p: re_.closed_form_bound(_patch_chain(p["k"], p["spacing"], p["B"]).separation, p["B"]),
-       domain=PATCH_DOMAIN)
+       domain=PATCH_DOMAIN, within_subject=False)
 
 
 # The stronger statement's mutants: the separation it keeps cannot be doubled, and the part it

@@ -190,7 +190,7 @@ def bernstein_check(X, m: int, B: float, delta: float, draws: int, seed, truncat
     t = ie.tau(m, n, delta)
     s = sample(X, np.zeros(n), m, B, draws, seed, tau=t if truncated else None)
     vals = s.fmax_trunc if truncated else s.fmax
-    return quantile_check(vals, ie.bernstein_bound(m, n, delta, B), delta / 2, alpha)
+    return quantile_check(vals, ie.bernstein_bound(m, n, delta, B), ie.bernstein_tail(delta), alpha)
 
 
 def mean_limits(values, y, m: int, B: float, alpha: float = stats.ALPHA) -> tuple[float, float]:

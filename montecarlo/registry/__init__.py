@@ -18,11 +18,11 @@ from .claim import KINDS, MODULES, SENSES, Claim
 from .domains import Choice, Domain, EvenInt, Int, LogUniform, Params, Seed, Spec, Uniform
 from .measurements import Measurement, as_measurement, exact, exact_log
 from .store import (claims, forget_source, get, keys, load_claims, module_rank, modules, mutant, register, resolve,
-                    unregister)
+                    sub_domains, unregister)
 from .verdict import TINY, Evidence, check, evaluate, full_params
 from .views import html_table
 
 __all__ = ["Params", "Spec", "Uniform", "LogUniform", "Int", "EvenInt", "Choice", "Seed", "Domain",
            "Measurement", "exact", "exact_log", "as_measurement", "Claim", "Evidence", "check", "evaluate",
            "resolve", "full_params", "TINY", "register", "claims", "load_claims", "modules", "module_rank",
-           "get", "mutant", "unregister", "keys", "forget_source", "MODULES", "KINDS", "SENSES", "html_table"]
+           "get", "mutant", "unregister", "keys", "forget_source", "sub_domains", "MODULES", "KINDS", "SENSES", "html_table"]

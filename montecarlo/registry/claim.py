@@ -41,7 +41,10 @@ class Claim:
     mutant falsifies. ``log_bound`` is the natural log of the bound (used by the verdict
     wherever the bound could underflow), ``tight_constant`` the known supremum of
     measured/bound (bound/measured for ">="), and ``measure_mp`` an mpmath twin of an exact
-    measure (:func:`montecarlo.tightness` reports it at the best point).
+    measure (:func:`montecarlo.tightness` reports it at the best point). ``within_subject``
+    (mutants only) says whether the mutant's domain lies inside its subject's hypotheses, so
+    that the subject is swept there too (:func:`montecarlo.registry.store.sub_domains`); a
+    mutant that drops a condition of the statement (its domain is the falsity) sets it False.
     """
 
     module: str
@@ -61,6 +64,7 @@ class Claim:
     log_bound: Callable[[Params], float] | None = None
     tight_constant: float | None = None
     measure_mp: Callable[[Params], Any] | None = None
+    within_subject: bool = True
 
     def __post_init__(self):
         if not (isinstance(self.module, str) and self.module.isidentifier()):

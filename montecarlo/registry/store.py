@@ -25,9 +25,10 @@ from typing import Iterable
 from bounds import validate as v
 
 from .claim import MODULES, Claim
+from .domains import Domain
 
 __all__ = ["register", "unregister", "keys", "mutant", "get", "resolve", "claims", "modules", "module_rank",
-           "load_claims", "forget_source"]
+           "load_claims", "forget_source", "sub_domains"]
 
 CLAIMS_PACKAGE = "montecarlo.claims"
 """The package whose every module registers built-in claims on import."""
@@ -184,3 +185,29 @@ def forget_source(source: "str | os.PathLike[str]") -> None:
     src = os.fspath(source)
     path = Path(src).expanduser()
     _LOADED.pop(str(path.resolve()) if (src.endswith(".py") or path.is_file()) else src, None)
+
+
+def sub_domains(claim: "Claim | str") -> list[tuple[str, Domain]]:
+    """The domains ``claim`` is swept on, as ``(origin, domain)`` pairs: its own domain first
+    (origin: the claim's key), then each distinct domain of the registered mutants whose
+    subject it is (origin: the first such mutant's key, in :func:`claims` order), each with
+    that mutant's ``derive``.
+
+    Why: a mutant's domain is where one class of error (a dropped log factor, an event, a
+    constant near its supremum) shows; a claim swept only on its own, wider domain draws
+    that corner rarely, so the same error in the claim's own formula would pass. A mutant
+    whose domain leaves its subject's hypotheses (``Claim.within_subject=False``: the mutant
+    *is* the dropped condition, e.g. R <= 1/B) is not swept for the subject. A mutant's own
+    sub-domains are its domain alone.
+    """
+    claim = resolve(claim)
+    out: list[tuple[str, Domain]] = [(claim.key, claim.domain)]
+    if claim.kind == "mutant":
+        return out
+    for m in claims(kinds=("mutant",)):
+        if m.subject != claim.key or not m.within_subject:
+            continue
+        if any(m.domain == d for _, d in out):
+            continue
+        out.append((m.key, m.domain))
+    return out

@@ -32,10 +32,11 @@ import numpy as np
 from bounds import validate as v
 
 from ..registry import Claim, Domain, Evidence, Params
+from ..sim.seeding import derive
 from ..sim.seeding import rng as make_rng
 
-__all__ = ["CI_EXAMPLES", "MUTANT_FLOOR", "MUTANT_BUDGET", "claim_examples", "mutant_examples", "plan_sizes", "local_scale",
-           "Search", "severity", "closeness", "usable"]
+__all__ = ["CI_EXAMPLES", "MUTANT_FLOOR", "MUTANT_BUDGET", "SUB_DOMAIN_FLOOR", "claim_examples", "mutant_examples",
+           "split_examples", "sub_domain_seed", "plan_sizes", "local_scale", "Search", "severity", "closeness", "usable"]
 
 MUTANT_FLOOR = 20
 """Fewest examples a mutant's search gets (it stops at its first counterexample)."""
@@ -54,6 +55,35 @@ def claim_examples(claim: Claim, base: int = CI_EXAMPLES) -> int:
         v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     base = v.positive_int("base", base)
     return max(3, int(round(base * claim.weight)))
+
+
+SUB_DOMAIN_FLOOR = 3
+"""Fewest examples each sub-domain of a claim gets (:func:`split_examples`)."""
+
+
+def split_examples(examples: int, parts: int) -> list[int]:
+    """A claim's ``examples`` split over its ``parts`` sub-domains
+    (:func:`montecarlo.registry.store.sub_domains`): an even share each, at least
+    :data:`SUB_DOMAIN_FLOOR`, the remainder to the first (the claim's own domain). One part
+    gets the whole budget; the split depends on the counts only (deterministic)."""
+    examples, parts = v.nonneg_int("examples", examples), v.positive_int("parts", parts)
+    if parts == 1:
+        return [examples]
+    share = max(min(SUB_DOMAIN_FLOOR, examples), examples // parts)
+    return [max(share, examples - share * (parts - 1))] + [share] * (parts - 1)
+
+
+def sub_domain_seed(seed: int, origin: str, index: int) -> int:
+    """The search seed of a claim's sub-domain: the claim's own seed for its own domain
+    (index 0), else one derived from the seed and the sub-domain's origin (the mutant's key),
+    so adding a mutant never moves the other sub-domains' points."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        v.fail("seed", seed, "an integer in [0, 2**64) (a claim's seed)")
+    seed = int(seed)
+    if not isinstance(origin, str):
+        v.fail("origin", origin, "a claim key (str)")
+    index = v.nonneg_int("index", index)
+    return seed if index == 0 else derive(seed, "sub_domain", origin)
 
 
 def mutant_examples(claim: Claim) -> int:
@@ -98,7 +128,7 @@ def closeness(ev: Evidence, claim: Claim) -> float:
     if ev.vacuous:
         return math.nan
     if ev.sense != "==":
-        if ev.severity > 1 and not ev.refuted and m.lower == m.upper:
+        if ev.severity > 1 and not ev.refuted and _exact(m):
             return 1.0  # past the bound only within the round-off allowance
         return ev.severity
     if ev.log_space:
@@ -118,7 +148,7 @@ def _log_closeness(ev: Evidence, claim: Claim) -> float:
     """:func:`closeness` of an identity decided on logs: the same ratios, measured in logs."""
     m, lb = ev.measurement, ev.log_bound
     lv = m.log_value if m.log_value is not None else _log(m.value)
-    if m.lower == m.upper:
+    if _exact(m):
         gap = abs(math.expm1(ev.log_ratio)) if abs(ev.log_ratio) < 700 else math.inf
         half = claim.rtol + (math.exp(min(700.0, math.log(claim.atol) - lb)) if claim.atol > 0 else 0.0)
     elif lb >= lv:
@@ -130,6 +160,15 @@ def _log_closeness(ev: Evidence, claim: Claim) -> float:
     if half > 0:
         return gap / half
     return 0.0 if gap == 0 else math.inf
+
+
+def _exact(m) -> bool:
+    """An exact value (equal limits), read on the log fields when the measurement has them:
+    a Monte Carlo interval whose float limits both underflowed to 0 (or overflowed) is not
+    an exact value."""
+    if m.log_lower is not None and m.log_upper is not None:
+        return m.log_lower == m.log_upper
+    return m.lower == m.upper
 
 
 def _log(x: float) -> float:
