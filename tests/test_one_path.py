@@ -27,6 +27,8 @@ DELTAS = (1e-4, 0.015, 0.05, 0.3, 0.5, 0.9)
 LEVELS = {
     "initial_error.lemma_A10_tight": lambda d: 1 - d,
     "initial_error.lemma_A10_paper": lambda d: 1 - d,
+    "initial_error.lemma_A10_tight_small_delta": lambda d: 1 - d,
+    "initial_error.lemma_A10_paper_small_delta": lambda d: 1 - d,
     "initial_error.bernstein_per_input": lambda d: 1 - d / 2,
     "initial_error.bernstein_truncated": lambda d: 1 - d / 2,
     "initial_error.quantile_level_error": lambda d: 1 - d,

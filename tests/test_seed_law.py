@@ -17,10 +17,16 @@ slow test                                                              default t
                                                                        (``remote_args``), ``sweep_remote`` in another process and
                                                                        ``rebuild`` give the serial records; what it adds is Dask's
                                                                        transport (``client.submit``, ``as_completed``)
-``tests/test_convergence.py::test_report_figures_quick``               ``tests/test_fuzz.py`` (``reports.figures.convergence``'s public
+``tests/test_convergence.py::test_report_figures_quick``               ``tests/test_fuzz.py`` (``montecarlo.experiments.convergence``'s public
                                                                        functions at small sizes: ``width_search``, ``figure2_curves``),
                                                                        ``tests/test_convergence.py::test_fit_slopes_*``; the hook as a
                                                                        whole runs in ``python -m reports``
+``tests/test_large_domains.py::test_theorem_3_12_at_large_n``          ``tests/test_registry.py`` on ``restricted_eigenvalue.*_large_n``
+                                                                       (the same solver and bounds at n = 17 to 256)
+``tests/test_large_domains.py::test_lemma_A1_beyond_n_8``              ``tests/test_registry.py`` on
+                                                                       ``restricted_eigenvalue.chernoff_lemma_A1_wide_n`` (n = 4 to 8)
+``tests/test_verdict_inputs.py::test_strict_report_exits_1_naming_the_point``  ``tests/test_verdict_inputs.py`` (a raising measure
+                                                                       is the claim's error, naming the point, in ``sweep_claim``)
 =====================================================================  ===========================================================
 
 ``test_every_slow_test_is_listed`` keeps the table complete: a new ``slow`` test must be added.

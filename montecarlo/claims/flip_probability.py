@@ -321,7 +321,7 @@ mutant(d3_upper, "mutant_D3_upper_centre",
 mutant(d3_upper, "mutant_D3_upper_no_condition",
        "the upper side without its condition x >= eps (x in [0, eps)): at x = 0 the ball holds more than "
        "2 eps phi(eps)", domain=Domain({"gap": Uniform(0.0, 1.0), "eps": LogUniform(1e-3, 4.0)},
-                                      lambda p: {**p, "x": p["gap"] * p["eps"]}))
+                                      lambda p: {**p, "x": p["gap"] * p["eps"]}), within_subject=False)
 
 
 # ------------------------------------------------------------- Remark 3.4 (the regime)
@@ -349,10 +349,11 @@ regime = register(Claim(
 
 mutant(regime, "mutant_remark_3_4_small_B",
        "the regime extended to B < 2: there c R e^{-B^2/2} > 4R/sqrt(2 pi) for every R (e^{2 - B^2/2} > 1)",
-       domain=Domain({"B": Uniform(0.1, 1.9), "R_frac": LogUniform(1e-6, 1.0)}, _regime_radius))
+       domain=Domain({"B": Uniform(0.1, 1.9), "R_frac": LogUniform(1e-6, 1.0)}, _regime_radius), within_subject=False)
 mutant(regime, "mutant_remark_3_4_whole_lemma_domain",
        "the product form tighter on the lemma's whole domain R <= 1/B: near R = 1/B the min form is about 4x "
-       "tighter", domain=Domain({"B": Uniform(2.0, 200.0), "R_frac": Uniform(0.5, 1.0)}, _radius))
+       "tighter", domain=Domain({"B": Uniform(2.0, 200.0), "R_frac": Uniform(0.5, 1.0)}, _radius),
+       within_subject=False)
 
 
 # ---------------------------------------------------------- Lemma D.4 (anti-concentration)
@@ -384,4 +385,4 @@ mutant(d4_upper, "mutant_D4_upper_0_79",
        "the upper constant 0.79, below sqrt(2/pi) = 0.7979: false as t/sigma -> 0", bound=lambda p: 0.79 * p["u"])
 mutant(d4_lower, "mutant_D4_lower_beyond_sigma",
        "the lower side for t up to 1.5 sigma: erf(u/sqrt 2) < 2u/3 past u ~ 1.0738",
-       domain=Domain({"u": Uniform(1.0, 1.5)}))
+       domain=Domain({"u": Uniform(1.0, 1.5)}), within_subject=False)
