@@ -1,0 +1,157 @@
+"""Registered claims of the generalization module (FORMULAS.md section 8).
+
+Remark 3.13 (found false): the paper infers y^T H_inf^{-1} y <= ||y||^2 / lambda_R(H_inf) for
+labels y in the region R. It is registered as the claim it is, and it fails (a strict
+expected failure of the generic tests, with its counterexample). What does hold is registered
+next to it: the label shift always exists, y^T H_inf^{-1} y <= ||y||^2 / lambda_min(H_inf), and
+the sufficient condition H_inf^{-1} y in R.
+
+Lemma A.2 (both forms): the (1 - delta)-quantile over initializations of
+max_ij |H_ij(0) - H_inf_ij| / deviation bound, by order statistics (the claim "exceeds the
+bound with probability <= delta").
+
+Theorem C.5's leading term: the Rademacher complexity of the linearized class at the radius
+R_F = sqrt(y^T H_inf^{-1} y), sampled, against sqrt(2 e^{-B^2/2} y^T H_inf^{-1} y / n).
+
+Theorem 3.9 end to end: the (1 - delta)-quantile over draws of population_lower / bound
+(population_lower: the one-sided lower limit of the population loss of the trained network
+from fresh points; bound: the theorem's right-hand side with the grid's radii).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from bounds import generalization as g
+from bounds import ntk
+
+from ..estimators import generalization as mc
+from ..estimators.rademacher_radius import rademacher_linear
+from ..registry import (Choice, Claim, Domain, EvenInt, Int, Measurement, Seed, Uniform, exact, mutant, register)
+from ..sim import network as nw
+from ..sim.data import FAMILIES, dataset, make_labels
+from ..sim.seeding import derive, spawn
+from ..sim.stats import ALPHA, quantile_limits
+from . import with_power
+
+MODULE = "generalization"
+R313 = "Remark 3.13 / Section 3.3.1"
+A2 = "Lemma A.2"
+C5 = "Theorem C.5 (leading term) / Lemma C.6"
+T39 = "Theorem 3.9 = Theorems C.4 + C.5"
+
+
+# ------------------------------------------------------------------------------ Remark 3.13
+def _remark_dims(p):
+    from ..sim.data import admissible_d
+
+    p["d"] = admissible_d(p["family"], p["n"], p["d"])
+    return p
+
+
+REMARK_DOMAIN = Domain({"n": Int(3, 12), "d": Int(1, 8), "B": Uniform(0.0, 3.0), "family": Choice(*FAMILIES),
+                        "labels": Choice("signs", "random", "bottom"), "seed": Seed()}, _remark_dims)
+
+
+def _labels(p, X) -> np.ndarray:
+    if p["labels"] == "bottom":  # the bottom eigenvector of H_inf: y^T H^{-1} y = ||y||^2 / lambda_min
+        u = np.linalg.eigh(ntk.h_inf(X, p["B"]))[1][:, 0]
+        return u / np.max(np.abs(u))
+    return make_labels(p["labels"], p["n"], spawn(p["seed"], "labels"))
+
+
+@lru_cache(maxsize=64)
+def _remark(key: tuple) -> mc.RemarkPoint:
+    p = dict(key)
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
+    return mc.remark_point(X, p["B"], _labels(p, X))
+
+
+def _rk(p):
+    return _remark(tuple(sorted(p.items())))
+
+
+def _singular(r: mc.RemarkPoint) -> Measurement | None:
+    if r.condition < mc.COND_MAX:
+        return None
+    return exact(0.0, applicable=False, reason=f"H_inf ill-conditioned (condition {r.condition:.3g} >= "
+                 f"{mc.COND_MAX:g}): y^T H_inf^{{-1}} y is round-off", condition=r.condition)
+
+
+def _remark_measure(p) -> Measurement:
+    r = _rk(p)
+    if (bad := _singular(r)) is not None:
+        return bad
+    return exact(r.remark_ratio, yHy=r.yHy, norm_y2=r.norm2, lambda_R=r.lambda_R, lambda_min=r.lambda_min,
+                 shift=r.shift, u_in_R=r.u_in_R)
+
+
+remark = register(Claim(
+    module=MODULE, claim_id="remark_313", reference=R313,
+    statement="For labels y in the region R (random labels shifted into R by the smallest |c| when they are "
+    "not in it): y^T H_inf^{-1} y <= ||y||^2 / lambda_R(H_inf) (measured: y^T H_inf^{-1} y lambda_R / ||y||^2). "
+    "FALSE: lambda_R bounds a^T H a on R, and H_inf^{-1} y need not lie in R",
+    kind="bound", sense="<=", measure=_remark_measure, bound=lambda p: 1.0, domain=REMARK_DOMAIN, rtol=1e-9))
+
+
+def _lmin_measure(p) -> Measurement:
+    r = _rk(p)
+    if (bad := _singular(r)) is not None:
+        return bad
+    return exact(r.lambda_min_ratio, yHy=r.yHy, norm_y2=r.norm2, lambda_min=r.lambda_min, shift=r.shift)
+
+
+lmin = register(Claim(
+    module=MODULE, claim_id="remark_313_lambda_min", reference=R313,
+    statement="For every y: y^T H_inf^{-1} y <= ||y||^2 / lambda_min(H_inf) (measured: y^T H_inf^{-1} y "
+    "lambda_min / ||y||^2; equality on the bottom eigenvector)",
+    kind="bound", sense="<=", measure=_lmin_measure, bound=lambda p: 1.0, domain=REMARK_DOMAIN, rtol=1e-7))
+
+
+def _sufficient_measure(p) -> Measurement:
+    r = _rk(p)
+    if (bad := _singular(r)) is not None:
+        return bad
+    if not r.u_in_R:
+        return exact(0.0, applicable=False, reason="H_inf^{-1} y is not in R", ratio=r.remark_ratio)
+    return exact(r.remark_ratio, yHy=r.yHy, norm_y2=r.norm2, lambda_R=r.lambda_R, shift=r.shift)
+
+
+sufficient = register(Claim(
+    module=MODULE, claim_id="remark_313_sufficient", reference=f"{R313} (a sufficient condition, derived)",
+    statement="If u = H_inf^{-1} y lies in R, then y^T H_inf^{-1} y <= ||y||^2 / lambda_R(H_inf) "
+    "(u^T H u >= lambda_R ||u||^2 and u^T H u = u^T y <= ||u|| ||y||)",
+    kind="bound", sense="<=", measure=_sufficient_measure, bound=lambda p: 1.0, domain=REMARK_DOMAIN, rtol=1e-7))
+
+
+def _shift_measure(p, fraction: float = 1.0) -> Measurement:
+    r = _rk(p)
+    ys = r.y - r.shift + fraction * r.shift
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
+    from bounds import restricted_eigenvalue as re_
+
+    Qm = re_.Ingredients(X, p["B"]).Qm
+    return exact(float(ys @ Qm @ ys) / float(ys @ ys), shift=r.shift, fraction=fraction)
+
+
+SHIFT_TOL = 1e-12
+
+
+shift = register(Claim(
+    module=MODULE, claim_id="label_shift_exists", reference=R313,
+    statement="The label shift exists: y + c 1 lies in R for the smallest-|c| root c of the quadratic "
+    "(y + c 1)^T Qm (y + c 1) (leading coefficient 1^T Qm 1 >= 0); measured (y + c 1)^T Qm (y + c 1) / "
+    f"||y + c 1||^2 >= -{SHIFT_TOL:g} (round-off at the root)",
+    kind="bound", sense=">=", measure=_shift_measure, bound=lambda p: -SHIFT_TOL, domain=REMARK_DOMAIN))
+
+
+# ---------------------------------------------------------------- mutants of the Remark's links
+mutant(lmin, "mutant_lambda_min_half", "half the bound, ||y||^2 / (2 lambda_min) (attained on the bottom eigenvector)",
+       bound=lambda p: 0.5)
+mutant(shift, "mutant_label_shift_half", "half the shift, y + (c/2) 1 (not in R when a shift is needed)",
+       measure=lambda p: _shift_measure(p, 0.5))
+mutant(sufficient, "mutant_sufficient_half", "the sufficient condition's bound halved, ||y||^2 / (2 lambda_R)",
+       bound=lambda p: 0.5)
