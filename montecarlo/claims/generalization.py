@@ -30,7 +30,7 @@ from bounds import ntk
 
 from ..estimators import generalization as mc
 from ..estimators.rademacher_radius import rademacher_linear
-from ..registry import (Choice, Claim, Domain, EvenInt, Int, Measurement, Seed, Uniform, exact, mutant, register)
+from ..registry import (Choice, Claim, Domain, EvenInt, Int, LogUniform, Measurement, Seed, Uniform, exact, mutant, register)
 from ..sim import network as nw
 from ..sim.data import FAMILIES, dataset, make_labels
 from ..sim.seeding import derive, spawn
@@ -155,3 +155,123 @@ mutant(shift, "mutant_label_shift_half", "half the shift, y + (c/2) 1 (not in R 
        measure=lambda p: _shift_measure(p, 0.5))
 mutant(sufficient, "mutant_sufficient_half", "the sufficient condition's bound halved, ||y||^2 / (2 lambda_R)",
        bound=lambda p: 0.5)
+
+
+# -------------------------------------------------------------------------------- Lemma A.2
+A2_DRAWS = 200
+A2_DOMAIN = Domain({"n": Int(2, 12), "d": Int(1, 8), "B": Uniform(0.0, 3.0), "family": Choice(*FAMILIES),
+                    "m": EvenInt(2, 2048), "delta": Uniform(0.05, 0.5), "seed": Seed()}, _remark_dims)
+
+
+@lru_cache(maxsize=32)
+def _deviations(key: tuple, mutant_p: bool = False) -> mc.KernelDeviations:
+    p = dict(key)
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
+    return mc.kernel_deviations(X, p["m"], p["B"], p["delta"], A2_DRAWS, spawn(p["seed"], "weights/lemma_A2"),
+                                (lambda P: P * P) if mutant_p else None)
+
+
+def _quantile(ratios: np.ndarray, delta: float, **detail) -> Measurement:
+    """The (1 - delta)-quantile of the ratios with order-statistic limits: the claim
+    P[ratio > 1] <= delta is the claim that this quantile is <= 1."""
+    q = 1.0 - delta
+    lo, hi = quantile_limits(ratios, q, ALPHA)
+    return Measurement(float(np.quantile(ratios, q, method="inverted_cdf")), lo, hi,
+                       {"draws": int(ratios.size), "quantile_level": q, "max_ratio": float(ratios.max()),
+                        "exceedances": int(np.count_nonzero(ratios > 1)), **detail})
+
+
+def _a2(p, form: str, mutant_p: bool = False) -> Measurement:
+    e = _deviations(tuple(sorted(p.items())), mutant_p)
+    return _quantile(getattr(e, form), p["delta"], independent_terms=e.independent)
+
+
+hoeffding = register(Claim(
+    module=MODULE, claim_id="lemma_A2_hoeffding", reference=A2,
+    statement="Symmetric init (m/2 independent neurons): with probability >= 1 - delta, max_ij |H_ij(0) - H_inf_ij| "
+    "<= 2 sqrt(log(2 n^2/delta) / m) (Hoeffding, terms in [0, 2], union over n^2 entries); measured: the "
+    "(1 - delta)-quantile over initializations of the ratio, order-statistic limits",
+    kind="bound", sense="<=", measure=with_power(lambda p: _a2(p, "hoeffding"), lambda p: 1.0, "<=", "quantile"),
+    bound=lambda p: 1.0, domain=A2_DOMAIN, weight=0.3))
+
+bernstein = register(Claim(
+    module=MODULE, claim_id="lemma_A2_bernstein", reference=A2,
+    statement="Symmetric init: with probability >= 1 - delta, for all i, j: |H_ij(0) - H_inf_ij| <= sqrt(8 p_ij L / m') "
+    "+ 4 L / (3 m'), L = log(2 n^2/delta), m' = m/2 (Bernstein, variance <= 4 p_ij); measured: the "
+    "(1 - delta)-quantile over initializations of max_ij ratio",
+    kind="bound", sense="<=", measure=with_power(lambda p: _a2(p, "bernstein"), lambda p: 1.0, "<=", "quantile"),
+    bound=lambda p: 1.0, domain=A2_DOMAIN, weight=0.3))
+
+A2_MUTANT_DOMAIN = Domain({"n": Int(2, 8), "d": Int(1, 8), "B": Uniform(0.0, 1.0), "family": Choice("random", "circle"),
+                           "m": EvenInt(512, 2048), "delta": Uniform(0.05, 0.5), "seed": Seed()}, _remark_dims)
+
+
+def _hoeffding_linear_rate(p) -> Measurement:
+    """The Hoeffding ratio against 2 log(2 n^2/delta) / m' (the square root dropped)."""
+    e = _deviations(tuple(sorted(p.items())))
+    L = math.log(2 * p["n"] ** 2 / p["delta"])
+    scale = g.hoeffding_deviation(p["n"], e.independent, p["delta"]) / (2 * L / e.independent)
+    return _quantile(e.hoeffding * scale, p["delta"], independent_terms=e.independent)
+
+
+mutant(hoeffding, "mutant_hoeffding_no_sqrt", "the square root dropped, 2 log(2 n^2/delta) / m' (rate 1/m for 1/sqrt(m))",
+       measure=with_power(_hoeffding_linear_rate, lambda p: 1.0, "<=", "quantile"), domain=A2_MUTANT_DOMAIN, weight=0.2)
+mutant(bernstein, "mutant_bernstein_p_squared", "the variance p_ij^2 in place of p_ij (a sparsity factor e^{-B^2} "
+       "for e^{-B^2/2})", measure=with_power(lambda p: _a2(p, "bernstein", True), lambda p: 1.0, "<=", "quantile"),
+       domain=Domain({"n": Int(2, 8), "d": Int(1, 8), "B": Uniform(1.0, 3.0), "family": Choice("random", "circle"),
+                      "m": EvenInt(1024, 2048), "delta": Uniform(0.05, 0.5), "seed": Seed()}, _remark_dims),
+       weight=0.2)
+
+
+# ------------------------------------------------------- Theorem C.5's leading term (Lemma C.6)
+LEAD_DOMAIN = Domain({"n": Int(2, 12), "d": Int(1, 8), "B": Uniform(0.0, 3.0), "family": Choice("random", "circle", "clusters"),
+                      "m": EvenInt(64, 2048), "label_scale": LogUniform(0.01, 1.0), "seed": Seed()}, _remark_dims)
+LEAD_DRAWS = 20_000
+
+
+@lru_cache(maxsize=32)
+def _lead(key: tuple):
+    p = dict(key)
+    X = dataset(p["family"], p["n"], p["d"], p["seed"])
+    y = p["label_scale"] * make_labels("random", p["n"], spawn(p["seed"], "labels"))
+    yHy = g.quadratic_form_inverse(ntk.h_inf(X, p["B"]), y)
+    net0 = nw.init_symmetric(p["m"], X.shape[1], p["B"], spawn(p["seed"], "weights"))
+    if not (math.isfinite(yHy) and yHy > 0):
+        return yHy, None
+    return yHy, rademacher_linear(X, net0, p["B"], math.sqrt(yHy), LEAD_DRAWS, spawn(p["seed"], "signs"))
+
+
+def _lead_measure(p) -> Measurement:
+    yHy, e = _lead(tuple(sorted(p.items())))
+    if e is None:
+        return exact(0.0, applicable=False, reason="H_inf singular in float", yHy=yHy)
+    detail = {"yHy": yHy, "draws": e.draws, "max_active": e.max_active, "section3_event": e.on_event}
+    if not e.on_event:
+        return exact(0.0, applicable=False, reason="section-3 event fails", mean_sup=e.value, **detail)
+    return Measurement(e.value, e.lower, e.upper, detail)
+
+
+def _lead_bound(p) -> float:
+    yHy, _ = _lead(tuple(sorted(p.items())))
+    return g.leading_term(p["n"], p["B"], yHy) if math.isfinite(yHy) else math.inf
+
+
+leading = register(Claim(
+    module=MODULE, claim_id="leading_term", reference=C5,
+    statement="On the section-3 event, the linearized class at the radius R_F = sqrt(y^T H_inf^{-1} y) of Theorem C.7: "
+    "Rad_S(F_lin) <= sqrt(2 e^{-B^2/2} y^T H_inf^{-1} y / n) (the leading term with its sparsity factor; "
+    "sampled sign vectors, exact supremum per draw, bounded-mean limits)",
+    kind="bound", sense="<=", measure=with_power(_lead_measure, _lead_bound, "<=", "mean"), bound=_lead_bound,
+    domain=LEAD_DOMAIN, rtol=1e-12, weight=0.3))
+
+
+def _lead_no_sqrt(p) -> float:
+    yHy, _ = _lead(tuple(sorted(p.items())))
+    return 2 * math.exp(-p["B"] ** 2 / 2) * yHy / p["n"] if math.isfinite(yHy) else math.inf
+
+
+mutant(leading, "mutant_leading_no_sqrt", "the square root dropped, 2 e^{-B^2/2} y^T H_inf^{-1} y / n (smaller "
+       "where the argument is below 1)", bound=_lead_no_sqrt,
+       domain=Domain({"n": Int(8, 12), "d": Int(4, 8), "B": Uniform(0.0, 1.0), "family": Choice("random"),
+                      "m": EvenInt(512, 2048), "label_scale": LogUniform(0.01, 0.1), "seed": Seed()}, _remark_dims),
+       weight=0.2)

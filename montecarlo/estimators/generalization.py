@@ -33,7 +33,8 @@ from ..sim.seeding import rng, spawn
 from ..sim.stats import ALPHA, bounded_mean_limits
 from ..sim.trainer import train
 
-__all__ = ["COND_MAX", "RemarkPoint", "remark_point", "teacher", "sphere", "TheoremDraw", "theorem_draw", "kernel_deviation"]
+__all__ = ["COND_MAX", "RemarkPoint", "remark_point", "teacher", "sphere", "TheoremDraw", "theorem_draw",
+           "KernelDeviations", "kernel_deviations"]
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,6 @@ def _loss(f: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, np.abs(f - y))
 
 
-def kernel_deviation(X, net0: nw.Network, B: float) -> float:
-    """max_ij |H_ij(0) - H_inf_ij| at the initialization (Lemma A.2's deviation)."""
-    X = v.unit_rows("X", X)
-    return float(np.max(np.abs(nw.empirical_ntk(X, net0) - ntk.h_inf(X, B))))
-
-
 @dataclass(frozen=True)
 class TheoremDraw:
     """One draw of the end-to-end check (one training set, one initialization, one run)."""
@@ -182,3 +177,39 @@ def theorem_draw(n: int, m: int, B: float, d: int, steps: int, eta_frac: float, 
     yHy = g.quadratic_form_inverse(ntk.h_inf(X, B), y)
     return TheoremDraw(n, m, B, L_S, float(lf.mean()), lo, hi, bound, R_F, R, Z_fro, flip_total, rad, yHy,
                        g.leading_term(n, B, yHy) if math.isfinite(yHy) else math.inf, steps)
+
+
+# ------------------------------------------------------------------------------- Lemma A.2
+@dataclass(frozen=True)
+class KernelDeviations:
+    """Over ``draws`` symmetric initializations of one data set: the ratios of
+    max_ij |H_ij(0) - H_inf_ij| to Lemma A.2's Hoeffding bound and of
+    max_ij |H_ij(0) - H_inf_ij| / (Bernstein bound of entry ij)."""
+
+    hoeffding: np.ndarray
+    bernstein: np.ndarray
+    independent: int  # m' = m/2 independent terms per entry
+
+
+def kernel_deviations(X, m: int, B: float, delta: float, draws: int, seed,
+                      scale_p=None) -> KernelDeviations:
+    """Lemma A.2's two ratios per draw (symmetric init: m/2 independent neurons). ``scale_p``
+    (a function of the pair matrix p_ij) replaces p_ij in the Bernstein bound (for mutants)."""
+    X = v.unit_rows("X", X)
+    m, B, delta = v.even_int("m", m), v.bias(B), v.probability("delta", delta)
+    draws = v.check_int_range("draws", draws, 2)
+    n, d = X.shape
+    v.work("draws", draws, float(draws) * n * n * m)
+    Hi = ntk.h_inf(X, B)
+    P = ntk.pair_matrix(X, B)
+    mp_ = m // 2
+    hb = g.hoeffding_deviation(n, mp_, delta)
+    bb = np.asarray(g.bernstein_deviation(P if scale_p is None else scale_p(P), n, mp_, delta))
+    gen = rng(seed)
+    hoef, bern = np.empty(draws), np.empty(draws)
+    for k in range(draws):
+        net0 = nw.init_symmetric(m, d, B, gen)
+        dev = np.abs(nw.empirical_ntk(X, net0) - Hi)
+        hoef[k] = dev.max() / hb
+        bern[k] = float(np.max(dev / bb))
+    return KernelDeviations(hoef, bern, mp_)
