@@ -52,7 +52,7 @@ def confidence_term(n: int, delta: float) -> float:
 
 def frobenius_grid_index(R_F: float) -> int:
     """The grid point of the Frobenius radius: the smallest k >= 1 with R_F <= k."""
-    R_F = v.nonneg("R_F", R_F)
+    R_F = v.positive("R_F", R_F)
     return max(1, int(math.ceil(R_F - 1e-12 * max(R_F, 1.0))))
 
 
@@ -77,7 +77,7 @@ def grid_delta(delta: float, k: int, l: int) -> float:
 def rademacher_event_bound(n: int, m: int, B: float, R_F: float, R: float, c: float = C_PAPER) -> float:
     """Lemma C.6 on the events of sections 1 and 3: R_F sqrt(2 e^{-B^2/2}/n) + 4 c R^2 sqrt(m) e^{-B^2/2}."""
     n, m, B = v.positive_int("n", n), v.positive_int("m", m), v.bias(B)
-    R_F, R, c = v.nonneg("R_F", R_F), v.nonneg("R", R), v.positive("c", c)
+    R_F, R, c = v.positive("R_F", R_F), v.positive("R", R), v.positive("c", c)
     s = math.exp(-B * B / 2)
     return R_F * math.sqrt(2 * s / n) + 4 * c * R * R * math.sqrt(m) * s
 
@@ -87,7 +87,7 @@ def rademacher_data_bound(Z_fro: float, flip_total: float, n: int, m: int, R_F: 
     ``flip_total`` = sum_i |S_i| (neurons within 2R of their threshold at x_i)."""
     Z_fro, flip_total = v.nonneg("Z_fro", Z_fro), v.nonneg("flip_total", flip_total)
     n, m = v.positive_int("n", n), v.positive_int("m", m)
-    R_F, R = v.nonneg("R_F", R_F), v.nonneg("R", R)
+    R_F, R = v.positive("R_F", R_F), v.positive("R", R)
     return R_F * Z_fro / n + 2 * R * flip_total / (n * math.sqrt(m))
 
 
@@ -163,9 +163,10 @@ def label_shift(y, Qm) -> float:
     f(c) = a c^2 + 2 b c + f0 with a = 1^T Qm 1, b = 1^T Qm y, f0 = y^T Qm y; 0 when f0 >= 0.
     The shift always exists: Qm has zero diagonal and entries p_ij - p_min >= 0, so a >= 0,
     and a = 0 means Qm = 0, R = R^n and f0 = 0."""
-    y = v.array("y", y, ndim=1)
-    v.symmetric_matrix("Qm", Qm, y.shape[0])
-    Qm = np.asarray(Qm, dtype=float)
+    Qm = v.symmetric_matrix("Qm", Qm)
+    if Qm.ndim != 2:
+        v.fail("Qm.shape", Qm.shape, "an n x n matrix")
+    y = v.labels("y", y, Qm.shape[0])
     one = np.ones_like(y)
     a, b, f0 = float(one @ Qm @ one), float(one @ Qm @ y), float(y @ Qm @ y)
     if f0 >= 0:
@@ -181,9 +182,10 @@ def quadratic_form_inverse(H, y) -> float:
     """y^T H^{-1} y for a symmetric positive definite H by a Cholesky solve (+inf when the
     factorization fails: H singular in float). y is any real vector (a shifted label vector
     leaves [-1, 1])."""
-    y = v.array("y", y, ndim=1)
-    H = v.symmetric_matrix("H", H, y.shape[0])
-    H = np.asarray(H, dtype=float)
+    H = v.symmetric_matrix("H", H)
+    if H.ndim != 2:
+        v.fail("H.shape", H.shape, "an n x n matrix")
+    y = v.array("y", y, ndim=1, shape=(H.shape[0],))
     try:
         cf = linalg.cho_factor((H + H.T) / 2, lower=True, check_finite=False)
     except linalg.LinAlgError:

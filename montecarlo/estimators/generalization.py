@@ -68,7 +68,7 @@ COND_MAX = 1e8  # beyond it y^T H^{-1} y carries round-off of order cond * eps r
 def remark_point(X, B: float, y, shift_into_region: bool = True) -> RemarkPoint:
     """The quantities of Remark 3.13 for data X, bias B and labels y (see module docstring)."""
     ing = re_.Ingredients(X, B)
-    y = v.array("y", y, ndim=1, shape=(ing.n,))
+    y = v.labels("y", y, ing.n)
     shift_into_region = v.boolean("shift_into_region", shift_into_region)
     H, Qm = ing.H, ing.Qm
     c = g.label_shift(y, Qm) if shift_into_region else 0.0
