@@ -281,15 +281,15 @@ mutant(leading, "mutant_leading_no_sqrt", "the square root dropped, 2 e^{-B^2/2}
 
 
 # ------------------------------------------------------------- Theorem 3.9 end to end
-THEOREM_DRAWS = 30
+THEOREM_DRAWS = 24  # 0.5^24 < ALPHA: the order-statistic lower limit exists for delta <= 0.5
 THEOREM_FRESH = 4_000
-# Where the bound is below 1 at test sizes (n <= 150, m <= 768): only small teachers (scale <= 0.05)
+# Where the bound is below 1 at test sizes (n <= 120, m <= 512): only small teachers (scale <= 0.05)
 # keep the width term 2R sum_i |S_i| / (n sqrt m) ~ 16 R^2 phi(B) sqrt(m) small; at scale 1 the bound
 # is 1.3 to 150 (the report's vacuity table). Draws with a bound >= 1 hold trivially and stay in the
 # quantile; a point where every draw is vacuous is not applicable.
-THEOREM_DOMAIN = Domain({"n": Int(80, 150), "m": EvenInt(256, 768), "B": Uniform(0.0, 1.0), "d": Int(8, 10),
+THEOREM_DOMAIN = Domain({"n": Int(60, 120), "m": EvenInt(256, 512), "B": Uniform(0.0, 1.0), "d": Int(8, 10),
                          "steps": Int(10, 40), "eta_frac": Uniform(0.3, 0.9), "scale": LogUniform(0.01, 0.05),
-                         "delta": Uniform(0.2, 0.5), "seed": Seed()})
+                         "delta": Uniform(0.3, 0.5), "seed": Seed()})
 
 
 @lru_cache(maxsize=16)
@@ -326,7 +326,7 @@ theorem = register(Claim(
     "L_D / bound (L_D from fresh points), its lower limit from the per-draw lower limits of L_D by order "
     "statistics (a draw violates when the lower limit of L_D exceeds the bound)",
     kind="bound", sense="<=", measure=with_power(_theorem_measure, lambda p: 1.0, "<=", "quantile"),
-    bound=lambda p: 1.0, domain=THEOREM_DOMAIN, weight=0.05))
+    bound=lambda p: 1.0, domain=THEOREM_DOMAIN, weight=0.02))
 
 mutant(theorem, "mutant_theorem_no_generalization_term",
        "the complexity and confidence terms dropped, L_D(f_T) <= L_S(f_T) (the training loss as the population loss)",
