@@ -23,7 +23,7 @@ COUNTEREXAMPLE = {"n": 3, "d": 2, "B": 1.0, "family": "clusters", "labels": "sig
 # ----------------------------------------------------------------------------- formulas
 def test_confidence_term_and_grid():
     assert g.confidence_term(200, 0.1) == pytest.approx(3 * math.sqrt(math.log(20) / 400))
-    assert [g.frobenius_grid_index(r) for r in (0.0, 0.3, 1.0, 1.0001, 2.5)] == [1, 1, 1, 2, 3]
+    assert [g.frobenius_grid_index(r) for r in (0.3, 1.0, 1.0001, 2.5)] == [1, 1, 2, 3]
     assert [g.radius_grid_index(r) for r in (1.0, 0.7, 0.5, 0.26, 0.25, 1e-3)] == [1, 1, 2, 2, 3, 10]
     for R in (1.0, 0.3, 0.01):
         assert R <= 2.0 ** (1 - g.radius_grid_index(R)) < 2 * R + 1e-15
