@@ -328,6 +328,15 @@ theorem = register(Claim(
     kind="bound", sense="<=", measure=with_power(_theorem_measure, lambda p: 1.0, "<=", "quantile"),
     bound=lambda p: 1.0, domain=THEOREM_DOMAIN, weight=0.02))
 
+COROLLARY_DOMAIN = Domain({**{k: sp for k, sp in THEOREM_DOMAIN.specs.items() if k != "B"}, "B": Choice(0.0)})
+
+register(Claim(
+    module=MODULE, claim_id="corollary_3_9_1", reference="Corollary 3.9.1 (Theorem 3.9 at B = 0)",
+    statement="Theorem 3.9 at B = 0 (no sparsity): the same end-to-end check, (1 - delta)-quantile over draws of "
+    "L_D / bound, order-statistic limits", kind="bound", sense="<=",
+    measure=with_power(_theorem_measure, lambda p: 1.0, "<=", "quantile"), bound=lambda p: 1.0,
+    domain=COROLLARY_DOMAIN, weight=0.02))
+
 mutant(theorem, "mutant_theorem_no_generalization_term",
        "the complexity and confidence terms dropped, L_D(f_T) <= L_S(f_T) (the training loss as the population loss)",
        measure=with_power(lambda p: _theorem_measure(p, lambda d: max(d.train_loss, 1e-12)), lambda p: 1.0, "<=",
