@@ -250,7 +250,8 @@ def _log_pair_interior(rho: np.ndarray, B: float) -> np.ndarray:
     if rho.size < INTERP_MIN:
         return _log_pair_core(rho, B)
     # rho above the cut lies where B^2 h^2 / 2 <= _LOG_CUT and 1 + rho >= _RHO_CUT
-    h2_cut = min(_LOG_CUT / (0.5 * B * B), 2.0 / _RHO_CUT - 1.0)
+    half_B2 = 0.5 * B * B  # underflows to 0 for B below about 1e-154
+    h2_cut = min(_LOG_CUT / half_B2, 2.0 / _RHO_CUT - 1.0) if half_B2 > 0 else 2.0 / _RHO_CUT - 1.0
     rho_cut = (1.0 - h2_cut) / (1.0 + h2_cut)
     lo = float(rho.min())
     if lo > rho_cut:

@@ -89,7 +89,8 @@ RECORDS = ("RestrictedEigenvalue", "Link", "Chain", "Evidence", "FalsifyResult",
            "RademacherEstimate", "NonlinearEstimate", "LadderResult", "PairLimits",
            "ChernoffResult", "PrimalResult", "ExceedanceTest", "Trajectory", "Report",
            "ClaimResult", "Measurement", "Claim", "Spec", "Domain", "Network", "TightnessResult",
-           "Adversary", "RateCheck", "RunRecord", "WidthRow", "RealData", "Part", "Certificate", "CertifyResult")
+           "Adversary", "RateCheck", "RunRecord", "WidthRow", "RealData", "Part", "Certificate", "CertifyResult",
+           "RemarkPoint", "TheoremDraw", "KernelDeviations")
 # qualified name -> reason: fuzzed with bad values, but no baseline (valid) call in the default
 # run because a valid call is a long experiment; bad values must still be refused up front.
 NO_BASELINE: dict[str, str] = {
@@ -112,6 +113,9 @@ NO_BASELINE: dict[str, str] = {
     "reports.build.client_for": "starts a Dask cluster (tests/test_distributed.py)",
     "montecarlo.experiments.convergence.width_search": "training runs over widths and draws (tens of seconds)",
     "montecarlo.experiments.convergence.figure2_curves": "Figure 2 training runs (tens of seconds)",
+    "reports.figures.generalization.report_figures": "report experiment (tens of seconds)",
+    "reports.figures.generalization.vacuity_table": "training runs over n, m, B, scale (tens of seconds)",
+    "reports.figures.generalization.remark_table": "lambda_R and H_inf on real data sets (seconds to minutes)",
 }
 
 
@@ -229,6 +233,9 @@ VALID: dict[str, Any] = {
     "title": "t", "ylabel": None, "legend": 8, "fontsize": 8, "handles": None, "ncol": None,
     "path": lambda: __import__("pathlib").Path(_tmp()) / "f.png", "vacuous_points": None, "vacuous": False,
     "payload": lambda: ([], None, None, None, 0.0), "sources": (), "rows": lambda: [],
+    # generalization
+    "l": 2, "p": 0.1, "eps": 0.1, "norm_y": 1.0, "train_loss": 0.1, "rademacher": 0.1, "flip_total": 3.0,
+    "yHy": 1.0, "shift_into_region": True, "fresh": 50, "scale": 0.5, "curvature": 0.5, "scale_p": None,
 }
 for _name in ("net", "net0", "traj", "claim", "params", "ev", "res", "rec", "results", "points",
               "selected", "H", "M", "Qm", "net_sym", "fig", "ax", "box"):
@@ -284,6 +291,9 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.claims.with_power": {"bound": lambda: (lambda p: 1.0)},
     "montecarlo.cli.candidate": {"params": ("B", "R")}, "montecarlo.cli.parse_candidate": {"params": ("B", "R")},
     "montecarlo.sim.datasets.load": {"name": "iris", "n": 20},
+    "bounds.generalization.residual_path_bound": {"t": 3},
+    "montecarlo.estimators.generalization.theorem_draw": {"n": 10, "m": 8, "d": 3, "steps": 3},
+    "montecarlo.estimators.generalization.kernel_deviations": {"m": 8},
     "montecarlo.registry.verdict.evaluate": {"c": lambda: _objects()["claim"]},
     "bounds.restricted_eigenvalue.region.check_square": {"name": "M"},
     "montecarlo.estimators.convergence.run": {"P": lambda: _objects()["problem"]},
@@ -370,6 +380,10 @@ BAD: dict[str, list] = {
     "ncol": [0, -1, 2.5, "x"], "path": [None, 3, "/no/such/file.png"],
     "vacuous_points": [-1, 2.5, "x"], "vacuous": BOOL, "payload": [None, 3, (1, 2)],
     "sources": [3, "x", (3,)], "rows": [None, 3],
+    # generalization
+    "l": INT, "p": NUM + [-0.5, 1.5], "eps": NONNEG, "norm_y": NONNEG, "train_loss": NONNEG,
+    "rademacher": NONNEG, "flip_total": NONNEG, "yHy": NONNEG, "shift_into_region": BOOL, "fresh": INT,
+    "scale": POS, "curvature": NUM, "scale_p": ["x", 3], "scales": SEQ + [(0.0,)],
 }
 # values that may be valid for some functions: accepted only with a finite result
 EDGE: dict[str, list] = {
@@ -456,6 +470,10 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.estimators.convergence.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},  # None: P.eta
     # name labels the message (check_square("M", ...)), not an input to validate
     "bounds.restricted_eigenvalue.region.check_square": {"name": []},
+    # a Lipschitz constant (any rho > 0), not a correlation
+    "bounds.generalization.theorem_bound": {"rho": POS},
+    "bounds.generalization.grid_theorem_bound": {"rho": POS},
+    "bounds.generalization.quadratic_form_inverse": {"y": LABELS[:3] + LABELS[4:]},  # any real vector (shifted labels)
 }
 
 

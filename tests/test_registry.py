@@ -18,6 +18,22 @@ from montecarlo.search.plan import claim_examples, mutant_examples, split_exampl
 CLAIMS = registry.claims(kinds=("bound", "identity", "link"))
 MUTANTS = registry.claims(kinds=("mutant",))
 
+# Statements of the paper the suite found false (findings): each stays registered as the claim
+# it is and fails here; strict, so a change that makes it pass is noticed.
+FALSE_CLAIMS = {
+    "generalization.remark_313":
+        "FINDING, Remark 3.13: y^T H_inf^{-1} y <= ||y||^2 / lambda_R fails for y in R. Counterexample: "
+        "family=clusters, n=3, d=2, B=1, seed=3, labels=signs (in R without a shift): y^T H_inf^{-1} y = 116.1 "
+        "against ||y||^2 / lambda_R = 3 / 0.03252 = 92.3 (ratio 1.258); iris (120 rows, B=1) with random "
+        "+-1 labels: 4748 against 476",
+}
+
+
+def _claim_param(c):
+    if c.key in FALSE_CLAIMS:
+        return pytest.param(c, id=c.key, marks=pytest.mark.xfail(strict=True, reason=FALSE_CLAIMS[c.key]))
+    return pytest.param(c, id=c.key)
+
 
 def _examples(claim: registry.Claim) -> int:
     return claim_examples(claim, settings.default.max_examples)
@@ -30,7 +46,12 @@ def _sweeps():
     for c in CLAIMS:
         subs = registry.sub_domains(c)
         for j, ((origin, dom), n) in enumerate(zip(subs, split_examples(_examples(c), len(subs)))):
-            yield pytest.param(c, dom, n, id=c.key if j == 0 else f"{c.key}@{origin.split('.', 1)[1]}")
+            ident = c.key if j == 0 else f"{c.key}@{origin.split('.', 1)[1]}"
+            if c.key in FALSE_CLAIMS:  # a finding: strict on its own domain, expected on the others
+                yield pytest.param(c, dom, n, id=ident,
+                                   marks=pytest.mark.xfail(strict=j == 0, reason=FALSE_CLAIMS[c.key]))
+            else:
+                yield pytest.param(c, dom, n, id=ident)
 
 
 def test_registry_is_populated_and_consistent():
