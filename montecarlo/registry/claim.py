@@ -22,6 +22,7 @@ MODULES = (
     "restricted_eigenvalue",
     "rademacher_radius",
     "convergence",
+    "error_analysis",
 )
 """The built-in namespaces, in report order (one per lemma module of the paper)."""
 
