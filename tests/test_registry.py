@@ -19,6 +19,22 @@ CLAIMS = registry.claims(kinds=("bound", "identity", "link"))
 MUTANTS = registry.claims(kinds=("mutant",))
 
 
+# Claims of the formula sheet found false, with the counterexample; each is a finding reported to the
+# lead. strict xfail: a claim that starts to hold makes this test fail until it is removed here.
+FINDINGS = {
+    "error_analysis.figure2_same_slope":
+        "Figure 2's 'same final slope' is false at width 128: slope(B)/slope(0) = 0.20 "
+        "(interval [0.15, 0.25]) at B = 1.5 (seed 0: slopes -0.130 at B = 0, -0.031 at B = 1.5, "
+        "step eta0 e^{B^2/2}, 6 draws, none with dead inputs)",
+}
+
+
+def _claim_param(c):
+    if c.key in FINDINGS:
+        return pytest.param(c, id=c.key, marks=pytest.mark.xfail(strict=True, reason=FINDINGS[c.key]))
+    return pytest.param(c, id=c.key)
+
+
 def _examples(claim: registry.Claim) -> int:
     return claim_examples(claim, settings.default.max_examples)
 
@@ -33,7 +49,7 @@ def test_registry_is_populated_and_consistent():
         assert c.reference and c.statement, c.key
 
 
-@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.key)
+@pytest.mark.parametrize("claim", [_claim_param(c) for c in CLAIMS])
 def test_claim_holds(claim: registry.Claim):
     @settings(max_examples=_examples(claim))
     @given(params=claim.domain.strategy())
