@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import mpmath
+import numpy as np
 import pytest
 from hypothesis import given, settings, target
 
@@ -51,6 +52,12 @@ def test_registry_is_populated_and_consistent():
 
 @pytest.mark.parametrize("claim", [_claim_param(c) for c in CLAIMS])
 def test_claim_holds(claim: registry.Claim):
+    if claim.key in FINDINGS:  # one point, no shrinking: the finding's measure trains networks
+        p = claim.domain.build(claim.domain.sample_raw(np.random.default_rng(0)))
+        ev = registry.check(claim, p)
+        assert not ev.refuted, str(ev)
+        return
+
     @settings(max_examples=_examples(claim))
     @given(params=claim.domain.strategy())
     def run(params):
