@@ -243,6 +243,8 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.estimators.initial_error.mean_limits": {"values": lambda: np.full((8, 3), 0.1)},
     "montecarlo.estimators.initial_error.sample": {"tau": None},
     "montecarlo.estimators.restricted_eigenvalue.lambda_R_convergence": {"widths": (8,)},
+    "montecarlo.estimators.error_analysis.run": {"P": lambda: _objects()["problem"]},
+    "montecarlo.estimators.error_analysis.adversary": {"P": lambda: _objects()["problem"], "R": 0.5},
     "montecarlo.estimators.error_analysis.decompose": {"rec": lambda: _error_run()},
     "montecarlo.estimators.error_analysis.flow_check": {"rec": lambda: _error_run()},
     "montecarlo.estimators.error_analysis.link_ratios": {"D": lambda: __import__(
