@@ -1,5 +1,6 @@
 """Benchmark command: ``python -m montecarlo.bench [--samples N] [--d D]`` and
-``python -m montecarlo.bench --kernel [--sizes 256 1024 4096] [--B 1.0]``.
+``python -m montecarlo.bench --kernel [--sizes 256 1024 4096] [--B 1.0]`` and
+``python -m montecarlo.bench --trainer [--n 1000] [--d 10] [--m 4096]``.
 
 Default: for each estimator, samples per second and the ratio, per normal drawn, to raw
 ``numpy.random.Generator.standard_normal`` throughput measured in the same run (target:
@@ -7,6 +8,9 @@ at least 0.3). ``--kernel``: at each n (random unit data, d = 16), the time per 
 ``bounds.ntk.h_inf``, the eigen-solves and time of ``lambda_R(H_inf)`` and their ratios to one
 ``numpy.linalg.eigvalsh(H_inf)`` at the same n, measured in the same run. Not a timed test:
 speed is measured here, on demand (the numbers depend on the machine's load; say so).
+``--trainer``: the time per step of ``montecarlo.sim.trainer.train`` at each record level
+against a bare float64 numpy gradient step of the same mathematics (target: at most 1.2 x at
+the level the claims need; run with ``OPENBLAS_NUM_THREADS=1`` for a one-thread figure).
 """
 
 from __future__ import annotations
@@ -46,6 +50,46 @@ def kernel_benchmark(sizes=(256, 1024, 4096), B: float = 1.0, d: int = 16, seed:
     return rows
 
 
+def trainer_benchmark(n: int = 1000, d: int = 10, m: int = 4096, steps: int = 10, B: float = 0.5,
+                      seed: int = 0, repeats: int = 3) -> list[dict]:
+    """Seconds per step of ``train`` at every record level and of a bare numpy step (the best of
+    ``repeats``), with their ratio."""
+    from .sim.data import make_data, make_labels
+    from .sim.network import init_standard
+    from .sim.trainer import RECORDS, train
+
+    X = make_data("random", n, d, seed)
+    y = make_labels("random", n, seed + 1)
+    net0 = init_standard(m, d, B, seed + 2)
+    eta = 0.1
+
+    def bare():
+        W, b, a = net0.W.copy(), net0.b.copy(), net0.a / np.sqrt(m)
+        for _ in range(steps + 1):
+            pre = X @ W.T - b
+            act = pre >= 0
+            r = np.maximum(pre, 0.0) @ a - y
+            coef = (act * r[:, None]) * a
+            W -= eta * (coef.T @ X)
+            b += eta * coef.sum(axis=0)
+            float(np.linalg.norm(r))
+
+    def best(fn) -> float:
+        out = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+        return min(out) / (steps + 1)
+
+    t_bare = best(bare)
+    rows = [{"level": "bare numpy", "s_per_step": t_bare, "ratio": 1.0}]
+    for level in RECORDS:
+        t = best(lambda: train(X, y, net0, eta, steps, record=level))
+        rows.append({"level": level, "s_per_step": t, "ratio": t / t_bare})
+    return rows
+
+
 def _print_kernel(rows: list[dict]) -> None:
     print(f"{'n':>6} {'h_inf s':>9} {'us/pair':>8} {'eigvalsh s':>11} {'lambda_R s':>11} {'solves':>7} "
           f"{'method':>8} {'h/eig':>7} {'lR/eig':>7} {'lambda_R':>12} {'gap':>9}")
@@ -67,7 +111,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--kernel", action="store_true", help="h_inf and lambda_R against eigvalsh")
     ap.add_argument("--sizes", type=int, nargs="+", default=[256, 1024, 4096])
     ap.add_argument("--B", type=float, default=1.0)
+    ap.add_argument("--trainer", action="store_true", help="train() per step against a bare numpy step")
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--m", type=int, default=4096)
     args = ap.parse_args(argv)
+    if args.trainer:
+        d = 10 if args.d == 16 else args.d
+        print(f"trainer, n = {args.n}, d = {d}, m = {args.m}")
+        print(f"{'record':<12} {'ms/step':>9} {'ratio to bare':>14}")
+        for r in trainer_benchmark(args.n, d, args.m, seed=args.seed):
+            print(f"{r['level']:<12} {1e3 * r['s_per_step']:>9.2f} {r['ratio']:>14.2f}")
+        return
     if args.kernel:
         rows = []
         for n in args.sizes:  # print each size as soon as it is measured

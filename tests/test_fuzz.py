@@ -214,7 +214,7 @@ VALID: dict[str, Any] = {
     "kind": "square",
     # convergence, search, power, figures, cli (helpers conv, spine, power, rooms, sheet)
     "max_flip": 2, "max_update": 3, "c2_factor": 8.0, "c3_factor": 8.0, "c4_exponent": 1.0, "step_frac": 0.02,
-    "patterns": 2, "eigs": (0.5, 1.0), "S_i": 2, "S_j": 1, "sizes": (1, 2, 0), "ing": None, "p0_": 0.1,
+    "patterns": 2, "record": "full", "eigs": (0.5, 1.0), "S_i": 2, "S_j": 1, "sizes": (1, 2, 0), "ing": None, "p0_": 0.1,
     "measure": lambda: (lambda p: __import__("montecarlo.registry", fromlist=["exact"]).exact(0.5)),
     "sense": "<=", "how": "mean", "alpha_side": 1e-7, "expr": "B * R", "argv": None,
     "objective": "norm", "restarts": 1, "polish": False, "H0": None, "eta0": None, "scaled": True,
@@ -351,7 +351,7 @@ BAD: dict[str, list] = {
     "points": [None, 3], "selected": [None, 3], "base": INT, "rep": OBJ,
     # convergence, search, power, figures, cli
     "max_flip": NONNEG, "max_update": NONNEG, "c2_factor": POS, "c3_factor": POS, "c4_exponent": POS,
-    "step_frac": POS + [2.0],
+    "step_frac": POS + [2.0], "record": STR,
     "eigs": [None, "x", (), (NAN,)], "S_i": [None, "x", -1.0, NAN], "S_j": [None, "x", -1.0, NAN],
     "sizes": [None, "x", (), (-1,), (NAN,)], "ing": ["x", 3], "p0_": NUM + [-1.0, 0.7],
     "measure": ["x", 3], "sense": [None, 3, "<>"], "how": [None, 3, "nope"], "alpha_side": PROB,

@@ -218,7 +218,7 @@ def _sparse_run(key: tuple, mode: str = "sparse") -> dict:
 
     from ..sim.trainer import train
 
-    tr = train(P.X, P.y, P.net0, eta, p["steps"], callback=cb)
+    tr = train(P.X, P.y, P.net0, eta, p["steps"], callback=cb, record="residual")
     return {"lam": P.lam, "eta": eta, "R_star": Rs, "norm2": np.array(rec["norm2"]), "max_move": rec["move"],
             "lam_min": rec["lam_min"], "stopped": tr.stopped, "lam_max0": P.lam_max0, "n": P.n}
 

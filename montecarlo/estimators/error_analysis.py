@@ -103,7 +103,7 @@ def run(P: Problem, steps: int, eta: float | None = None) -> ErrorRun:
         bs.append(net.b.copy())
         rs.append(r.copy())
 
-    tr = train(P.X, P.y, P.net0, eta, steps, callback=cb)
+    tr = train(P.X, P.y, P.net0, eta, steps, callback=cb, record="residual")
     return ErrorRun(P, eta, np.array(Ws), np.array(bs), np.array(rs), tr.stopped)
 
 
@@ -277,7 +277,7 @@ def adversary(P: Problem, R: float, seed, step_frac: float = 0.02, patterns: int
             if not float(r_t @ r_t) > 0:
                 continue
             eta = step_frac * R / (2 * math.sqrt(n / m) * float(np.linalg.norm(r_t)))
-            rec = train(X, P.y, net, eta, 1, callback=None)
+            rec = train(X, P.y, net, eta, 1, record="residual")
             r_t1 = _residual(X, P.y, rec.net)
             states += 1
             Wt1, bt1 = rec.net.W, rec.net.b
