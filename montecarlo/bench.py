@@ -1,6 +1,6 @@
 """Benchmark command: ``python -m montecarlo.bench [--samples N] [--d D]`` and
 ``python -m montecarlo.bench --kernel [--sizes 256 1024 4096] [--B 1.0]`` and
-``python -m montecarlo.bench --certify``.
+``python -m montecarlo.bench --certify``, ``python -m montecarlo.bench --trainer [--n 1000] [--d 10] [--m 4096]``.
 
 Default: for each estimator, samples per second and the ratio, per normal drawn, to raw
 ``numpy.random.Generator.standard_normal`` throughput measured in the same run (target:
@@ -11,6 +11,9 @@ certification of every claim and mutant with a form in ``montecarlo.search.certi
 plus Lemma A.4 with the constants 2.8939 (certified) and 2.8937 (refuted): verdict, boxes and
 seconds each, and the total (target: within about 20 s). Not a timed test:
 speed is measured here, on demand (the numbers depend on the machine's load; say so).
+``--trainer``: the time per step of ``montecarlo.sim.trainer.train`` at each record level
+against a bare float64 numpy gradient step of the same mathematics (target: at most 1.2 x at
+the level the claims need; run with ``OPENBLAS_NUM_THREADS=1`` for a one-thread figure).
 """
 
 from __future__ import annotations
@@ -47,6 +50,46 @@ def kernel_benchmark(sizes=(256, 1024, 4096), B: float = 1.0, d: int = 16, seed:
                      "eigvalsh_s": t_eig, "lambda_R_s": t_r, "eigen_solves": r.detail.get("eigen_solves"),
                      "method": r.detail.get("method"), "lambda_R": r.value, "gap": r.gap,
                      "h_inf_over_eigvalsh": t_h / t_eig, "lambda_R_over_eigvalsh": t_r / t_eig})
+    return rows
+
+
+def trainer_benchmark(n: int = 1000, d: int = 10, m: int = 4096, steps: int = 10, B: float = 0.5,
+                      seed: int = 0, repeats: int = 3) -> list[dict]:
+    """Seconds per step of ``train`` at every record level and of a bare numpy step (the best of
+    ``repeats``), with their ratio."""
+    from .sim.data import make_data, make_labels
+    from .sim.network import init_standard
+    from .sim.trainer import RECORDS, train
+
+    X = make_data("random", n, d, seed)
+    y = make_labels("random", n, seed + 1)
+    net0 = init_standard(m, d, B, seed + 2)
+    eta = 0.1
+
+    def bare():
+        W, b, a = net0.W.copy(), net0.b.copy(), net0.a / np.sqrt(m)
+        for _ in range(steps + 1):
+            pre = X @ W.T - b
+            act = pre >= 0
+            r = np.maximum(pre, 0.0) @ a - y
+            coef = (act * r[:, None]) * a
+            W -= eta * (coef.T @ X)
+            b += eta * coef.sum(axis=0)
+            float(np.linalg.norm(r))
+
+    def best(fn) -> float:
+        out = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+        return min(out) / (steps + 1)
+
+    t_bare = best(bare)
+    rows = [{"level": "bare numpy", "s_per_step": t_bare, "ratio": 1.0}]
+    for level in RECORDS:
+        t = best(lambda: train(X, y, net0, eta, steps, record=level))
+        rows.append({"level": level, "s_per_step": t, "ratio": t / t_bare})
     return rows
 
 
@@ -87,6 +130,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[256, 1024, 4096])
     ap.add_argument("--B", type=float, default=1.0)
     ap.add_argument("--certify", action="store_true", help="certify every claim and mutant with a ball form")
+    ap.add_argument("--trainer", action="store_true", help="train() per step against a bare numpy step")
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--m", type=int, default=4096)
     args = ap.parse_args(argv)
     if args.certify:
         t = time.perf_counter()
@@ -96,6 +142,13 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{r['claim']:<46} {r['expr']:<24} {r['status']:<10} {r['boxes']:>6} boxes "
                   f"{r['seconds']:>7.3f} s{where}", flush=True)
         print(f"certify: {len(rows)} runs in {time.perf_counter() - t:.2f} s (target about 20 s)")
+        return
+    if args.trainer:
+        d = 10 if args.d == 16 else args.d
+        print(f"trainer, n = {args.n}, d = {d}, m = {args.m}")
+        print(f"{'record':<12} {'ms/step':>9} {'ratio to bare':>14}")
+        for r in trainer_benchmark(args.n, d, args.m, seed=args.seed):
+            print(f"{r['level']:<12} {1e3 * r['s_per_step']:>9.2f} {r['ratio']:>14.2f}")
         return
     if args.kernel:
         rows = []

@@ -25,6 +25,7 @@ FORMULA_SECTIONS = {
     "restricted_eigenvalue": ("4", "Restricted least eigenvalue (Definition 3.11, Theorem 3.12 = Theorem B.1)"),
     "rademacher_radius": ("5", "Rademacher radius (Lemmas 3.10, A.7, A.8, C.6; Theorems C.7, 3.9)"),
     "convergence": ("6", "Convergence (Theorem 3.1 = Theorem A.17, Lemma A.5, Figure 2)"),
+    "error_analysis": ("7", "Training-time error analysis (Claim A.11, Lemmas A.12-A.16, Lemma A.9, Theorem A.17's step size)"),
     "generalization": ("8", "Generalization (Theorem 3.9 = Theorems C.4 + C.5, Corollary 3.9.1, Lemma A.2, Remark 3.13)"),
 }
 

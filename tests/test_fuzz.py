@@ -90,7 +90,7 @@ RECORDS = ("RestrictedEigenvalue", "Link", "Chain", "Evidence", "FalsifyResult",
            "ChernoffResult", "PrimalResult", "ExceedanceTest", "Trajectory", "Report",
            "ClaimResult", "Measurement", "Claim", "Spec", "Domain", "Network", "TightnessResult",
            "Adversary", "RateCheck", "RunRecord", "WidthRow", "RealData", "Part", "Certificate", "CertifyResult",
-           "RemarkPoint", "TheoremDraw", "KernelDeviations")
+           "RemarkPoint", "TheoremDraw", "KernelDeviations", "ErrorRun", "Decomposition")
 # qualified name -> reason: fuzzed with bad values, but no baseline (valid) call in the default
 # run because a valid call is a long experiment; bad values must still be refused up front.
 NO_BASELINE: dict[str, str] = {
@@ -116,6 +116,7 @@ NO_BASELINE: dict[str, str] = {
     "reports.figures.generalization.report_figures": "report experiment (tens of seconds)",
     "reports.figures.generalization.vacuity_table": "training runs over n, m, B, scale (tens of seconds)",
     "reports.figures.generalization.remark_table": "lambda_R and H_inf on real data sets (seconds to minutes)",
+    "reports.figures.error_analysis.report_figures": "report experiment (tens of seconds)",
 }
 
 
@@ -193,6 +194,12 @@ def _objects() -> dict[str, Any]:
                 )
 
 
+def _error_run():
+    from montecarlo.estimators import error_analysis as ea
+
+    return ea.run(ea.draw(3, 2, 8, 0.5), 3)
+
+
 def _tmp() -> str:
     return tempfile.mkdtemp(prefix="fuzz_")
 
@@ -222,7 +229,8 @@ VALID: dict[str, Any] = {
     "seconds": None, "detail": None, "kw": None, "changes": None, "spread": 0.05, "base": 4,
     "kind": "square",
     # convergence, search, power, figures, cli (helpers conv, spine, power, rooms, sheet)
-    "eigs": (0.5, 1.0), "S_i": 2, "S_j": 1, "sizes": (1, 2, 0), "ing": None, "p0_": 0.1,
+    "max_flip": 2, "max_update": 3, "c2_factor": 8.0, "c3_factor": 8.0, "c4_exponent": 1.0, "step_frac": 0.02,
+    "patterns": 2, "record": "full", "eigs": (0.5, 1.0), "S_i": 2, "S_j": 1, "sizes": (1, 2, 0), "ing": None, "p0_": 0.1,
     "measure": lambda: (lambda p: __import__("montecarlo.registry", fromlist=["exact"]).exact(0.5)),
     "sense": "<=", "how": "mean", "alpha_side": 1e-7, "expr": "B * R", "argv": None,
     "objective": "norm", "restarts": 1, "polish": False, "H0": None, "eta0": None, "scaled": True,
@@ -254,6 +262,12 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.estimators.initial_error.mean_limits": {"values": lambda: np.full((8, 3), 0.1)},
     "montecarlo.estimators.initial_error.sample": {"tau": None},
     "montecarlo.estimators.restricted_eigenvalue.lambda_R_convergence": {"widths": (8,)},
+    "montecarlo.estimators.error_analysis.run": {"P": lambda: _objects()["problem"]},
+    "montecarlo.estimators.error_analysis.adversary": {"P": lambda: _objects()["problem"], "R": 0.5},
+    "montecarlo.estimators.error_analysis.decompose": {"rec": lambda: _error_run()},
+    "montecarlo.estimators.error_analysis.flow_check": {"rec": lambda: _error_run()},
+    "montecarlo.estimators.error_analysis.link_ratios": {"D": lambda: __import__(
+        "montecarlo.estimators.error_analysis", fromlist=["decompose"]).decompose(_error_run())},
     "montecarlo.estimators.restricted_eigenvalue.chernoff_width": {"n": 3},
     "montecarlo.experiments.restricted_eigenvalue.summary_table": {"families": ("random",), "Bs": (1.0,), "n": 3, "d": 2},
     "montecarlo.experiments.rademacher_radius.width_ladder": {"widths": (8, 16), "draws": 2, "n": 3, "d": 2, "boot": 10},
@@ -365,6 +379,8 @@ BAD: dict[str, list] = {
     "Qm": ARR + [lambda: np.ones((3, 2))], "res": OBJ, "rec": [None, 3, {}], "results": [None, 3],
     "points": [None, 3], "selected": [None, 3], "base": INT, "rep": OBJ,
     # convergence, search, power, figures, cli
+    "max_flip": NONNEG, "max_update": NONNEG, "c2_factor": POS, "c3_factor": POS, "c4_exponent": POS,
+    "step_frac": POS + [2.0], "record": STR,
     "eigs": [None, "x", (), (NAN,)], "S_i": [None, "x", -1.0, NAN], "S_j": [None, "x", -1.0, NAN],
     "sizes": [None, "x", (), (-1,), (NAN,)], "ing": ["x", 3], "p0_": NUM + [-1.0, 0.7],
     "measure": ["x", 3], "sense": [None, 3, "<>"], "how": [None, 3, "nope"], "alpha_side": PROB,
@@ -468,6 +484,12 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "reports.render.tightness_text": {"rec": [None, 3, "x"]},  # {}: no known supremum to show
     "montecarlo.estimators.rademacher_radius.per_sigma_ratio_symmetric": {"e": OBJ, "share": POS},
     "montecarlo.estimators.convergence.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},  # None: P.eta
+    # error analysis: 0 steps is a valid (empty) run, eta=None means P.eta, 0 random patterns is valid
+    "montecarlo.estimators.error_analysis.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},
+    "montecarlo.estimators.error_analysis.decompose": {"rec": OBJ},
+    "montecarlo.estimators.error_analysis.flow_check": {"rec": OBJ},
+    "montecarlo.estimators.error_analysis.link_ratios": {"D": OBJ},
+    "montecarlo.estimators.error_analysis.adversary": {"P": OBJ, "patterns": [-1, 2.5, None, "x", True]},
     # name labels the message (check_square("M", ...)), not an input to validate
     "bounds.restricted_eigenvalue.region.check_square": {"name": []},
     # a Lipschitz constant (any rho > 0), not a correlation

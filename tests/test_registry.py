@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import mpmath
+import numpy as np
 import pytest
 from hypothesis import given, settings, target
 
@@ -26,13 +27,14 @@ FALSE_CLAIMS = {
         "family=clusters, n=3, d=2, B=1, seed=3, labels=signs (in R without a shift): y^T H_inf^{-1} y = 116.1 "
         "against ||y||^2 / lambda_R = 3 / 0.03252 = 92.3 (ratio 1.258); iris (120 rows, B=1) with random "
         "+-1 labels: 4748 against 476",
+    "error_analysis.figure2_same_slope":
+        "FINDING, Figure 2's 'same final slope' is false at width 128: slope(B)/slope(0) = 0.237, 95% interval "
+        "[0.175, 0.299], at B = 1.5, seed 0 (slopes -0.130 at B = 0, -0.031 at B = 1.5, step eta0 e^{B^2/2}, "
+        "6 draws, none with dead inputs); the point checked, B = 1.637, seed 2195314464: 0.199 [0.117, 0.280] "
+        "(4 draws, 2 with dead inputs excluded)",
 }
-
-
-def _claim_param(c):
-    if c.key in FALSE_CLAIMS:
-        return pytest.param(c, id=c.key, marks=pytest.mark.xfail(strict=True, reason=FALSE_CLAIMS[c.key]))
-    return pytest.param(c, id=c.key)
+FINDINGS = {"error_analysis.figure2_same_slope"}
+"""Findings whose measure trains networks: checked at one point, without hypothesis's shrinking."""
 
 
 def _examples(claim: registry.Claim) -> int:
@@ -66,6 +68,12 @@ def test_registry_is_populated_and_consistent():
 
 @pytest.mark.parametrize("claim, domain, examples", list(_sweeps()))
 def test_claim_holds(claim: registry.Claim, domain: registry.Domain, examples: int):
+    if claim.key in FINDINGS:  # one point, no shrinking: the finding's measure trains networks
+        p = domain.build(domain.sample_raw(np.random.default_rng(0)))
+        ev = registry.check(claim, p)
+        assert not ev.refuted, str(ev)
+        return
+
     @settings(max_examples=examples)
     @given(params=domain.strategy())
     def run(params):

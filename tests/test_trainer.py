@@ -283,3 +283,41 @@ def test_validation(kw, name, condition):
         train(**args)
     msg = str(info.value)
     assert msg.startswith(f"{name}=") and "violates the condition" in msg and condition in msg, msg
+
+
+@pytest.mark.parametrize("symmetric", [True, False])
+@pytest.mark.parametrize("m", [6, 7])
+def test_record_levels_give_the_same_run(symmetric, m):
+    """Every record level trains the same network; the cheaper levels keep fewer records; the
+    buffered step matches :func:`gradients` and keeps f(0) = 0 exactly under symmetric init."""
+    from montecarlo.sim.data import make_data, make_labels
+    from montecarlo.sim.network import initialize
+    from montecarlo.sim.trainer import RECORDS, gradients, train
+
+    if symmetric and m % 2:
+        m += 1
+    X = make_data("random", 4, 3, 1)
+    y = make_labels("random", 4, 2)
+    net0 = initialize(m, 3, 0.3, 3, symmetric)
+    runs = {lv: train(X, y, net0, 0.2, 5, record=lv) for lv in RECORDS}
+    for lv, tr in runs.items():
+        np.testing.assert_allclose(tr.residual, runs["full"].residual, rtol=0, atol=0)
+        np.testing.assert_array_equal(tr.net.W, runs["full"].net.W)
+    assert runs["residual"].active.size == 0 and runs["basic"].grad_ratio.size == 0
+    assert runs["basic"].active.shape == runs["full"].active.shape
+    gW, gb, f, _ = gradients(X, y, net0)
+    one = train(X, y, net0, 0.2, 1, record="residual")
+    np.testing.assert_allclose(one.net.W, net0.W - 0.2 * gW, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(one.net.b, net0.b - 0.2 * gb, rtol=1e-14, atol=1e-15)
+    if symmetric:
+        assert runs["full"].residual[0] == float(np.linalg.norm(y))
+
+
+def test_record_level_is_validated():
+    from montecarlo.sim.data import make_data
+    from montecarlo.sim.network import initialize
+    from montecarlo.sim.trainer import train
+
+    X = make_data("random", 3, 2, 0)
+    with pytest.raises(ValueError, match="record"):
+        train(X, np.zeros(3), initialize(4, 2, 0.0, 0), 0.1, 1, record="some")

@@ -25,6 +25,7 @@ MODULES = (
     "restricted_eigenvalue",
     "rademacher_radius",
     "convergence",
+    "error_analysis",
     "generalization",
 )
 """The built-in namespaces, in report order (one per lemma module of the paper)."""

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import (activated_neurons, convergence, flip_probability, generalization, initial_error, rademacher_radius,
+from . import (activated_neurons, convergence, error_analysis, flip_probability, generalization, initial_error,
+               rademacher_radius,
                real_data, restricted_eigenvalue)
 
 __all__ = ["FIGURES", "FigureHook", "REPORT_ONLY", "report_only_sections"]
@@ -30,6 +31,7 @@ FIGURES: dict[str, FigureHook] = {
     "restricted_eigenvalue": restricted_eigenvalue.report_figures,
     "rademacher_radius": rademacher_radius.report_figures,
     "convergence": convergence.report_figures,
+    "error_analysis": error_analysis.report_figures,
     "generalization": generalization.report_figures,
     "real_data": real_data.report_figures,
 }
