@@ -86,8 +86,13 @@ def test_a_remote_payload_rebuilds_the_result_it_came_from():
     assert record(res) == record(direct) and res.parts == direct.parts
 
 
-SLOW_LISTED = {"tests/test_distributed.py::test_local_cluster_matches_the_serial_run",
-               "tests/test_convergence.py::test_report_figures_quick"}
+SLOW_LISTED = {
+    "tests/test_convergence.py::test_report_figures_quick",
+    "tests/test_distributed.py::test_local_cluster_matches_the_serial_run",
+    "tests/test_large_domains.py::test_lemma_A1_beyond_n_8",
+    "tests/test_large_domains.py::test_theorem_3_12_at_large_n",
+    "tests/test_verdict_inputs.py::test_strict_report_exits_1_naming_the_point",
+}
 
 
 def test_every_slow_test_is_listed():

@@ -401,11 +401,12 @@ mutant("error_analysis.decomposition_identity", "mutant_identity_C3_sign", "the 
        domain=Domain(dict(RUN_DOMAIN.specs) | {"B": Uniform(0.0, 1.0)}, _dims), weight=0.1)
 mutant(step_condition, "mutant_step_4x_sparse", "eta up to 4 lambda e^{B^2} / (8 n^2 (1+2cR)^2): the C4 term "
        "then exceeds what the decomposition leaves (1 - eta lambda/4 fails)",
-       domain=Domain(dict(COND_DOMAIN.specs) | {"eta_frac": Uniform(3.0, 4.0)}, _cond), weight=0.2)
+       domain=Domain(dict(COND_DOMAIN.specs) | {"eta_frac": Uniform(3.0, 4.0)}, _cond), weight=0.2,
+       within_subject=False)
 mutant(step_condition, "mutant_radius_32", "the radius condition R <= lambda e^{B^2/2} / (32 n c) of section 6 "
        "in place of 64: 16 eta n q reaches eta lambda/2",
        domain=Domain(dict(COND_DOMAIN.specs) | {"R_frac": Uniform(1.5, 2.0), "eta_frac": Uniform(0.8, 1.0)}, _cond),
-       weight=0.2)
+       weight=0.2, within_subject=False)
 mutant(sparse_rate, "mutant_sparse_unstable_step", "the rate (1 - eta lambda/4)^t at eta = 2.5 / lambda_max(H(0)), "
        "beyond the step of the decomposition (and of stability): the 4 x eta_sparse step is not a false variant "
        "on runs, the sparse step is conservative by orders", measure=lambda p: _sparse_rate(p, "unstable"),
