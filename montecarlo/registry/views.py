@@ -14,7 +14,25 @@ from .measurements import log_of
 if TYPE_CHECKING:
     from .verdict import Evidence
 
-__all__ = ["html_table"]
+__all__ = ["html_table", "show_number"]
+
+
+def show_number(value: Any, log_value: Any = None, digits: int = 6) -> str:
+    """A number as text. A float that under- or overflowed (0 or inf while its natural log
+    ``log_value`` is finite) is shown from its log through mpmath (``1.87e-8688``), never as
+    a bare 0; an mpf is shown as itself."""
+    import mpmath
+
+    if isinstance(value, mpmath.mpf):
+        return mpmath.nstr(value, digits)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    lv = None if log_value is None else float(log_value)
+    if lv is not None and math.isfinite(lv) and (x == 0 or math.isinf(x) or 0 < abs(x) < 1e-300):
+        return mpmath.nstr(mpmath.exp(mpmath.mpf(lv)), digits)
+    return f"{x:.{digits}g}"
 
 
 def evidence_text(ev: "Evidence") -> str:
@@ -24,6 +42,10 @@ def evidence_text(ev: "Evidence") -> str:
     which = {"<=": f"lower confidence limit {m.lower:.6g}",
              ">=": f"upper confidence limit {m.upper:.6g}"}.get(
         ev.sense, f"interval [{m.lower:.6g}, {m.upper:.6g}]")
+    if getattr(ev, "underflowed", False):
+        return (f"{ev.claim} CANDIDATE UNDERFLOWED at {shown} (no verdict): the candidate is {ev.bound:.6g} "
+                f"in floats and could not be evaluated in mpmath; measured {show_number(m.value, m.log_value)}. "
+                "Write it with mpmath (mpmath.exp, mpmath.erfc ...) so it keeps its value")
     if ev.vacuous:
         return (f"{ev.claim} VACUOUS at {shown}: measured {m.value:.6g} and bound {ev.bound:.6g} "
                 "are both 0 (or underflowed) and no log form tells them apart")
@@ -35,11 +57,14 @@ def evidence_text(ev: "Evidence") -> str:
         logs = f" [log measured {lv:.10g}, log bound {ev.log_bound:.10g}]"
         # a double that underflowed to 0 is shown by its log, never as a bare 0
         if m.value == 0 and math.isfinite(lv):
-            value = f"exp({lv:.10g})"
-            if m.lower == m.upper == 0 and m.log_lower is not None and m.log_lower == m.log_upper:
-                which = f"{which.split(' ', 1)[0]} confidence limit {value}" if ev.sense != "==" else which
-        if ev.bound == 0 and math.isfinite(ev.log_bound):
-            bound = f"exp({ev.log_bound:.10g})"
+            value = f"{show_number(m.value, lv)} = exp({lv:.10g})"
+        if m.log_lower is not None or m.log_upper is not None:
+            lo = show_number(m.lower, m.log_lower)
+            hi = show_number(m.upper, m.log_upper)
+            which = {"<=": f"lower confidence limit {lo}", ">=": f"upper confidence limit {hi}"}.get(
+                ev.sense, f"interval [{lo}, {hi}]")
+        if (ev.bound == 0 or math.isinf(ev.bound)) and math.isfinite(ev.log_bound):
+            bound = f"{show_number(ev.bound, ev.log_bound)} = exp({ev.log_bound:.10g})"
     return (f"{ev.claim} {verdict} at {shown}: measured {value} ({which}) "
             f"{'vs' if not ev.refuted else 'violates'} {ev.sense} {bound}; "
             f"ratio measured/bound = {ev.ratio:.6g}{logs}")
@@ -48,11 +73,15 @@ def evidence_text(ev: "Evidence") -> str:
 def evidence_html(ev: "Evidence") -> str:
     """The notebook view of one verdict."""
     m = ev.measurement
-    verdict = "VACUOUS" if ev.vacuous else ("REFUTED" if ev.refuted else "holds")
+    if getattr(ev, "underflowed", False):
+        verdict = "CANDIDATE UNDERFLOWED (no verdict): write it with mpmath.exp"
+    else:
+        verdict = "VACUOUS" if ev.vacuous else ("REFUTED" if ev.refuted else "holds")
     rows = [("claim", ev.claim), ("verdict", verdict),
             ("params", ", ".join(f"{k}={_short(v)}" for k, v in ev.params.items())),
-            ("measured", f"{m.value:.6g} [{m.lower:.6g}, {m.upper:.6g}]"),
-            ("bound", f"{ev.sense} {ev.bound:.6g}"),
+            ("measured", f"{show_number(m.value, m.log_value)} [{show_number(m.lower, m.log_lower)}, "
+                         f"{show_number(m.upper, m.log_upper)}]"),
+            ("bound", f"{ev.sense} {show_number(ev.bound, ev.log_bound)}"),
             ("ratio measured/bound", f"{ev.ratio:.6g} (log {ev.log_ratio:.6g})")]
     return html_table(rows)
 
