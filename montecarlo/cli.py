@@ -3,6 +3,7 @@
     sparse-ntk list [--module M] [--no-mutants] [--claims PATH ...]
     sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S] [--claims PATH ...]
     sparse-ntk tightness KEY [--examples N] [--seed S] [--claims PATH ...]
+    sparse-ntk check KEY --at B=200,R_frac=1 ["EXPR"] [--claims PATH ...]
 
 ``--claims PATH`` (repeatable) first registers the claims of a user's file or module
 (:func:`montecarlo.registry.load_claims`, as ``python -m reports --claims``), so that KEY may
@@ -17,8 +18,11 @@ The expression is lambdified with the ``mpmath`` module and evaluated on ``mpmat
 arguments, so a bound such as ``2.5*R*exp(-B**2/2)`` at B = 40 is 1e-349, not an
 underflowed 0.0 (the registry then compares in log space).
 
-Exit status: ``falsify`` 1 when a counterexample was found, else 0; 2 for a usage error
-(unknown claim, refused expression). ``list`` and ``tightness`` exit 0.
+Exit status (every command): 0 nothing refuted; 1 a counterexample (``falsify`` found one,
+``check`` refuted the point); 2 bad input or usage (unknown claim, refused expression, a
+formula undefined at a point of the domain, which is named), with one line on stderr and no
+traceback. ``list`` and ``tightness`` exit 0. Every counterexample is printed with the
+``sparse-ntk check KEY --at ...`` line that replays it.
 ``python -m montecarlo.cli`` works without installing the script. Needs sympy for EXPR
 (``pip install -e ".[cli]"``).
 """
@@ -153,6 +157,10 @@ def _parse_candidate(expr: str, params: Sequence[str]):
     stray = sorted(str(s) for s in parsed.free_symbols if str(s) not in params)
     if stray:
         raise ExpressionError(f"unknown symbol(s) {stray}")
+    if parsed.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError(f"{expr!r} is undefined (it simplifies to {parsed})")
+    if parsed.has(sp.I):
+        raise ExpressionError(f"{expr!r} is not real (it simplifies to {parsed})")
     return parsed, used
 
 
@@ -168,12 +176,20 @@ def candidate(expr: str, params: Sequence[str]) -> Callable[[dict], Any]:
     fn = sp.lambdify([sp.Symbol(n, real=True) for n in names], parsed, modules="mpmath")
 
     def bound(p: dict) -> Any:
-        value = fn(*[mpmath.mpf(float(p[n])) for n in names])
+        at = ", ".join(f"{n}={float(p[n]):.6g}" for n in names)
+        try:
+            value = fn(*[mpmath.mpf(float(p[n])) for n in names])
+        except (ArithmeticError, ValueError, TypeError) as exc:  # 1/B at B = 0, log(-B) ...
+            raise ExpressionError(f"EXPR={expr!r} is undefined at {at} ({type(exc).__name__}"
+                                  f"{': ' + str(exc) if str(exc) else ''})") from None
         if isinstance(value, mpmath.mpc):
             if value.imag != 0:
-                raise ValueError(f"EXPR={expr!r} is complex ({value}) at {p}")
+                raise ExpressionError(f"EXPR={expr!r} is complex ({value}) at {at}")
             value = value.real
-        return mpmath.mpf(value)
+        value = mpmath.mpf(value)
+        if not mpmath.isfinite(value):
+            raise ExpressionError(f"EXPR={expr!r} is undefined at {at} (value {value})")
+        return value
 
     bound.__name__ = "candidate"
     bound.__doc__ = f"candidate bound {expr}"
@@ -211,6 +227,13 @@ def parser() -> argparse.ArgumentParser:
                          "(default: the claim's own bound)")
     fa.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
     fa.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    ck = sub.add_parser("check", parents=[common], help="evaluate a claim at one point (replay a counterexample)",
+                        description="Exit 1 when the point refutes the claim (or EXPR), 0 when it does not.")
+    ck.add_argument("key", metavar="KEY", help="claim key module.claim_id (see: sparse-ntk list)")
+    ck.add_argument("expr", metavar="EXPR", nargs="?", help="candidate bound in place of the claim's own")
+    ck.add_argument("--at", required=True, metavar="NAME=VALUE,...",
+                    help="the point: every raw domain parameter, e.g. B=200,R_frac=1 (derived ones are filled in)")
+    ck.set_defaults(examples=1, seed=0)  # one point: no search
     ti = sub.add_parser("tightness", parents=[common], help="the largest measured/bound ratio a search finds")
     ti.add_argument("key", metavar="KEY")
     ti.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
@@ -250,9 +273,69 @@ def _list(module: str | None, mutants: bool) -> int:
     return 0
 
 
+def _point(claim, text: str) -> dict:
+    """``--at B=200,R_frac=1`` as the claim's raw parameters (typed by its domain)."""
+    specs = claim.domain.specs
+    raw: dict[str, Any] = {}
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        name, eq, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not name or not value:
+            raise ValueError(f"--at={text!r}: {item!r} is not NAME=VALUE")
+        if name not in specs:
+            raise ValueError(f"--at: {name!r} is not a parameter of {claim.key} (its parameters: {', '.join(specs)})")
+        spec = specs[name]
+        try:
+            if spec.kind == "choice":
+                got = [c for c in spec.choices if str(c) == value]
+                if not got:
+                    raise ValueError
+                raw[name] = got[0]
+            elif spec.kind in ("int", "seed"):
+                raw[name] = int(float(value)) if float(value).is_integer() else int(value)
+            else:
+                raw[name] = float(value)
+        except ValueError:
+            want = f"one of {', '.join(map(str, spec.choices))}" if spec.kind == "choice" else f"a {spec.kind} number"
+            raise ValueError(f"--at: {name}={value!r} is not {want}") from None
+    missing = [k for k in specs if k not in raw]
+    if missing:
+        raise ValueError(f"--at: {claim.key} needs {', '.join(missing)} too (its parameters: {', '.join(specs)})")
+    return raw
+
+
+def _replay(ev, expr: str | None) -> str:
+    """The command that replays the verdict ``ev`` (with the candidate EXPR, if any)."""
+    import shlex
+
+    from .registry import get
+    from .registry.views import replay_command
+
+    line = replay_command(ev.claim, dict(ev.params), get(ev.claim).domain.specs)
+    if line and expr is not None:  # EXPR before --at
+        head, sep, at = line.partition(" --at ")
+        line = f"{head} {shlex.quote(expr)}{sep}{at}"
+    return line
+
+
+def _advice(sense: str, best: float, params: Any) -> str:
+    """What the largest slack says about scaling the bound (1 = tight)."""
+    if sense == ">=":
+        return (f"largest slack (bound / measured) found: {best:.6g}: the bound scaled up to about "
+                f"{1 / best:.4g} it held at every point tried, by more it fails at {params}")
+    if sense == "<=":
+        return (f"largest slack (measured / bound) found: {best:.6g}: the bound scaled down to about "
+                f"{best:.4g} it held at every point tried, by less it fails at {params}")
+    return f"largest ratio (the larger of measured/bound and bound/measured) found: {best:.6g} at {params}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sparse-ntk``; returns the exit status."""
-    args = parser().parse_args(argv)
+    args, extra = parser().parse_known_args(argv)
+    if extra and args.command == "check" and args.expr is None and len(extra) == 1 and not extra[0].startswith("--"):
+        args.expr = extra[0]  # EXPR after --at (argparse leaves a late optional positional over)
+    elif extra:
+        parser().error(f"unrecognized arguments: {' '.join(extra)}")
     for path in args.claims:
         try:
             from .registry import load_claims
@@ -281,19 +364,43 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cand = candidate(args.expr, _numeric_params(claim))
             except ExpressionError as exc:
                 return _fail(f"EXPR refused: {getattr(exc, 'reason', exc)}")
-        res = falsify(claim, cand, examples=args.examples, seed=args.seed)
+        try:
+            res = falsify(claim, cand, examples=args.examples, seed=args.seed, progress=sys.stderr.isatty())
+        except ExpressionError as exc:
+            return _fail(f"EXPR refused: {exc}")
         label = f"candidate {args.expr}" if args.expr is not None else "its own bound"
         print(f"{claim.key} ({claim.sense} {label}): {res}")
+        shown = res.counterexample if res.refuted else res.worst
+        power = None if shown is None else shown.measurement.detectable
+        if power is not None:
+            which = {"<=": f"true > {power:.3g} x bound", ">=": f"true < bound / {power:.3g}"}.get(
+                claim.sense, f"a deviation by a factor > {power:.3g}")
+            print(f"power at that point: detects {which} (with probability >= 1/2)")
+        if res.refuted:
+            print(f"replay: {_replay(res.counterexample, args.expr)}")
         return 1 if res.refuted else 0
+    if args.command == "check":
+        from .registry import check
+
+        try:
+            raw = _point(claim, args.at)
+            cand = None if args.expr is None else candidate(args.expr, _numeric_params(claim))
+            ev = check(claim, raw, cand)
+        except ExpressionError as exc:
+            return _fail(f"EXPR refused: {getattr(exc, 'reason', exc)}")
+        except ValueError as exc:
+            return _fail(str(exc))
+        print(ev)
+        if ev.refuted:
+            print(f"replay: {_replay(ev, args.expr)}")
+        return 1 if ev.refuted else 0
     from .search.tightness import tightness as tightness_fn
 
     res = tightness_fn(claim, examples=args.examples, seed=args.seed)
     print(res)
     best = getattr(res, "best_ratio", None)
     if isinstance(best, float) and best > 0:
-        which = {"<=": "measured / bound", ">=": "bound / measured"}.get(claim.sense, "ratio")
-        print(f"largest {which} found: {best:.6g}: the bound scaled by {best:.6g} still held at every "
-              f"point tried; scaled by less it fails at {getattr(res, 'params', '?')}")
+        print(_advice(claim.sense, best, getattr(res, "params", "?")))
     known = getattr(res, "tight_constant", None)
     if isinstance(known, float):
         print(f"known supremum of the ratio: {known:.6g} (the search reached {best / known:.2%} of it)"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import platform
 import sys
 import time
@@ -213,10 +216,56 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
     its workers, which load the claim files ``sources`` (``--claims``) first; results.json is
     the serial one."""
     t0 = time.monotonic()
-    out = Path(out)
+    final = Path(out)
     selected = _select(module, keys)
+    out = _staging_folder(final)  # refuses an unwritable --out before the sweep
+    try:
+        rep = _run_into(out, final, t0, selected, base, mode, module, keys, seed, progress, time_limit,
+                        hooks, client, sources)
+    except BaseException:  # an interrupted or failed run leaves the previous report whole
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    _move_into_place(out, final)
+    rep.out = final
+    return rep
+
+
+def _staging_folder(final: Path) -> Path:
+    """A fresh temporary folder beside ``final`` (same file system, so the last step is a
+    rename); raises ``PermissionError`` naming ``final`` when it cannot be written."""
+    final = Path(final)
+    parent = final.absolute().parent
+    if final.exists() and not final.is_dir():
+        raise NotADirectoryError(f"out={str(final)!r} violates the condition: a folder (it is a file)")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise PermissionError(f"out={str(final)!r} violates the condition: a folder that can be written "
+                              f"({type(exc).__name__}: {exc.strerror or exc})") from None
+
+
+def _move_into_place(staged: Path, final: Path) -> None:
+    """Replace ``final`` by ``staged``: the old report is renamed aside, the new one renamed
+    into place, then the old one removed (a reader sees one whole report or the other)."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.absolute().parent))
+        os.rmdir(old)
+        os.replace(final, old)
+    try:
+        os.replace(staged, final)
+    except OSError:
+        if old is not None:
+            os.replace(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_into(out: Path, final: Path, t0: float, selected, base, mode, module, keys, seed, progress,
+              time_limit, hooks, client, sources) -> Report:
     results = sweep_all(selected, base, seed, progress, time_limit, client, sources)
-    out.mkdir(parents=True, exist_ok=True)
     phases = {"sweep": round(time.monotonic() - t0, 1)}
     records = [record(r) for r in results]
     (out / "results.json").write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")

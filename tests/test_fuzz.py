@@ -64,6 +64,8 @@ EXEMPT: dict[str, str] = {
     "reports.sweep.jsonable": "takes any object (it converts what it can for JSON); no domain",
     "reports.render.fmt": "formats any value for display (nan -> 'nan' is its job)",
     "montecarlo.registry.views.show_number": "formats any value for display (from its log when it underflowed)",
+    "montecarlo.registry.views.slack": "reads an Evidence's fields (fuzzed through check and falsify)",
+    "montecarlo.registry.views.replay_command": "formats a command line from a verdict's parameters (any values)",
     "montecarlo.registry.store.mutant": "**changes of a Claim dataclass; fields are checked by Claim",
     "montecarlo.cli.main": "the command line: argparse refuses a bad argument with exit status 2 and a "
                            "usage message naming it (tests/test_cli.py)",

@@ -14,7 +14,7 @@ from .measurements import log_of
 if TYPE_CHECKING:
     from .verdict import Evidence
 
-__all__ = ["html_table", "show_number"]
+__all__ = ["html_table", "show_number", "replay_command", "slack", "SLACK_LABEL"]
 
 
 def show_number(value: Any, log_value: Any = None, digits: int = 6) -> str:
@@ -33,6 +33,20 @@ def show_number(value: Any, log_value: Any = None, digits: int = 6) -> str:
     if lv is not None and math.isfinite(lv) and (x == 0 or math.isinf(x) or 0 < abs(x) < 1e-300):
         return mpmath.nstr(mpmath.exp(mpmath.mpf(lv)), digits)
     return f"{x:.{digits}g}"
+
+
+SLACK_LABEL = {"<=": "measured / bound", ">=": "bound / measured", "==": "larger of measured/bound and bound/measured"}
+"""The one ratio convention (terminal, notebook, report, tightness): 1 is tight, above 1 violated."""
+
+
+def slack(ev: "Evidence") -> float:
+    """measured/bound for "<=", bound/measured for ">=", the larger of the two for "==", from
+    the log ratio (nan at a vacuous point)."""
+    lr = ev.log_ratio
+    if ev.vacuous or math.isnan(lr):
+        return math.nan
+    ls = {"<=": lr, ">=": -lr}.get(ev.sense, abs(lr))
+    return math.exp(ls) if ls < 709 else math.inf
 
 
 def evidence_text(ev: "Evidence") -> str:
@@ -67,7 +81,7 @@ def evidence_text(ev: "Evidence") -> str:
             bound = f"{show_number(ev.bound, ev.log_bound)} = exp({ev.log_bound:.10g})"
     return (f"{ev.claim} {verdict} at {shown}: measured {value} ({which}) "
             f"{'vs' if not ev.refuted else 'violates'} {ev.sense} {bound}; "
-            f"ratio measured/bound = {ev.ratio:.6g}{logs}")
+            f"slack ({SLACK_LABEL.get(ev.sense, SLACK_LABEL['=='])}) = {slack(ev):.6g}{logs}")
 
 
 def evidence_html(ev: "Evidence") -> str:
@@ -82,7 +96,8 @@ def evidence_html(ev: "Evidence") -> str:
             ("measured", f"{show_number(m.value, m.log_value)} [{show_number(m.lower, m.log_lower)}, "
                          f"{show_number(m.upper, m.log_upper)}]"),
             ("bound", f"{ev.sense} {show_number(ev.bound, ev.log_bound)}"),
-            ("ratio measured/bound", f"{ev.ratio:.6g} (log {ev.log_ratio:.6g})")]
+            (f"slack ({SLACK_LABEL.get(ev.sense, SLACK_LABEL['=='])})", f"{slack(ev):.6g} (1 = tight, > 1 violated)"),
+            ("log measured/bound", f"{ev.log_ratio:.6g}")]
     return html_table(rows)
 
 
@@ -107,3 +122,23 @@ def html_table(rows: Iterable[tuple[str, Any]]) -> str:
     body = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
                    f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return f"<table>{body}</table>"
+
+
+def replay_command(key: str, params: dict, names) -> str:
+    """The one-line command that re-evaluates ``key`` at the raw domain parameters ``names``
+    of ``params`` (``sparse-ntk check KEY --at B=200,R_frac=1``)."""
+    if not isinstance(key, str) or not isinstance(params, dict):
+        raise ValueError(f"params={params!r} violates the condition: a dict of parameter values (with a claim key)")
+    parts = []
+    for k in names:
+        if k not in params:
+            continue
+        x = params[k]
+        if isinstance(x, (float, np.floating)):
+            x = repr(float(x))
+        elif isinstance(x, (bool, np.bool_, int, np.integer, str)):
+            x = str(x)
+        else:
+            return ""  # an array parameter cannot be written on a command line
+        parts.append(f"{k}={x}")
+    return f"sparse-ntk check {key} --at {','.join(parts)}" if parts else f"sparse-ntk check {key}"

@@ -27,7 +27,7 @@ from typing import Any, Callable
 from bounds import validate as v
 
 from ..registry import Claim, Domain, Evidence, Params, evaluate, html_table, resolve
-from ..registry.views import show_number
+from ..registry.views import SLACK_LABEL, show_number, slack
 from .plan import Search, severity
 
 __all__ = ["FalsifyResult", "falsify"]
@@ -61,7 +61,7 @@ class FalsifyResult:
                      ("measured", f"{show_number(m.value, m.log_value)} [{show_number(m.lower, m.log_lower)}, "
                                   f"{show_number(m.upper, m.log_upper)}]"),
                      ("bound", f"{ev.sense} {show_number(ev.bound, ev.log_bound)}"),
-                     ("ratio measured/bound", f"{ev.ratio:.6g}")]
+                     (f"slack ({SLACK_LABEL.get(ev.sense, SLACK_LABEL['=='])})", f"{slack(ev):.6g}")]
         if self.underflowed:
             rows.append(("candidate underflowed", self._underflow_note()))
         return html_table(rows)
@@ -76,7 +76,7 @@ class FalsifyResult:
         if self.refuted:
             return f"counterexample after {self.examples} examples: {self.counterexample}{note}"
         w = self.worst
-        where = "" if w is None else f"; worst ratio {w.ratio:.6g} at {w.params} ({w})"
+        where = "" if w is None else f"; worst slack {slack(w):.6g} at {w.params} ({w})"
         return f"{self.claim}: no counterexample in {self.examples} examples{where}{note}"
 
 
