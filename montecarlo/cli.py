@@ -4,6 +4,7 @@
     sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S] [--claims PATH ...]
     sparse-ntk tightness KEY [--examples N] [--seed S] [--claims PATH ...]
     sparse-ntk check KEY --at B=200,R_frac=1 ["EXPR"] [--claims PATH ...]
+    sparse-ntk compare OLD NEW [--only-changed]   (two results.json files or report folders)
 
 ``--claims PATH`` (repeatable) first registers the claims of a user's file or module
 (:func:`montecarlo.registry.load_claims`, as ``python -m reports --claims``), so that KEY may
@@ -234,6 +235,12 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("--at", required=True, metavar="NAME=VALUE,...",
                     help="the point: every raw domain parameter, e.g. B=200,R_frac=1 (derived ones are filled in)")
     ck.set_defaults(examples=1, seed=0)  # one point: no search
+    co = sub.add_parser("compare", parents=[common], help="two runs claim by claim: status and slack before/after",
+                        description="OLD and NEW are results.json files or report folders. Exit 0, or 2 for bad input.")
+    co.add_argument("old", metavar="OLD")
+    co.add_argument("new", metavar="NEW")
+    co.add_argument("--only-changed", action="store_true", help="only the claims that changed")
+    co.set_defaults(examples=1, seed=0, key=None)  # no search
     ti = sub.add_parser("tightness", parents=[common], help="the largest measured/bound ratio a search finds")
     ti.add_argument("key", metavar="KEY")
     ti.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
@@ -347,6 +354,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(str(exc))
     if args.command == "list":
         return _list(args.module, not args.no_mutants)
+    if args.command == "compare":
+        from .compare import compare_runs, format_changes, load_results
+
+        try:
+            changes = compare_runs(load_results(args.old), load_results(args.new))
+        except ValueError as exc:
+            return _fail(str(exc))
+        print(format_changes(changes, args.only_changed))
+        return 0
     if args.examples < 1:
         return _fail(f"--examples={args.examples} violates the condition examples >= 1")
     if args.seed < 0:

@@ -48,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
                            "results.json is the serial one")
     dist.add_argument("--scheduler", metavar="ADDRESS",
                       help="sweep on the Dask scheduler at ADDRESS (its workers must reach the --claims files)")
+    p.add_argument("--baseline", metavar="OLD",
+                   help="an earlier results.json or report folder: adds a section comparing the runs claim by claim")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-hooks", action="store_true", help="skip the modules' own report_figures")
     p.add_argument("--strict", action="store_true",
@@ -85,6 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .build import client_for, run
     from .sweep import TimeLimitExceeded
 
+    if args.baseline is not None:
+        from montecarlo.compare import load_results
+
+        try:
+            load_results(args.baseline)
+        except ValueError as exc:
+            parser().error(f"--baseline: {exc}")
+
     client = None
     if args.workers is not None or args.scheduler is not None:
         try:
@@ -94,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         rep = run(args.out, base=base, mode=mode, module=args.module, seed=args.seed,
                   progress=not args.no_progress, time_limit=args.time_limit, hooks=not args.no_hooks,
-                  client=client, sources=[_absolute(s) for s in args.claims])
+                  client=client, sources=[_absolute(s) for s in args.claims], baseline=args.baseline)
     except TimeLimitExceeded as exc:
         print(f"error: --time-limit={args.time_limit:g} s exceeded: {exc}; nothing written", file=sys.stderr)
         return 2

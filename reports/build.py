@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from montecarlo import registry
+from montecarlo.compare import compare_runs, load_results
 from montecarlo.registry import Claim
 
 from . import plots, render
@@ -205,7 +206,7 @@ def client_for(workers: int | None = None, scheduler: str | None = None) -> Any:
 def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: str = "default",
         module: str | None = None, keys: Sequence[str] | None = None, seed: int = 0,
         progress: bool = True, time_limit: float | None = None, hooks: bool = True,
-        client: Any = None, sources: Sequence[str] = ()) -> Report:
+        client: Any = None, sources: Sequence[str] = (), baseline: str | Path | None = None) -> Report:
     """Sweep the selected claims (``module``'s, or the registered ``keys``, default all) and
     write results.json, provenance.json, figures, index.html and REPORT.md into ``out``.
     The work per claim is a count of examples (``base`` x weight, see
@@ -214,20 +215,29 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
     :class:`~reports.sweep.TimeLimitExceeded` (nothing is written). ``mode="quick"`` is a smoke
     run: the provenance says ``"smoke": true``. ``client`` (a Dask client) sweeps the claims on
     its workers, which load the claim files ``sources`` (``--claims``) first; results.json is
-    the serial one."""
+    the serial one. ``baseline`` (an earlier results.json or report folder) adds a section
+    comparing the two runs claim by claim (:mod:`montecarlo.compare`). The report is written
+    into a temporary folder beside ``out`` and moved into place at the end."""
     t0 = time.monotonic()
     final = Path(out)
     selected = _select(module, keys)
+    old = None if baseline is None else load_results(baseline)  # a bad baseline is refused before the sweep
     out = _staging_folder(final)  # refuses an unwritable --out before the sweep
     try:
         rep = _run_into(out, final, t0, selected, base, mode, module, keys, seed, progress, time_limit,
-                        hooks, client, sources)
+                        hooks, client, sources, lambda r: _compare(r, old, baseline))
     except BaseException:  # an interrupted or failed run leaves the previous report whole
         shutil.rmtree(out, ignore_errors=True)
         raise
     _move_into_place(out, final)
     rep.out = final
     return rep
+
+
+def _compare(rep: Report, old: list[dict] | None, baseline: Any) -> None:
+    if old is not None:
+        rep.baseline = str(baseline)
+        rep.comparison = compare_runs(old, rep.records)
 
 
 def _staging_folder(final: Path) -> Path:
@@ -264,7 +274,7 @@ def _move_into_place(staged: Path, final: Path) -> None:
 
 
 def _run_into(out: Path, final: Path, t0: float, selected, base, mode, module, keys, seed, progress,
-              time_limit, hooks, client, sources) -> Report:
+              time_limit, hooks, client, sources, before_render=None) -> Report:
     results = sweep_all(selected, base, seed, progress, time_limit, client, sources)
     phases = {"sweep": round(time.monotonic() - t0, 1)}
     records = [record(r) for r in results]
@@ -299,5 +309,7 @@ def _run_into(out: Path, final: Path, t0: float, selected, base, mode, module, k
                 wall_seconds=round(time.monotonic() - t0, 1))
     rep = Report(out=out, results=results, records=records, figures=figures, hook_errors=errors, provenance=prov)
     (out / "provenance.json").write_text(json.dumps(prov, indent=1) + "\n")
+    if before_render is not None:
+        before_render(rep)
     render.write(rep, modules)
     return rep

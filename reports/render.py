@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bounds import validate as v
 
+from montecarlo.compare import record_log_slack
 from montecarlo.registry.views import show_number
 
 from .report import Report
@@ -103,16 +104,7 @@ def log_slack(rec: dict) -> float | None:
     ratio, else the worst ratio; None when there is none."""
     if not isinstance(rec, dict):
         v.fail("rec", rec, "a results.json record (a dict)")
-    ls = _float(rec.get("log_slack"))
-    if ls is not None and not math.isnan(ls):
-        return ls
-    lr = _float(rec.get("log_ratio"))
-    if lr is None or math.isnan(lr):
-        r = _float(rec.get("worst_ratio"))
-        if r is None or math.isnan(r) or r <= 0:
-            return None
-        lr = math.log(r)
-    return {"<=": lr, ">=": -lr}.get(rec.get("sense"), abs(lr))
+    return record_log_slack(rec)
 
 
 def slack_text(rec: dict) -> str:
@@ -313,7 +305,17 @@ def context(rep: Report, modules: list[str]) -> dict:
                  "mutants": [r for r in muts if r["module"] == m],
                  "figures": rep.figures.get(m, []), "formulas": FORMULA_SECTIONS.get(m)}
                 for m in modules]
-    return {"counts": counts, "banner": banner, "sections": sections, "mutants": muts,
+    changes = list(getattr(rep, "comparison", None) or [])
+    compared = [{"key": c.key, "status_old": c.status_old or "(absent)", "status_new": c.status_new or "(absent)",
+                 "slack_old": fmt(c.slack_old) if c.slack_old is not None else "–",
+                 "slack_new": fmt(c.slack_new) if c.slack_new is not None else "–",
+                 "change": "–" if c.slack_change is None else f"×{fmt(c.slack_change, 6)}",
+                 "moved": "yes" if c.moved else "no",
+                 "where_old": where(c.where_old) if isinstance(c.where_old, dict) else "–",
+                 "where_new": where(c.where_new) if isinstance(c.where_new, dict) else "–"}
+                for c in changes if c.changed]
+    return {"counts": counts, "banner": banner, "sections": sections,
+            "baseline": getattr(rep, "baseline", None), "compared": compared, "n_compared": len(changes), "mutants": muts,
             "overview": rep.figures.get("overview", []), "prov": rep.provenance, "sheet": FORMULA_SHEET,
             "hook_errors": rep.hook_errors, "all_passed": rep.passed,
             "smoke": bool(rep.provenance.get("smoke", rep.provenance.get("mode") == "quick")),

@@ -64,6 +64,10 @@ EXEMPT: dict[str, str] = {
     "reports.sweep.jsonable": "takes any object (it converts what it can for JSON); no domain",
     "reports.render.fmt": "formats any value for display (nan -> 'nan' is its job)",
     "montecarlo.registry.views.show_number": "formats any value for display (from its log when it underflowed)",
+    "reports.render.number_text": "formats a record's number for display (any key; rec checked by view)",
+    "reports.render.slack_text": "formats a record's slack for display (rec checked by view)",
+    "reports.render.log_slack": "reads a record's slack (rec checked by view); montecarlo.compare.record_log_slack is fuzzed",
+    "montecarlo.compare.load_results": "reads a results.json from disk; refusals tested in tests/test_honest_output.py",
     "montecarlo.registry.views.slack": "reads an Evidence's fields (fuzzed through check and falsify)",
     "montecarlo.registry.views.replay_command": "formats a command line from a verdict's parameters (any values)",
     "montecarlo.registry.store.mutant": "**changes of a Claim dataclass; fields are checked by Claim",
@@ -226,6 +230,8 @@ for _name in ("net", "net0", "traj", "claim", "params", "ev", "res", "rec", "res
     VALID[_name] = (lambda key: lambda: _objects()[key])(_name)
 # per-function valid values (qualified name -> {param: value}) where the shared one does not fit
 VALID_FOR: dict[str, dict[str, Any]] = {
+    "montecarlo.compare.compare_runs": {"old": lambda: [], "new": lambda: []},
+    "montecarlo.compare.format_changes": {"changes": lambda: [], "only_changed": False},
     "bounds.initial_error.moment": {"k": 2}, "bounds.initial_error.moment_mp": {"k": 2},
     "bounds.activated_neurons.frobenius_identity": {"m": 4},
     "montecarlo.sim.stats.quantile_limits": {"samples": lambda: np.linspace(0.0, 1.0, 500)},
@@ -427,7 +433,10 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.registry.verdict.full_params": {"params": [None, "x"]},  # {} is valid: returned as given
     "montecarlo.registry.store.module_rank": {"module": [3]},  # any name: user namespaces sort last
     "reports.render.detectable_text": {"rec": [None, 3, "x"]},  # {}: no power to show
-    "reports.render.tightness_text": {"rec": [None, 3, "x"]},  # {}: no known supremum to show
+    "reports.render.tightness_text": {"rec": [None, 3, "x"]},
+    "montecarlo.compare.record_log_slack": {"rec": [None, 3, "x"]},
+    "montecarlo.compare.compare_runs": {"old": [None, 3, [1]], "new": [None, 3, [1]]},
+    "montecarlo.compare.format_changes": {"changes": [None, 3, [1]], "only_changed": [None, 3]},  # {}: no known supremum to show
     "montecarlo.estimators.rademacher_radius.per_sigma_ratio_symmetric": {"e": OBJ, "share": POS},
     "montecarlo.estimators.convergence.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},  # None: P.eta
     # name labels the message (check_square("M", ...)), not an input to validate

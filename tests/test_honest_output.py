@@ -204,3 +204,43 @@ def test_counterexample_carries_a_replay_that_reproduces_it():
     assert held.returncode == 0 and "holds" in held.stdout and "e-8688" in held.stdout
     bad = _cli("check", "flip_probability.lemma_A4", "--at", "B=200")
     assert bad.returncode == 2 and "R_frac" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# ------------------------------------------------------------------ compare two runs
+def test_compare_shows_exactly_the_claim_whose_constant_changed(tmp_path, capsys):
+    from montecarlo.cli import main as cli
+
+    registry.claims()
+    dom = Domain({"B": Uniform(0.0, 3.0), "R": LogUniform(1e-3, 1.0)})
+    gauss = lambda p: exact(p["R"] * math.exp(-p["B"] ** 2 / 2))  # noqa: E731
+
+    def register(c_edit):
+        for cid, c in (("cmp_fixed", 2.0), ("cmp_edited", c_edit), ("cmp_other", 3.0)):
+            registry.register(Claim(module=MOD, claim_id=cid, reference="test", statement=cid, kind="bound",
+                                    sense="<=", measure=gauss, bound=lambda p, c=c: c * p["R"] * math.exp(-p["B"] ** 2 / 2),
+                                    domain=dom))
+        return [f"{MOD}.cmp_fixed", f"{MOD}.cmp_edited", f"{MOD}.cmp_other"]
+
+    keys = register(2.0)
+    try:
+        run(tmp_path / "old", base=4, keys=keys, seed=0, progress=False, hooks=False)
+        for k in keys:
+            registry.unregister(k)
+        register(1.5)  # the reviser edits one constant
+        rep = run(tmp_path / "new", base=4, keys=keys, seed=0, progress=False, hooks=False,
+                  baseline=tmp_path / "old")
+    finally:
+        for k in keys:
+            registry.unregister(k)
+    assert cli(["compare", str(tmp_path / "old"), str(tmp_path / "new" / "results.json"), "--only-changed"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 of 3 claims changed")
+    assert f"{MOD}.cmp_edited" in out and f"{MOD}.cmp_fixed" not in out and f"{MOD}.cmp_other" not in out
+    assert "x1.33333" in out  # slack 0.5 -> 0.667: the bound shrank by 3/4
+    assert [c.key for c in rep.comparison if c.changed] == [f"{MOD}.cmp_edited"]
+    html = (tmp_path / "new" / "index.html").read_text()
+    md = (tmp_path / "new" / "REPORT.md").read_text()
+    assert "Compared with the baseline" in html and "1 of 3 claims changed" in html
+    assert f"`{MOD}.cmp_edited`" in md and f"`{MOD}.cmp_fixed`" not in md.split("## Compared")[1].split("\n## ")[0]
+    assert cli(["compare", str(tmp_path / "nowhere"), str(tmp_path / "new")]) == 2
+    assert "results.json" in capsys.readouterr().err
