@@ -35,7 +35,8 @@ import ast
 import sys
 from typing import Any, Callable, Sequence
 
-__all__ = ["FUNCTIONS", "CONSTANTS", "ExpressionError", "candidate", "parse_candidate", "main", "parser"]
+__all__ = ["FUNCTIONS", "CONSTANTS", "ExpressionError", "candidate", "parse_candidate", "parse_latex_candidate",
+           "main", "parser"]
 
 # names a formula may call (sympy functions, or helpers returning sympy expressions)
 FUNCTIONS = ("exp", "log", "sqrt", "erf", "erfc", "sin", "cos", "tan", "asin", "acos", "atan",
@@ -165,12 +166,89 @@ def _parse_candidate(expr: str, params: Sequence[str]):
     return parsed, used
 
 
-def candidate(expr: str, params: Sequence[str]) -> Callable[[dict], Any]:
+def parse_latex_candidate(latex: str, params: Sequence[str]):
+    """``(sympy expression, parameter names used)`` for a LaTeX formula, through sympy's
+    ``parse_latex`` (its ANTLR backend needs ``antlr4-python3-runtime==4.11.1``, the ``cli``
+    extra): ``e`` is Euler's number (unless a parameter is called e), ``\\pi`` is pi,
+    ``\\mathrm{erfc}`` / ``\\operatorname{...}`` and ``Q(...)``, ``\\Phi(...)``, ``\\phi(...)`` are
+    the functions of :data:`FUNCTIONS`; any other function or symbol is refused with
+    :class:`ExpressionError`."""
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__") or \
+            not all(isinstance(p, str) and p.isidentifier() for p in params):
+        raise ExpressionError(f"params={params!r} violates the condition: a sequence of parameter names")
+    params = list(params)
+    try:
+        return _parse_latex(latex, params)
+    except ExpressionError as exc:
+        err = ExpressionError(f"latex={latex!r} violates the condition: {exc}")
+        err.reason = str(exc)
+        raise err from None
+
+
+def _parse_latex(latex: str, params: Sequence[str]):
+    import re
+
+    if not isinstance(latex, str) or not latex.strip():
+        raise ExpressionError("the formula is empty")
+    if len(latex) > 2000:
+        raise ExpressionError(f"the formula is {len(latex)} characters long (at most 2000)")
+    try:
+        import sympy as sp
+        from sympy.core.function import AppliedUndef
+        from sympy.parsing.latex import parse_latex
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ExpressionError('--latex needs sympy and antlr4-python3-runtime==4.11.1: pip install -e ".[cli]"') from None
+    # named functions become single free letters that parse_latex reads as function calls
+    free = iter(c for c in "FGHKMNOPSTUVWXYZ" if c not in params)
+    letters: dict[str, str] = {}
+
+    def named(m: "re.Match") -> str:
+        name = m.group(1)
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"unknown function {m.group(0)!r}: only {', '.join(FUNCTIONS)}")
+        letter = next(free)
+        letters[letter] = name
+        return letter
+
+    text = re.sub(r"\\(?:operatorname|mathrm|text)\{([A-Za-z]+)\}", named, latex.strip())
+    text = re.sub(r"\\(Phi|phi)(?![A-Za-z])", named, text)
+    try:
+        parsed = parse_latex(text)
+    except Exception as exc:  # noqa: BLE001 - the parser's own error, reported plainly
+        raise ExpressionError(f"cannot read {latex!r} as LaTeX: {type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+    ns = _namespace()
+    for call in sorted(parsed.atoms(AppliedUndef), key=str):
+        name = letters.get(call.func.__name__, call.func.__name__)
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"unknown function {name!r}: only {', '.join(FUNCTIONS)}")
+        parsed = parsed.subs(call, ns[name](*call.args))
+    real = {sp.Symbol(p): sp.Symbol(p, real=True) for p in params}
+    consts = {sp.Symbol("e"): sp.E, sp.Symbol("pi"): sp.pi}
+    parsed = parsed.subs({**{k: x for k, x in consts.items() if str(k) not in params}, **real})
+    if not isinstance(parsed, sp.Expr):
+        raise ExpressionError(f"{latex!r} is not a numeric formula")
+    stray = sorted(str(x) for x in parsed.free_symbols if str(x) not in params)
+    if stray:
+        raise ExpressionError(f"unknown symbol(s) {stray}: the claim's numeric parameters are "
+                              f"{', '.join(params) or '(none)'}")
+    if parsed.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError(f"{latex!r} is undefined (it reads {parsed})")
+    if parsed.has(sp.I):
+        raise ExpressionError(f"{latex!r} is not real (it reads {parsed})")
+    used = [p for p in params if sp.Symbol(p, real=True) in parsed.free_symbols]
+    return parsed, used
+
+
+def candidate(expr: str, params: Sequence[str], *, latex: bool = False) -> Callable[[dict], Any]:
     """A candidate bound ``params -> mpmath.mpf`` for :func:`montecarlo.falsify`: ``expr``
-    lambdified with the mpmath module, evaluated at mpf arguments (no underflow)."""
+    (sympy syntax, or LaTeX with ``latex=True``) lambdified with the mpmath module, evaluated
+    at mpf arguments (no underflow). ``candidate.formula`` is the parsed formula."""
     import mpmath
 
-    parsed, used = parse_candidate(expr, params)  # refuses cleanly, also when sympy is missing
+    if not isinstance(latex, bool):
+        raise ValueError(f"latex={latex!r} violates the condition: a bool")
+    parsed, used = (parse_latex_candidate if latex else parse_candidate)(expr, params)
     import sympy as sp
 
     names = sorted(used)
@@ -194,6 +272,7 @@ def candidate(expr: str, params: Sequence[str]) -> Callable[[dict], Any]:
 
     bound.__name__ = "candidate"
     bound.__doc__ = f"candidate bound {expr}"
+    bound.formula = parsed
     return bound
 
 
@@ -226,6 +305,8 @@ def parser() -> argparse.ArgumentParser:
     fa.add_argument("expr", metavar="EXPR", nargs="?",
                     help="candidate bound in the claim's parameters, e.g. '2.5*R*exp(-B**2/2)' "
                          "(default: the claim's own bound)")
+    fa.add_argument("--latex", metavar="TEX", help="the candidate in LaTeX instead of EXPR, e.g. '2.5 R e^{-B^2/2}' "
+                                                   "(parsed by sympy, echoed back)")
     fa.add_argument("--examples", type=int, default=200, help="points to try (default 200)")
     fa.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
     ck = sub.add_parser("check", parents=[common], help="evaluate a claim at one point (replay a counterexample)",
@@ -375,11 +456,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .search.falsify import falsify
 
         cand = None
-        if args.expr is not None:
+        if args.latex is not None and args.expr is not None:
+            return _fail("give EXPR or --latex, not both")
+        if args.expr is not None or args.latex is not None:
             try:
-                cand = candidate(args.expr, _numeric_params(claim))
+                cand = candidate(args.latex if args.latex is not None else args.expr, _numeric_params(claim),
+                                 latex=args.latex is not None)
             except ExpressionError as exc:
-                return _fail(f"EXPR refused: {getattr(exc, 'reason', exc)}")
+                return _fail(f"{'--latex' if args.latex is not None else 'EXPR'} refused: {getattr(exc, 'reason', exc)}")
+            if args.latex is not None:
+                print(f"read as: {cand.formula}")
+                args.expr = str(cand.formula)  # the replay line uses the sympy form
         try:
             res = falsify(claim, cand, examples=args.examples, seed=args.seed, progress=sys.stderr.isatty())
         except ExpressionError as exc:

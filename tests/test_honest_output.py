@@ -244,3 +244,29 @@ def test_compare_shows_exactly_the_claim_whose_constant_changed(tmp_path, capsys
     assert f"`{MOD}.cmp_edited`" in md and f"`{MOD}.cmp_fixed`" not in md.split("## Compared")[1].split("\n## ")[0]
     assert cli(["compare", str(tmp_path / "nowhere"), str(tmp_path / "new")]) == 2
     assert "results.json" in capsys.readouterr().err
+
+
+def test_round_off_and_identities_are_not_estimate_above_bound():
+    assert not view(_rec(sense="==", log_ratio=0.1, lower=0.9, upper=1.2))["above"]
+    assert not view(_rec(log_ratio=1e-12, worst_ratio=1.0, lower=0.99, upper=1.01))["above"]
+    assert view(_rec(log_ratio=0.48, worst_ratio=1.615, lower=0.1, upper=3.0))["above"]
+
+
+# ------------------------------------------------------------------ LaTeX in
+def test_latex_candidate_is_read_echoed_and_checked(capsys):
+    pytest.importorskip("antlr4")
+    from montecarlo.cli import ExpressionError, candidate, main, parse_latex_candidate
+
+    expr, used = parse_latex_candidate(r"2.5 R e^{-B^2/2}", ["B", "R_frac", "R"])
+    assert str(expr) == "2.5*R*exp(-B**2/2)" and used == ["B", "R"]
+    expr, _ = parse_latex_candidate(r"\mathrm{erfc}(B) + \operatorname{Q}(B) + \pi", ["B"])
+    assert "erfc" in str(expr) and "pi" in str(expr)
+    for bad, words in [(r"\mathrm{foo}(B)", "unknown function"), ("x R", "unknown symbol"),
+                       (r"\frac{1}{B-B}", "undefined"), ("", "empty")]:
+        with pytest.raises(ExpressionError, match=words):
+            parse_latex_candidate(bad, ["B", "R"])
+    assert candidate(r"3 R e^{-B^2/2}", ["B", "R"], latex=True)({"B": 200.0, "R": 0.005}) > 0
+    assert main(["falsify", "flip_probability.lemma_A4", "--latex", r"2.5 R e^{-B^2/2}"]) == 1
+    out = capsys.readouterr().out
+    assert "read as: 2.5*R*exp(-B**2/2)" in out and "replay: sparse-ntk check" in out
+    assert main(["falsify", "flip_probability.lemma_A4", "--latex", r"\mathrm{foo}(B)"]) == 2
