@@ -15,6 +15,7 @@ from montecarlo.compare import record_log_slack
 from montecarlo.registry.views import show_number
 
 from .report import Report
+from .typeset import mathml
 
 __all__ = ["fmt", "where", "view", "number_text", "slack_text", "log_slack", "SLACK_LABEL", "write", "environment", "data_uri", "detectable_text", "tightness_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
 
@@ -47,7 +48,8 @@ STATUS = {
                              "⚠️ not refuted: **estimate above bound**"),
 }
 
-SLACK_LABEL = {"<=": "measured / bound", ">=": "bound / measured", "==": "larger of measured/bound, bound/measured"}
+SLACK_LABEL = {"<=": "measured / bound", ">=": "bound / measured",
+               "==": "max(measured/bound, bound/measured); an identity is decided by its interval"}
 """The one ratio convention of the report, the CLI and tightness: 1 is tight, above 1 violated."""
 
 
@@ -231,8 +233,9 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     if vacuous_points:
         notes.append(f"{vacuous_points} vacuous point{'s' if vacuous_points != 1 else ''} (0 vs 0)")
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
-             "slack": slack_text(rec), "measured_text": measured, "bound_text": bound,
-             "above": above, "replay": rec.get("replay") or "",
+             "slack": slack_text(rec), "slack_value": slack_text(rec).split(" (", 1)[0],
+             "slack_label": SLACK_LABEL.get(rec["sense"], "ratio"), "measured_text": measured, "bound_text": bound,
+             "above": above, "replay": rec.get("replay") or "", "mathml": mathml(rec["key"]),
              "where": where(rec["params"]), "detectable": detectable_text(rec), "tight": tight,
              "tightness": tightness_text(rec),
              "vacuous_claim": vacuous or rec["status"] == "vacuous", "vacuous_points": vacuous_points, "notes": "; ".join(notes)}

@@ -437,6 +437,7 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "reports.render.detectable_text": {"rec": [None, 3, "x"]},  # {}: no power to show
     "reports.render.tightness_text": {"rec": [None, 3, "x"]},
     "montecarlo.compare.record_log_slack": {"rec": [None, 3, "x"]},
+    "reports.typeset.mathml": {"key": [None, 3]},  # an unknown key has no LaTeX: "" (plain text shown)
     "montecarlo.compare.compare_runs": {"old": [None, 3, [1]], "new": [None, 3, [1]]},
     "montecarlo.compare.format_changes": {"changes": [None, 3, [1]], "only_changed": [None, 3]},  # {}: no known supremum to show
     "montecarlo.estimators.rademacher_radius.per_sigma_ratio_symmetric": {"e": OBJ, "share": POS},

@@ -270,3 +270,13 @@ def test_latex_candidate_is_read_echoed_and_checked(capsys):
     out = capsys.readouterr().out
     assert "read as: 2.5*R*exp(-B**2/2)" in out and "replay: sparse-ntk check" in out
     assert main(["falsify", "flip_probability.lemma_A4", "--latex", r"\mathrm{foo}(B)"]) == 2
+
+
+def test_statements_are_typeset_in_mathml():
+    from reports.typeset import LATEX, mathml
+
+    m = mathml("flip_probability.lemma_A4")
+    assert m.startswith("<math") and "msup" in m
+    assert view(_rec(key="flip_probability.lemma_A4"))["mathml"] == m
+    assert mathml("flip_probability.no_such") == ""
+    assert all(k in {c.key for c in registry.claims()} for k in LATEX)

@@ -35,7 +35,8 @@ def show_number(value: Any, log_value: Any = None, digits: int = 6) -> str:
     return f"{x:.{digits}g}"
 
 
-SLACK_LABEL = {"<=": "measured / bound", ">=": "bound / measured", "==": "larger of measured/bound and bound/measured"}
+SLACK_LABEL = {"<=": "measured / bound", ">=": "bound / measured",
+               "==": "max(measured/bound, bound/measured); an identity is decided by its interval"}
 """The one ratio convention (terminal, notebook, report, tightness): 1 is tight, above 1 violated."""
 
 
