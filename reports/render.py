@@ -235,7 +235,7 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
              "slack": slack_text(rec), "slack_value": slack_text(rec).split(" (", 1)[0],
              "slack_label": SLACK_LABEL.get(rec["sense"], "ratio"), "measured_text": measured, "bound_text": bound,
-             "above": above, "replay": rec.get("replay") or "", "mathml": mathml(rec["key"]),
+             "above": above, "replay": rec.get("replay") or "", "mathml": mathml(str(rec.get("key", ""))),
              "where": where(rec["params"]), "detectable": detectable_text(rec), "tight": tight,
              "tightness": tightness_text(rec),
              "vacuous_claim": vacuous or rec["status"] == "vacuous", "vacuous_points": vacuous_points, "notes": "; ".join(notes)}
