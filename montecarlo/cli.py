@@ -4,6 +4,8 @@
     sparse-ntk falsify KEY ["EXPR"] [--examples N] [--seed S] [--claims PATH ...]
     sparse-ntk tightness KEY [--examples N] [--seed S] [--claims PATH ...]
     sparse-ntk certify KEY ["EXPR"] [--budget N] [--claims PATH ...]
+    sparse-ntk check KEY --at B=200,R_frac=1 ["EXPR"] [--claims PATH ...]
+    sparse-ntk compare OLD NEW [--only-changed]   (two results.json files or report folders)
 
 ``--claims PATH`` (repeatable) first registers the claims of a user's file or module
 (:func:`montecarlo.registry.load_claims`, as ``python -m reports --claims``), so that KEY may
@@ -18,8 +20,13 @@ The expression is lambdified with the ``mpmath`` module and evaluated on ``mpmat
 arguments, so a bound such as ``2.5*R*exp(-B**2/2)`` at B = 40 is 1e-349, not an
 underflowed 0.0 (the registry then compares in log space).
 
+Exit status (every command): 0 nothing refuted; 1 a counterexample (``falsify`` found one,
+``check`` refuted the point); 2 bad input or usage (unknown claim, refused expression, a
+formula undefined at a point of the domain, which is named), with one line on stderr and no
+traceback. ``list`` and ``tightness`` exit 0. Every counterexample is printed with the
+``sparse-ntk check KEY --at ...`` line that replays it.
 Exit status: ``falsify`` 1 when a counterexample was found, else 0; 2 for a usage error
-(unknown claim, refused expression). ``list`` and ``tightness`` exit 0. ``certify`` (ball
+(unknown claim, refused expression). ``certify`` (ball
 arithmetic on the claim's whole domain, :func:`montecarlo.certify`; EXPR evaluated on balls
 after the same whitelist): 0 certified, 1 refuted (a counterexample confirmed in mpmath), 2 usage
 error (also a claim without a certification form), 3 undecided (the box budget ran out: neither
@@ -36,7 +43,8 @@ import math
 import sys
 from typing import Any, Callable, Sequence
 
-__all__ = ["FUNCTIONS", "CONSTANTS", "ExpressionError", "candidate", "parse_candidate", "main", "parser"]
+__all__ = ["FUNCTIONS", "CONSTANTS", "ExpressionError", "candidate", "parse_candidate", "parse_latex_candidate",
+           "main", "parser"]
 
 # names a formula may call (sympy functions, or helpers returning sympy expressions)
 FUNCTIONS = ("exp", "log", "sqrt", "erf", "erfc", "sin", "cos", "tan", "asin", "acos", "atan",
@@ -198,30 +206,120 @@ def _parse_candidate(expr: str, params: Sequence[str]):
     stray = sorted(str(s) for s in parsed.free_symbols if str(s) not in params)
     if stray:
         raise ExpressionError(f"unknown symbol(s) {stray}")
+    if parsed.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError(f"{expr!r} is undefined (it simplifies to {parsed})")
+    if parsed.has(sp.I):
+        raise ExpressionError(f"{expr!r} is not real (it simplifies to {parsed})")
     return parsed, used
 
 
-def candidate(expr: str, params: Sequence[str]) -> Callable[[dict], Any]:
+def parse_latex_candidate(latex: str, params: Sequence[str]):
+    """``(sympy expression, parameter names used)`` for a LaTeX formula, through sympy's
+    ``parse_latex`` (its ANTLR backend needs ``antlr4-python3-runtime==4.11.1``, the ``cli``
+    extra): ``e`` is Euler's number (unless a parameter is called e), ``\\pi`` is pi,
+    ``\\mathrm{erfc}`` / ``\\operatorname{...}`` and ``Q(...)``, ``\\Phi(...)``, ``\\phi(...)`` are
+    the functions of :data:`FUNCTIONS`; any other function or symbol is refused with
+    :class:`ExpressionError`."""
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__") or \
+            not all(isinstance(p, str) and p.isidentifier() for p in params):
+        raise ExpressionError(f"params={params!r} violates the condition: a sequence of parameter names")
+    params = list(params)
+    try:
+        return _parse_latex(latex, params)
+    except ExpressionError as exc:
+        err = ExpressionError(f"latex={latex!r} violates the condition: {exc}")
+        err.reason = str(exc)
+        raise err from None
+
+
+def _parse_latex(latex: str, params: Sequence[str]):
+    import re
+
+    if not isinstance(latex, str) or not latex.strip():
+        raise ExpressionError("the formula is empty")
+    if len(latex) > 2000:
+        raise ExpressionError(f"the formula is {len(latex)} characters long (at most 2000)")
+    try:
+        import sympy as sp
+        from sympy.core.function import AppliedUndef
+        from sympy.parsing.latex import parse_latex
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ExpressionError('--latex needs sympy and antlr4-python3-runtime==4.11.1: pip install -e ".[cli]"') from None
+    # named functions become single free letters that parse_latex reads as function calls
+    free = iter(c for c in "FGHKMNOPSTUVWXYZ" if c not in params)
+    letters: dict[str, str] = {}
+
+    def named(m: "re.Match") -> str:
+        name = m.group(1)
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"unknown function {m.group(0)!r}: only {', '.join(FUNCTIONS)}")
+        letter = next(free)
+        letters[letter] = name
+        return letter
+
+    text = re.sub(r"\\(?:operatorname|mathrm|text)\{([A-Za-z]+)\}", named, latex.strip())
+    text = re.sub(r"\\(Phi|phi)(?![A-Za-z])", named, text)
+    try:
+        parsed = parse_latex(text)
+    except Exception as exc:  # noqa: BLE001 - the parser's own error, reported plainly
+        raise ExpressionError(f"cannot read {latex!r} as LaTeX: {type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+    ns = _namespace()
+    for call in sorted(parsed.atoms(AppliedUndef), key=str):
+        name = letters.get(call.func.__name__, call.func.__name__)
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"unknown function {name!r}: only {', '.join(FUNCTIONS)}")
+        parsed = parsed.subs(call, ns[name](*call.args))
+    real = {sp.Symbol(p): sp.Symbol(p, real=True) for p in params}
+    consts = {sp.Symbol("e"): sp.E, sp.Symbol("pi"): sp.pi}
+    parsed = parsed.subs({**{k: x for k, x in consts.items() if str(k) not in params}, **real})
+    if not isinstance(parsed, sp.Expr):
+        raise ExpressionError(f"{latex!r} is not a numeric formula")
+    stray = sorted(str(x) for x in parsed.free_symbols if str(x) not in params)
+    if stray:
+        raise ExpressionError(f"unknown symbol(s) {stray}: the claim's numeric parameters are "
+                              f"{', '.join(params) or '(none)'}")
+    if parsed.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError(f"{latex!r} is undefined (it reads {parsed})")
+    if parsed.has(sp.I):
+        raise ExpressionError(f"{latex!r} is not real (it reads {parsed})")
+    used = [p for p in params if sp.Symbol(p, real=True) in parsed.free_symbols]
+    return parsed, used
+
+
+def candidate(expr: str, params: Sequence[str], *, latex: bool = False) -> Callable[[dict], Any]:
     """A candidate bound ``params -> mpmath.mpf`` for :func:`montecarlo.falsify`: ``expr``
-    lambdified with the mpmath module, evaluated at mpf arguments (no underflow)."""
+    (sympy syntax, or LaTeX with ``latex=True``) lambdified with the mpmath module, evaluated
+    at mpf arguments (no underflow). ``candidate.formula`` is the parsed formula."""
     import mpmath
 
-    parsed, used = parse_candidate(expr, params)  # refuses cleanly, also when sympy is missing
+    if not isinstance(latex, bool):
+        raise ValueError(f"latex={latex!r} violates the condition: a bool")
+    parsed, used = (parse_latex_candidate if latex else parse_candidate)(expr, params)
     import sympy as sp
 
     names = sorted(used)
     fn = sp.lambdify([sp.Symbol(n, real=True) for n in names], parsed, modules="mpmath")
 
     def bound(p: dict) -> Any:
-        value = fn(*[mpmath.mpf(float(p[n])) for n in names])
+        at = ", ".join(f"{n}={float(p[n]):.6g}" for n in names)
+        try:
+            value = fn(*[mpmath.mpf(float(p[n])) for n in names])
+        except (ArithmeticError, ValueError, TypeError) as exc:  # 1/B at B = 0, log(-B) ...
+            raise ExpressionError(f"EXPR={expr!r} is undefined at {at} ({type(exc).__name__}"
+                                  f"{': ' + str(exc) if str(exc) else ''})") from None
         if isinstance(value, mpmath.mpc):
             if value.imag != 0:
-                raise ValueError(f"EXPR={expr!r} is complex ({value}) at {p}")
+                raise ExpressionError(f"EXPR={expr!r} is complex ({value}) at {at}")
             value = value.real
-        return mpmath.mpf(value)
+        value = mpmath.mpf(value)
+        if not mpmath.isfinite(value):
+            raise ExpressionError(f"EXPR={expr!r} is undefined at {at} (value {value})")
+        return value
 
     bound.__name__ = "candidate"
     bound.__doc__ = f"candidate bound {expr}"
+    bound.formula = parsed
     return bound
 
 
@@ -285,8 +383,23 @@ def parser() -> argparse.ArgumentParser:
     fa.add_argument("expr", metavar="EXPR", nargs="?",
                     help="candidate bound in the claim's parameters, e.g. '2.5*R*exp(-B**2/2)' "
                          "(default: the claim's own bound)")
+    fa.add_argument("--latex", metavar="TEX", help="the candidate in LaTeX instead of EXPR, e.g. '2.5 R e^{-B^2/2}' "
+                                                   "(parsed by sympy, echoed back)")
     fa.add_argument("--examples", type=examples_arg, default=200, help="points to try (default 200)")
     fa.add_argument("--seed", type=seed_arg, default=0, help="seed of the search, in [0, 2**63) (default 0)")
+    ck = sub.add_parser("check", parents=[common], help="evaluate a claim at one point (replay a counterexample)",
+                        description="Exit 1 when the point refutes the claim (or EXPR), 0 when it does not.")
+    ck.add_argument("key", metavar="KEY", help="claim key module.claim_id (see: sparse-ntk list)")
+    ck.add_argument("expr", metavar="EXPR", nargs="?", help="candidate bound in place of the claim's own")
+    ck.add_argument("--at", required=True, metavar="NAME=VALUE,...",
+                    help="the point: every raw domain parameter, e.g. B=200,R_frac=1 (derived ones are filled in)")
+    ck.set_defaults(examples=1, seed=0)  # one point: no search
+    co = sub.add_parser("compare", parents=[common], help="two runs claim by claim: status and slack before/after",
+                        description="OLD and NEW are results.json files or report folders. Exit 0, or 2 for bad input.")
+    co.add_argument("old", metavar="OLD")
+    co.add_argument("new", metavar="NEW")
+    co.add_argument("--only-changed", action="store_true", help="only the claims that changed")
+    co.set_defaults(examples=1, seed=0, key=None)  # no search
     ti = sub.add_parser("tightness", parents=[common], help="the largest measured/bound ratio a search finds")
     ti.add_argument("key", metavar="KEY")
     ti.add_argument("--examples", type=examples_arg, default=200, help="points to try (default 200)")
@@ -352,9 +465,69 @@ def _list(module: str | None, mutants: bool) -> int:
     return 0
 
 
+def _point(claim, text: str) -> dict:
+    """``--at B=200,R_frac=1`` as the claim's raw parameters (typed by its domain)."""
+    specs = claim.domain.specs
+    raw: dict[str, Any] = {}
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        name, eq, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not name or not value:
+            raise ValueError(f"--at={text!r}: {item!r} is not NAME=VALUE")
+        if name not in specs:
+            raise ValueError(f"--at: {name!r} is not a parameter of {claim.key} (its parameters: {', '.join(specs)})")
+        spec = specs[name]
+        try:
+            if spec.kind == "choice":
+                got = [c for c in spec.choices if str(c) == value]
+                if not got:
+                    raise ValueError
+                raw[name] = got[0]
+            elif spec.kind in ("int", "seed"):
+                raw[name] = int(float(value)) if float(value).is_integer() else int(value)
+            else:
+                raw[name] = float(value)
+        except ValueError:
+            want = f"one of {', '.join(map(str, spec.choices))}" if spec.kind == "choice" else f"a {spec.kind} number"
+            raise ValueError(f"--at: {name}={value!r} is not {want}") from None
+    missing = [k for k in specs if k not in raw]
+    if missing:
+        raise ValueError(f"--at: {claim.key} needs {', '.join(missing)} too (its parameters: {', '.join(specs)})")
+    return raw
+
+
+def _replay(ev, expr: str | None) -> str:
+    """The command that replays the verdict ``ev`` (with the candidate EXPR, if any)."""
+    import shlex
+
+    from .registry import get
+    from .registry.views import replay_command
+
+    line = replay_command(ev.claim, dict(ev.params), get(ev.claim).domain.specs)
+    if line and expr is not None:  # EXPR before --at
+        head, sep, at = line.partition(" --at ")
+        line = f"{head} {shlex.quote(expr)}{sep}{at}"
+    return line
+
+
+def _advice(sense: str, best: float, params: Any) -> str:
+    """What the largest slack says about scaling the bound (1 = tight)."""
+    if sense == ">=":
+        return (f"largest slack (bound / measured) found: {best:.6g}: the bound scaled up to about "
+                f"{1 / best:.4g} it held at every point tried, by more it fails at {params}")
+    if sense == "<=":
+        return (f"largest slack (measured / bound) found: {best:.6g}: the bound scaled down to about "
+                f"{best:.4g} it held at every point tried, by less it fails at {params}")
+    return f"largest ratio (the larger of measured/bound and bound/measured) found: {best:.6g} at {params}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sparse-ntk``; returns the exit status."""
-    args = parser().parse_args(argv)
+    args, extra = parser().parse_known_args(argv)
+    if extra and args.command == "check" and args.expr is None and len(extra) == 1 and not extra[0].startswith("--"):
+        args.expr = extra[0]  # EXPR after --at (argparse leaves a late optional positional over)
+    elif extra:
+        parser().error(f"unrecognized arguments: {' '.join(extra)}")
     for path in args.claims:
         try:
             from .registry import load_claims
@@ -370,6 +543,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _list(args.module, not args.no_mutants)
     if args.command == "certify":
         return _certify(args)
+    if args.command == "compare":
+        from .compare import compare_runs, format_changes, load_results
+
+        try:
+            changes = compare_runs(load_results(args.old), load_results(args.new))
+        except ValueError as exc:
+            return _fail(str(exc))
+        print(format_changes(changes, args.only_changed))
+        return 0
     if args.examples < 1:
         return _fail(f"--examples={args.examples} violates the condition examples >= 1")
     if args.seed < 0:
@@ -382,18 +564,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .search.falsify import falsify
 
         cand = None
-        if args.expr is not None:
+        if args.latex is not None and args.expr is not None:
+            return _fail("give EXPR or --latex, not both")
+        if args.expr is not None or args.latex is not None:
             try:
-                cand = candidate(args.expr, _numeric_params(claim))
+                cand = candidate(args.latex if args.latex is not None else args.expr, _numeric_params(claim),
+                                 latex=args.latex is not None)
             except ExpressionError as exc:
-                return _fail(f"EXPR refused: {getattr(exc, 'reason', exc)}")
+                return _fail(f"{'--latex' if args.latex is not None else 'EXPR'} refused: {getattr(exc, 'reason', exc)}")
+            if args.latex is not None:
+                print(f"read as: {cand.formula}")
+                args.expr = str(cand.formula)  # the replay line uses the sympy form
         try:
-            res = falsify(claim, cand, examples=args.examples, seed=args.seed)
+            res = falsify(claim, cand, examples=args.examples, seed=args.seed, progress=sys.stderr.isatty())
+        except ExpressionError as exc:
+            return _fail(f"EXPR refused: {exc}")
         except ValueError as exc:  # a budget refused, or the claim's (or EXPR's) own error
             return _fail(str(exc))
         label = f"candidate {args.expr}" if args.expr is not None else "its own bound"
         print(f"{claim.key} ({claim.sense} {label}): {res}")
+        shown = res.counterexample if res.refuted else res.worst
+        power = None if shown is None else shown.measurement.detectable
+        if power is not None:
+            which = {"<=": f"true > {power:.3g} x bound", ">=": f"true < bound / {power:.3g}"}.get(
+                claim.sense, f"a deviation by a factor > {power:.3g}")
+            print(f"power at that point: detects {which} (with probability >= 1/2)")
+        if res.refuted:
+            print(f"replay: {_replay(res.counterexample, args.expr)}")
         return 1 if res.refuted else 0
+    if args.command == "check":
+        from .registry import check
+
+        try:
+            raw = _point(claim, args.at)
+            cand = None if args.expr is None else candidate(args.expr, _numeric_params(claim))
+            ev = check(claim, raw, cand)
+        except ExpressionError as exc:
+            return _fail(f"EXPR refused: {getattr(exc, 'reason', exc)}")
+        except ValueError as exc:
+            return _fail(str(exc))
+        print(ev)
+        if ev.refuted:
+            print(f"replay: {_replay(ev, args.expr)}")
+        return 1 if ev.refuted else 0
     from .search.tightness import tightness as tightness_fn
 
     try:
@@ -406,9 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(res)
     best = getattr(res, "best_ratio", None)
     if isinstance(best, float) and best > 0:
-        which = {"<=": "measured / bound", ">=": "bound / measured"}.get(claim.sense, "ratio")
-        print(f"largest {which} found: {best:.6g}: the bound scaled by {best:.6g} still held at every "
-              f"point tried; scaled by less it fails at {getattr(res, 'params', '?')}")
+        print(_advice(claim.sense, best, getattr(res, "params", "?")))
     known = getattr(res, "tight_constant", None)
     if isinstance(known, float):
         print(f"known supremum of the ratio: {known:.6g} (the search reached {best / known:.2%} of it)"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import platform
 import sys
 import time
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from montecarlo import registry
+from montecarlo.compare import compare_runs, load_results
 from montecarlo.registry import Claim
 
 from . import plots, render
@@ -201,7 +205,7 @@ def client_for(workers: int | None = None, scheduler: str | None = None) -> Any:
 def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: str = "default",
         module: str | None = None, keys: Sequence[str] | None = None, seed: int = 0,
         progress: bool = True, time_limit: float | None = None, hooks: bool = True,
-        client: Any = None, sources: Sequence[str] = ()) -> Report:
+        client: Any = None, sources: Sequence[str] = (), baseline: str | Path | None = None) -> Report:
     """Sweep the selected claims (``module``'s, or the registered ``keys``, default all) and
     write results.json, provenance.json, figures, index.html and REPORT.md into ``out``.
     The work per claim is a count of examples (``base`` x weight, see
@@ -210,12 +214,67 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
     :class:`~reports.sweep.TimeLimitExceeded` (nothing is written). ``mode="quick"`` is a smoke
     run: the provenance says ``"smoke": true``. ``client`` (a Dask client) sweeps the claims on
     its workers, which load the claim files ``sources`` (``--claims``) first; results.json is
-    the serial one."""
+    the serial one. ``baseline`` (an earlier results.json or report folder) adds a section
+    comparing the two runs claim by claim (:mod:`montecarlo.compare`). The report is written
+    into a temporary folder beside ``out`` and moved into place at the end."""
     t0 = time.monotonic()
-    out = Path(out)
+    final = Path(out)
     selected = _select(module, keys)
+    old = None if baseline is None else load_results(baseline)  # a bad baseline is refused before the sweep
+    out = _staging_folder(final)  # refuses an unwritable --out before the sweep
+    try:
+        rep = _run_into(out, final, t0, selected, base, mode, module, keys, seed, progress, time_limit,
+                        hooks, client, sources, lambda r: _compare(r, old, baseline))
+    except BaseException:  # an interrupted or failed run leaves the previous report whole
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    _move_into_place(out, final)
+    rep.out = final
+    return rep
+
+
+def _compare(rep: Report, old: list[dict] | None, baseline: Any) -> None:
+    if old is not None:
+        rep.baseline = str(baseline)
+        rep.comparison = compare_runs(old, rep.records)
+
+
+def _staging_folder(final: Path) -> Path:
+    """A fresh temporary folder beside ``final`` (same file system, so the last step is a
+    rename); raises ``PermissionError`` naming ``final`` when it cannot be written."""
+    final = Path(final)
+    parent = final.absolute().parent
+    if final.exists() and not final.is_dir():
+        raise NotADirectoryError(f"out={str(final)!r} violates the condition: a folder (it is a file)")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise PermissionError(f"out={str(final)!r} violates the condition: a folder that can be written "
+                              f"({type(exc).__name__}: {exc.strerror or exc})") from None
+
+
+def _move_into_place(staged: Path, final: Path) -> None:
+    """Replace ``final`` by ``staged``: the old report is renamed aside, the new one renamed
+    into place, then the old one removed (a reader sees one whole report or the other)."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.absolute().parent))
+        os.rmdir(old)
+        os.replace(final, old)
+    try:
+        os.replace(staged, final)
+    except OSError:
+        if old is not None:
+            os.replace(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_into(out: Path, final: Path, t0: float, selected, base, mode, module, keys, seed, progress,
+              time_limit, hooks, client, sources, before_render=None) -> Report:
     results = sweep_all(selected, base, seed, progress, time_limit, client, sources)
-    out.mkdir(parents=True, exist_ok=True)
     phases = {"sweep": round(time.monotonic() - t0, 1)}
     records = [record(r) for r in results]
     (out / "results.json").write_text(json.dumps(records, indent=1, allow_nan=False) + "\n")
@@ -249,5 +308,7 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
                 wall_seconds=round(time.monotonic() - t0, 1))
     rep = Report(out=out, results=results, records=records, figures=figures, hook_errors=errors, provenance=prov)
     (out / "provenance.json").write_text(json.dumps(prov, indent=1) + "\n")
+    if before_render is not None:
+        before_render(rep)
     render.write(rep, modules)
     return rep

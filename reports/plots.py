@@ -478,14 +478,14 @@ def overview_figure(results: list[ClaimResult], out_dir: Path) -> tuple[str, str
     ax.text(np.log10(9) + 0.1, len(rs) - 0.25, "tight (\u2265 0.9)", fontsize=7, color="#8d6e00",
             va="bottom")
     ax.text(one_u, len(rs) - 0.25, "bound", fontsize=7, color=RED, va="bottom", ha="center")
-    ax.set_xlabel("measured / bound at the worst point (bound / measured for \u2265 claims;\n"
+    ax.set_xlabel("slack at the worst point: measured / bound (bound / measured for \u2265 claims;\n"
                   "identities: deviation over the tolerance or the half-interval). Logit axis: "
                   "0.5, 0.9, 0.99, 0.999 are equally spaced", fontsize=8)
     fig.tight_layout()
     return save(fig, out_dir, "overview.png"), ("Tightness overview: how close each claim came to its bound in the sweep, on a "
                             "logit axis (green: holds, blue: identity, orange: the point estimate is past "
                             "the bound but its confidence limit is not, red: violated). The shaded zone "
-                            "marks tight claims (ratio \u2265 0.9); \"no power\" marks a \u2264 check measured 0 at "
+                            "marks tight claims (slack \u2265 0.9, the slack of the tables); \"no power\" marks a \u2264 check measured 0 at "
                             "every point (it constrains nothing: not a pass), \"vacuous\" any other claim "
                             "with no nonzero measurement, \"not applicable\" one whose hypothesis "
                             "never held. Exact values past the bound within round-off count as 1.")

@@ -11,10 +11,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bounds import validate as v
 
+from montecarlo.compare import record_log_slack
+from montecarlo.registry.views import show_number
+
 from .coverage import coverage_counts
 from .report import Report
+from .typeset import mathml
 
-__all__ = ["fmt", "where", "view", "write", "environment", "data_uri", "detectable_text", "tightness_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
+__all__ = ["fmt", "where", "view", "number_text", "slack_text", "log_slack", "SLACK_LABEL", "write", "environment", "data_uri", "detectable_text", "tightness_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
 
 FORMULA_SHEET = "bounds/FORMULAS.md"
 # module -> (section of the formula sheet, its title); every claim row shows its own statement
@@ -41,7 +45,15 @@ STATUS = {
     "vacuous": ("VACUOUS", "vacuous", "⚠️ **VACUOUS**"),
     # not refuted, but every applicable point measured exactly 0: these points could not refute it
     "no power": ("holds, NO POWER", "vacuous", "⚠️ holds, **no power** (0 at every point)"),
+    # not refuted (the deciding confidence limit is within the bound), but the point estimate
+    # is past it: the check's power decides what that means, it is no "holds, tight"
+    "estimate above bound": ("not refuted: estimate above bound", "vacuous",
+                             "⚠️ not refuted: **estimate above bound**"),
 }
+
+SLACK_LABEL = {"<=": "measured / bound", ">=": "bound / measured",
+               "==": "max(measured/bound, bound/measured); an identity is decided by its interval"}
+"""The one ratio convention of the report, the CLI and tightness: 1 is tight, above 1 violated."""
 
 
 def fmt(x: Any, digits: int = 4) -> str:
@@ -64,6 +76,54 @@ def where(params: dict | None) -> str:
     if not params:
         return "–"
     return ", ".join(f"{k}={fmt(v)}" for k, v in params.items())
+
+
+def _float(x: Any) -> float | None:
+    """A record's number (JSON keeps inf/nan as strings)."""
+    if isinstance(x, str) and x in ("inf", "-inf", "nan"):
+        return float(x)
+    return _number(x)
+
+
+def number_text(rec: dict, key: str, log_key: str) -> str:
+    """``rec[key]`` as a number, from ``rec[log_key]`` when the double under- or overflowed
+    (``1.87e-8688``, never a bare 0); "∞" for a measured ratio that is infinite by
+    construction (``detail["infinite_ratio"]``, a change where the bound is 0)."""
+    if not isinstance(rec, dict):
+        v.fail("rec", rec, "a results.json record (a dict)")
+    x = _float(rec.get(key))
+    if x is None:
+        return "–"
+    if key in ("measured", "lower", "upper", "limit_value") and (rec.get("detail") or {}).get("infinite_ratio"):
+        return "∞"
+    lx = _float(rec.get(log_key))
+    if math.isinf(x) and (lx is None or not math.isfinite(lx)):
+        return "∞" if x > 0 else "-∞"
+    if math.isnan(x):
+        return "nan"
+    return show_number(x, lx, 4)
+
+
+def log_slack(rec: dict) -> float | None:
+    """log of the record's slack (see :func:`slack_text`), from ``log_slack``, else the log
+    ratio, else the worst ratio; None when there is none."""
+    if not isinstance(rec, dict):
+        v.fail("rec", rec, "a results.json record (a dict)")
+    return record_log_slack(rec)
+
+
+def slack_text(rec: dict) -> str:
+    """The slack ratio with its label (measured / bound for "<=", bound / measured for ">=":
+    1 is tight, above 1 violated), from the log so that it survives under- and overflow."""
+    if not isinstance(rec, dict):
+        v.fail("rec", rec, "a results.json record (a dict)")
+    if (rec.get("detail") or {}).get("infinite_ratio"):
+        return f"∞ ({SLACK_LABEL.get(rec['sense'], 'ratio')})"
+    ls = log_slack(rec)
+    if ls is None:
+        return "–"
+    shown = fmt(math.exp(ls)) if ls < 709 else (show_number(0.0, ls, 4) if math.isfinite(ls) else "∞")
+    return f"{shown} ({SLACK_LABEL.get(rec['sense'], 'ratio')})"
 
 
 def _ratio_text(rec: dict) -> tuple[str, str]:
@@ -124,6 +184,10 @@ def tightness_text(rec: dict) -> str:
     return f"best {fmt(best, 6)} of known sup {fmt(tc, 6)}"
 
 
+ABOVE = 1e-6
+"""log slack above which a holding one-sided check's point estimate counts as past its bound
+(below it, the excess is round-off of an interval computed in floats)."""
+
 TIGHT = 0.9  # closeness at or above which a holding claim is marked "tight"
 
 
@@ -136,26 +200,49 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
         vacuous_points = v.nonneg_int("vacuous_points", vacuous_points)
     if not isinstance(rec, dict):
         v.fail("rec", rec, "a results.json record (a dict)")
-    label, css, badge = STATUS[rec["status"]]
+    status = rec["status"]
+    ls = log_slack(rec)
+    # the point estimate past a one-sided bound by more than round-off (an interval from
+    # numerics or statistics, not an exact value); "==" has no side to be past
+    above = (status == "holds" and rec["kind"] != "mutant" and rec["sense"] in ("<=", ">=")
+             and ls is not None and ls > ABOVE and rec.get("lower") != rec.get("upper"))
+    if above:
+        status = "estimate above bound"
+    label, css, badge = STATUS[status]
     if rec.get("certified"):  # proven on the whole domain in ball arithmetic: stronger than sampled
         label, badge = f"{label}; certified on {rec['certified']}", f"{badge}; 🔒 certified on {rec['certified']}"
     elif rec.get("certify"):
         label, badge = f"{label}; certify: {rec['certify']}", f"{badge}; ⚠️ certify: {rec['certify']}"
     ratio, limit = _ratio_text(rec)
+    measured = number_text(rec, "measured", "log_measured")
+    if rec.get("lower") is not None and rec.get("lower") != rec.get("upper"):
+        measured += f" [{number_text(rec, 'lower', 'log_lower')}, {number_text(rec, 'upper', 'log_upper')}]"
+    bound = f"{rec['sense']} {number_text(rec, 'bound', 'log_bound')}" if rec.get("bound") is not None else "–"
+    if rec.get("limit_value") is not None and rec.get("lower") != rec.get("upper"):
+        limit = f"{rec['limit']} limit {number_text(rec, 'limit_value', 'log_limit')}"
+    elif rec.get("limit_value") is not None:
+        limit = "exact"
     if vacuous_points is None:
         got = rec.get("vacuous_examples", rec.get("vacuous_points"))
         vacuous_points = got if isinstance(got, int) and not isinstance(got, bool) else 0
     close = rec.get("closeness")
-    tight = (rec["kind"] != "mutant" and rec["status"] == "holds" and not vacuous
+    tight = (rec["kind"] != "mutant" and rec["status"] == "holds" and not vacuous and not above
              and isinstance(close, (int, float)) and close >= TIGHT)
     notes = []
     if tight:
         notes.append("tight")
+    if above:
+        power = detectable_text(rec)
+        notes.append("the point estimate is past the bound, the confidence limit is not"
+                     + (f"; this check {power}" if power else ""))
     if vacuous and rec["kind"] != "mutant" and rec["status"] not in ("vacuous", "no power"):
         notes.append("vacuous: no nonzero measurement")
     if vacuous_points:
         notes.append(f"{vacuous_points} vacuous point{'s' if vacuous_points != 1 else ''} (0 vs 0)")
     shown = {**rec, "label": label, "css": css, "badge": badge, "ratio": ratio, "limit": limit,
+             "slack": slack_text(rec), "slack_value": slack_text(rec).split(" (", 1)[0],
+             "slack_label": SLACK_LABEL.get(rec["sense"], "ratio"), "measured_text": measured, "bound_text": bound,
+             "above": above, "replay": rec.get("replay") or "", "mathml": mathml(str(rec.get("key", ""))),
              "where": where(rec["params"]), "detectable": detectable_text(rec), "tight": tight,
              "tightness": tightness_text(rec),
              "vacuous_claim": vacuous or rec["status"] == "vacuous", "vacuous_points": vacuous_points, "notes": "; ".join(notes)}
@@ -163,8 +250,9 @@ def view(rec: dict, vacuous_points: int | None = None, vacuous: bool = False) ->
         subject = rec.get("subject") or ""
         shown["subject_id"] = subject.split(".", 1)[1] if subject.startswith(rec["module"] + ".") else subject
     if rec["kind"] == "mutant" and rec["params"] is not None:
-        shown["counter"] = (f"measured {fmt(rec['measured'])} [{fmt(rec['lower'])}, {fmt(rec['upper'])}] "
-                            f"vs {rec['sense']} {fmt(rec['bound'])} at {shown['where']}")
+        why = (rec.get("detail") or {}).get("infinite_ratio")
+        shown["counter"] = (f"measured {measured} vs {bound} at {shown['where']}; slack {shown['slack']}"
+                            + (f" ({why})" if isinstance(why, str) else ""))
     return shown
 
 
@@ -207,7 +295,8 @@ def context(rep: Report, modules: list[str]) -> dict:
     muts = [r for r in recs if r["kind"] == "mutant"]
     counts = {
         "checks": len(checks),
-        "holds": sum(r["status"] == "holds" for r in checks),
+        "holds": sum(r["status"] == "holds" and not r["above"] for r in checks),
+        "above": sum(r["above"] for r in checks),
         "violated": sum(r["status"] == "violated" for r in checks),
         "na": sum(r["status"] == "not applicable" for r in checks),
         "errors": sum(r["status"] == "error" for r in recs),
@@ -217,11 +306,32 @@ def context(rep: Report, modules: list[str]) -> dict:
         "vacuous": sum(r["vacuous_claim"] for r in checks),
         "no_power": sum(r["status"] == "no power" for r in checks),
     }
+    parts = [f"{counts['holds']} hold"]
+    if counts["above"]:
+        parts.append(f"{counts['above']} not refuted with the estimate above the bound")
+    if counts["no_power"]:
+        parts.append(f"{counts['no_power']} with no power (0 at every point)")
+    if counts["na"]:
+        parts.append(f"{counts['na']} not applicable")
+    # every number of the banner is the number of a tile: "all N hold" only when N hold
+    banner = (f"All {counts['checks']} checks hold" if counts["holds"] == counts["checks"]
+              else f"No check of {counts['checks']} is violated: {', '.join(parts)}")
+    banner += f"; all {counts['mutants']} mutants are refuted." if counts["mutants"] else "."
     sections = [{"name": m, "rows": [r for r in checks if r["module"] == m],
                  "mutants": [r for r in muts if r["module"] == m],
                  "figures": rep.figures.get(m, []), "formulas": FORMULA_SECTIONS.get(m)}
                 for m in modules]
-    return {"counts": counts, "coverage": coverage_counts(), "sections": sections, "mutants": muts,
+    changes = list(getattr(rep, "comparison", None) or [])
+    compared = [{"key": c.key, "status_old": c.status_old or "(absent)", "status_new": c.status_new or "(absent)",
+                 "slack_old": fmt(c.slack_old) if c.slack_old is not None else "–",
+                 "slack_new": fmt(c.slack_new) if c.slack_new is not None else "–",
+                 "change": "–" if c.slack_change is None else f"×{fmt(c.slack_change, 6)}",
+                 "moved": "yes" if c.moved else "no",
+                 "where_old": where(c.where_old) if isinstance(c.where_old, dict) else "–",
+                 "where_new": where(c.where_new) if isinstance(c.where_new, dict) else "–"}
+                for c in changes if c.changed]
+    return {"counts": counts, "banner": banner, "coverage": coverage_counts(), "sections": sections,
+            "baseline": getattr(rep, "baseline", None), "compared": compared, "n_compared": len(changes), "mutants": muts,
             "overview": rep.figures.get("overview", []), "prov": rep.provenance, "sheet": FORMULA_SHEET,
             "hook_errors": rep.hook_errors, "all_passed": rep.passed,
             "smoke": bool(rep.provenance.get("smoke", rep.provenance.get("mode") == "quick")),

@@ -26,8 +26,10 @@ import numpy as np
 
 from bounds import validate as v
 from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve, sub_domains
+from montecarlo.registry.views import replay_command
 from montecarlo.search.plan import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
                                     mutant_examples, split_examples, sub_domain_seed)
+from montecarlo.search.tightness import log_tightness
 
 __all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "remote_args", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
            "limit_ratio", "limit_side", "record", "sweep_claim"]
@@ -353,6 +355,20 @@ def record(res: ClaimResult) -> dict:
     }
     if ev is not None:
         m = ev.measurement
+        side = limit_side(ev)
+        log_lim = m.log_lower if side == "lower" else m.log_upper
+        lim = m.lower if side == "lower" else m.upper
+        # the logs keep the numbers that underflow as doubles (e^{-20004} is 0.0): the report
+        # prints them from these; slack is the one convention (1 tight, above 1 violated)
+        lt = log_tightness(ev)
+        rec.update(log_measured=m.log_value if m.log_value is not None else _log(m.value),
+                   log_lower=m.log_lower if m.log_lower is not None else _log(m.lower),
+                   log_upper=m.log_upper if m.log_upper is not None else _log(m.upper),
+                   log_bound=ev.log_bound, limit_value=lim,
+                   log_limit=log_lim if log_lim is not None else _log(lim),
+                   slack=None if ev.vacuous or math.isnan(ev.log_ratio) else (math.exp(lt) if lt < 709 else math.inf),
+                   log_slack=None if ev.vacuous or math.isnan(ev.log_ratio) else lt,
+                   replay=replay_command(c.key, ev.params, c.domain.specs))
         rec.update(worst_ratio=ev.ratio, log_ratio=ev.log_ratio, limit=limit_side(ev),
                    limit_ratio=limit_ratio(ev),
                    severity=ev.severity, closeness=closeness(ev, c),

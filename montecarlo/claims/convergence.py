@@ -101,7 +101,11 @@ def _entry_measure(p, factor: float = 2.0) -> Measurement:
     # A change where the bound is 0 is a violation of any size: HUGE stands for the infinite
     # ratio (check() needs finite values). Entries outside every flip set change by exactly 0.
     r = np.where(bnd > 0, d / np.maximum(bnd, 1e-300), np.where(d > 1e-12, HUGE, 0.0))
-    return exact(float(r.max()), **_adv_detail(a))
+    det = _adv_detail(a)
+    if r.max() >= HUGE:  # the report shows the ratio as infinite, with the change that makes it so
+        det["infinite_ratio"] = (f"an entry with bound 0 (both flip sets empty) changed by "
+                                 f"{float(d[(bnd <= 0) & (d > 1e-12)].max()):.3g}")
+    return exact(float(r.max()), **det)
 
 
 entry = register(Claim(
@@ -183,6 +187,8 @@ def _lower_measure(p) -> Measurement:
         return exact(0.0, applicable=False, reason="Lemma A.1 event fails (lambda_min(H(0)) < 3 lambda/4)", **det)
     if not a.sizes.max() < thr:
         return exact(0.0, applicable=False, reason="Corollary A.4.1 event fails", **det)
+    if not a.lam_min > 0:
+        det["infinite_ratio"] = f"lambda_min(H(W)) = {a.lam_min:.3g} <= 0"
     ratio = 0.5 * lam / a.lam_min if a.lam_min > 0 else HUGE
     return exact(ratio, lambda_min_HW=a.lam_min, **det)
 
@@ -255,7 +261,7 @@ def _rate_measure(p, factor: float = 1.0) -> Measurement:
         return exact(0.0, applicable=False, reason="error below the round-off floor from step 1", **det)
     x = factor * rec.eta * rec.lam / 4
     if x >= 1:
-        return exact(HUGE, reason="1 - factor eta lam/4 <= 0", **det)
+        return exact(HUGE, reason="1 - factor eta lam/4 <= 0", infinite_ratio="1 - factor eta lam/4 <= 0", **det)
     lr = 2 * np.log(norms[keep]) - 2 * math.log(norms[0]) - t[keep] * math.log1p(-x)
     return exact(float(np.exp(lr.max())), log_ratio=float(lr.max()), **det)
 

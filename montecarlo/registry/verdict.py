@@ -28,6 +28,7 @@ from bounds import validate as v
 from .claim import Claim
 from .domains import Params
 from .measurements import Measurement, as_measurement, log_of, mp_log
+from .precise import mp_value, underflowed
 from .store import resolve
 from .views import evidence_html, evidence_text
 
@@ -42,7 +43,9 @@ class Evidence:
     the values are tiny or given as logs, so it stays finite where the ratio under- or
     overflows). ``vacuous`` marks a point where both sides are 0 (or underflowed) and no log
     form tells them apart: it says nothing, is never refuted, has ratio nan and is never a
-    sweep's worst point."""
+    sweep's worst point. ``underflowed`` marks a point where a candidate bound is 0 or
+    infinite in floats and cannot be evaluated in mpmath: it is vacuous too (no verdict; write
+    the candidate with ``mpmath.exp``)."""
 
     claim: str
     params: Params
@@ -56,6 +59,7 @@ class Evidence:
     vacuous: bool = False
     log_bound: float = math.nan
     log_space: bool = False  # the verdict was decided on logs
+    underflowed: bool = False  # the candidate underflowed in floats: no verdict
 
     @property
     def applicable(self) -> bool:
@@ -219,8 +223,19 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
             raise ValueError(f"{c.key}: its measure returned a Measurement whose {field} is {x!r} "
                              f"({type(x).__name__}), not a real number, at params={_show_params(params)}")
     which = "candidate" if candidate is not None else "bound"
+    fn = candidate if candidate is not None else c.bound
+    lost = False  # the candidate underflowed in floats and has no mpmath value
     try:
-        raw_b = (candidate if candidate is not None else c.bound)(params)
+        raw_b = fn(params)
+        if ((candidate is not None or c.log_bound is None) and not isinstance(raw_b, mpmath.mpf)
+                and isinstance(raw_b, (numbers.Real, np.integer, np.floating)) and not isinstance(raw_b, bool)
+                and np.ndim(raw_b) == 0 and underflowed(float(raw_b))
+                and not (m.log_value is None and m.value == 0)):  # both 0 in floats: vacuous below
+            precise = mp_value(fn, params)  # 0.0 from math.exp(-20000) is no bound: recompute in mpmath
+            if precise is not None:
+                raw_b = precise
+            elif candidate is not None and (float(raw_b) == 0 or math.isinf(float(raw_b))):
+                lost = True
         log_b: float | None = None
         if isinstance(raw_b, mpmath.mpf):
             log_b = mp_log(raw_b)
@@ -243,10 +258,10 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
     # a side is "zero" when it is 0 in floats and no log form says otherwise
     zero_m = (m.log_value == -math.inf) if m.log_value is not None else m.value == 0
     zero_b = (log_b == -math.inf) if log_b is not None else b == 0
-    if zero_m and zero_b:
+    if (zero_m and zero_b) or lost:
         return Evidence(claim=c.key, params=dict(params), measurement=m, bound=b, refuted=False,
                         ratio=math.nan, severity=math.nan, sense=c.sense, log_ratio=math.nan, vacuous=True,
-                        log_bound=math.nan if log_b is None else log_b, log_space=False)
+                        log_bound=math.nan if log_b is None else log_b, log_space=False, underflowed=lost)
     use_log = (log_b is not None or m.log_value is not None
                or 0 < abs(m.value) < TINY or 0 < abs(b) < TINY)
     if use_log:

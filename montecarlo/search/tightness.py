@@ -44,6 +44,7 @@ import numpy as np
 from bounds import validate as v
 
 from ..registry import Claim, Domain, Evidence, Params, Spec, evaluate, html_table, resolve
+from ..registry.views import SLACK_LABEL
 from .plan import Search, usable
 from ..sim.seeding import check_seed, spawn
 
@@ -89,7 +90,9 @@ class TightnessResult:
         shown = "-" if self.params is None else ", ".join(
             f"{k}={float(x):.10g}" if isinstance(x, (float, np.floating)) else f"{k}={x!r}"
             for k, x in self.params.items())
-        rows = [("claim", self.claim), ("best ratio", f"{self.best_ratio:.8g}"), ("at", shown),
+        sense = None if self.evidence is None else self.evidence.sense
+        label = SLACK_LABEL.get(sense, "ratio") if sense is not None else "ratio"
+        rows = [("claim", self.claim), (f"best slack ({label})", f"{self.best_ratio:.8g}"), ("at", shown),
                 ("examples", self.examples)]
         if self.tight_constant is not None:
             rows.append(("known supremum", f"{self.tight_constant:.8g} (gap {self.gap:.3g})"))
