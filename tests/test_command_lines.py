@@ -45,8 +45,12 @@ def test_sparse_ntk_refuses_in_one_line(argv, needle, capsys):
     assert needle in err
 
 
-def test_minus_infinity_candidate_refuted(capsys):
-    assert cli.main(["falsify", "flip_probability.lemma_A4", "max()", "--examples", "5"]) == 1
+def test_minus_infinity_candidate_is_never_a_pass(capsys):
+    # "max()" simplifies to -oo: refused as a formula that is not a real number (exit 2, one line),
+    # never "no counterexample"; a -inf bound given as a function is refuted by the verdict itself
+    # (tests/test_verdict_inputs.py)
+    assert cli.main(["falsify", "flip_probability.lemma_A4", "max()", "--examples", "5"]) == 2
+    assert "-oo" in capsys.readouterr().err
 
 
 def test_expression_size_estimate_admits_ordinary_constants():

@@ -229,7 +229,7 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
         raw_b = fn(params)
         if ((candidate is not None or c.log_bound is None) and not isinstance(raw_b, mpmath.mpf)
                 and isinstance(raw_b, (numbers.Real, np.integer, np.floating)) and not isinstance(raw_b, bool)
-                and np.ndim(raw_b) == 0 and underflowed(float(raw_b))
+                and np.ndim(raw_b) == 0 and float(raw_b) >= 0 and underflowed(float(raw_b))
                 and not (m.log_value is None and m.value == 0)):  # both 0 in floats: vacuous below
             precise = mp_value(fn, params)  # 0.0 from math.exp(-20000) is no bound: recompute in mpmath
             if precise is not None:
