@@ -118,7 +118,7 @@ def log_exact_mp(B: float, R: float, dps: int = 50):
 def lemma_bound(B: float, R: float, c: float = C_PAPER) -> float:
     """Lemma A.4: p_flip <= c R exp(-B^2/2), for 0 < R <= 1/B (any R > 0 when B = 0)."""
     B, R = _BR(B, R, True)
-    return v.positive("c", c) * R * math.exp(-B * B / 2)
+    return (c if c is C_PAPER else v.positive("c", c)) * R * math.exp(-B * B / 2)
 
 
 def lemma_bound_mp(B: float, R: float, dps: int = 50):
@@ -134,7 +134,7 @@ def log_lemma_bound(B: float, R: float, c: float = C_PAPER) -> float:
     """log of :func:`lemma_bound`, log c + log R - B^2/2 (finite where the bound underflows,
     B past ~38)."""
     B, R = _BR(B, R, True)
-    return math.log(v.positive("c", c)) + math.log(R) - B * B / 2
+    return math.log(c if c is C_PAPER else v.positive("c", c)) + math.log(R) - B * B / 2
 
 
 def log_tight_bound(B: float, R: float) -> float:

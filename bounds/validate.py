@@ -24,6 +24,7 @@ Vocabulary (every check takes the public parameter name first and returns the cl
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
 from typing import Any, Iterator
 
@@ -171,7 +172,14 @@ def _scalar(name: str, value: Any) -> float:
     """A real scalar as a float: int, float, numpy integer/float scalars (float32 widened
     exactly), 0-d real arrays, mpf, Fraction and Decimal (rounded to the nearest double).
     Refused: None, strings, bools, complex numbers (``float(np.complex128(1+1j))`` is 1.0),
-    arrays with more than one entry."""
+    arrays with more than one entry, NaN and +-inf.
+
+    The checks below call this one function at most once, and not at all for a finite Python
+    float (the values a sweep draws): validation is flat, never a chain of re-checks."""
+    if type(value) is float:
+        if value - value == 0.0:  # finite (NaN and +-inf give NaN)
+            return value
+        fail(name, value, "finite (no NaN or inf)")
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         fail(name, value, "a real number")
     if _complex_scalar(value):
@@ -188,7 +196,8 @@ def _scalar(name: str, value: Any) -> float:
         fail(name, value, "a real number")
     if np.ndim(value) != 0:
         fail(name, value, "a scalar")
-    finite(name, x)
+    if not math.isfinite(x):
+        fail(name, x, "finite (no NaN or inf)")
     return x
 
 
@@ -198,14 +207,14 @@ def real(name: str, value: Any) -> float:
 
 
 def nonneg(name: str, value: Any) -> float:
-    x = _scalar(name, value)
+    x = value if type(value) is float and value - value == 0.0 else _scalar(name, value)
     if x < 0:
         fail(name, value, f"{name} >= 0")
     return x
 
 
 def positive(name: str, value: Any) -> float:
-    x = _scalar(name, value)
+    x = value if type(value) is float and value - value == 0.0 else _scalar(name, value)
     if not x > 0:
         fail(name, value, f"{name} > 0")
     return x
@@ -213,7 +222,7 @@ def positive(name: str, value: Any) -> float:
 
 def probability(name: str, value: Any) -> float:
     """A failure probability: 0 < delta < 1."""
-    x = _scalar(name, value)
+    x = value if type(value) is float and value - value == 0.0 else _scalar(name, value)
     if not 0.0 < x < 1.0:
         fail(name, value, f"0 < {name} < 1")
     return x
@@ -285,7 +294,9 @@ experiments that divide by these in float."""
 
 def bias(B: Any) -> float:
     """The initial bias 0 <= B <= B_MAX (= 1e6)."""
-    b = nonneg("B", B)
+    b = B if type(B) is float and B - B == 0.0 else _scalar("B", B)
+    if b < 0:
+        fail("B", B, "B >= 0")
     if b > B_MAX:
         fail("B", B, f"B <= {B_MAX:g} (B_MAX: e^(-B^2/2) and the quadratures are meaningless beyond)")
     return b
@@ -293,7 +304,9 @@ def bias(B: Any) -> float:
 
 def radius(B: float, R: Any, *, require_R_le_inv_B: bool = True) -> float:
     """The perturbation radius: R > 0 and, when B > 0, R <= 1/B (Lemma 3.3's condition)."""
-    r = positive("R", R)
+    r = R if type(R) is float and R - R == 0.0 else _scalar("R", R)
+    if not r > 0:
+        fail("R", R, "R > 0")
     if require_R_le_inv_B and B > 0 and r > 1.0 / B * (1 + 1e-12):
         fail("R", R, f"R <= 1/B = {1.0 / B:.6g} (B={B:g})")
     return r

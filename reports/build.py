@@ -14,19 +14,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Sequence
 
+from bounds import validate as v
 from montecarlo import registry
 from montecarlo.compare import compare_runs, load_results
 from montecarlo.registry import Claim
+from montecarlo.sim.seeding import derive
 
 from . import plots, render
 from .report import Report
-from bounds import validate as v
-
 from .figures import FIGURES, report_only_sections
-from .sweep import (BASES, ClaimResult, TimeLimitExceeded, claim_seed, examples_for, rebuild, record, sweep_claim,
+from .sweep import (BASES, ClaimResult, TimeLimitExceeded, examples_for, rebuild, record, sweep_claim,
                     remote_args, sweep_remote)
 
-__all__ = ["Report", "run", "sweep_all", "call_hooks", "provenance", "client_for"]
+__all__ = ["run"]
 
 
 def _select(module: str | None, keys: Sequence[str] | None) -> list[Claim]:
@@ -145,7 +145,7 @@ def sweep_all(selected: Sequence[Claim], base: int, seed: int, progress: bool = 
         for c in selected:
             if bar is not None:
                 bar.set_postfix_str(c.key, refresh=True)
-            results.append(sweep_claim(c, examples_for(c, base), claim_seed(seed, c.key), deadline))
+            results.append(sweep_claim(c, examples_for(c, base), derive(seed, c.key), deadline))
             if bar is not None:
                 bar.update(1)
     finally:

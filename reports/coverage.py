@@ -13,7 +13,7 @@ from pathlib import Path
 
 import bounds
 
-__all__ = ["COVERAGE", "LEVELS", "coverage_rows", "coverage_counts"]
+__all__ = []
 
 COVERAGE = Path(bounds.__file__).resolve().parent / "COVERAGE.md"
 LEVELS = ("full", "part", "report only", "none")

@@ -31,8 +31,7 @@ from montecarlo.registry import Evidence  # noqa: E402
 from .sweep import ClaimResult, closeness  # noqa: E402
 from bounds import validate as v  # noqa: E402
 
-__all__ = ["overview_figure", "module_figure", "x_axis", "save", "finish", "place_legend", "covers_data",
-           "figure_args"]
+__all__ = ["save"]
 
 _SAVE = dict(dpi=110, metadata={"Software": None})
 RED, BLUE, GREY, GREEN, ORANGE = "#c62828", "#1f77b4", "#9e9e9e", "#2e7d32", "#ef6c00"

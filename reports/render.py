@@ -18,7 +18,7 @@ from .coverage import coverage_counts
 from .report import Report
 from .typeset import mathml
 
-__all__ = ["fmt", "where", "view", "number_text", "slack_text", "log_slack", "SLACK_LABEL", "write", "environment", "data_uri", "detectable_text", "tightness_text", "TIGHT", "FORMULA_SHEET", "FORMULA_SECTIONS"]
+__all__ = []
 
 FORMULA_SHEET = "bounds/FORMULAS.md"
 # module -> (section of the formula sheet, its title); every claim row shows its own statement

@@ -15,7 +15,6 @@ left out of the verdict; a claim with no applicable point is "not applicable".
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 import traceback
@@ -27,25 +26,16 @@ import numpy as np
 from bounds import validate as v
 from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve, sub_domains
 from montecarlo.registry.views import replay_command
+from montecarlo.sim.seeding import derive
 from montecarlo.search.plan import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
                                     mutant_examples, split_examples, sub_domain_seed)
 from montecarlo.search.tightness import log_tightness
 
-__all__ = ["BASES", "TimeLimitExceeded", "sweep_remote", "remote_args", "rebuild", "MUTANT_BUDGET", "MUTANT_FLOOR", "ClaimResult", "claim_seed", "closeness", "examples_for", "jsonable",
-           "limit_ratio", "limit_side", "record", "sweep_claim"]
+__all__ = []
 
 BASES = {"quick": 12, "default": CI_EXAMPLES, "full": 200}
 """Examples per unit of weight: ``quick`` is a smoke run (labelled so in the provenance),
 ``default`` spends what the tests' ``ci`` profile spends (:data:`montecarlo.search.plan.CI_EXAMPLES`)."""
-
-
-def claim_seed(seed: int, key: str) -> int:
-    """A per-claim seed from the run's seed and the claim key (stable across runs/machines)."""
-    if not isinstance(key, str):
-        v.fail("key", key, "a claim key (str)")
-    seed = v.seed("seed", seed)
-    digest = hashlib.sha256(f"{int(seed)}:{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
 
 
 def examples_for(claim: Claim, base: int) -> int:
@@ -149,8 +139,7 @@ def sweep_claim(claim: Claim | str, examples: int, seed: int, deadline: float | 
     claim = resolve(claim)
     if deadline is not None:
         deadline = v.real("deadline", deadline)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
-        v.fail("seed", seed, "an integer in [0, 2**64) (claim_seed's range)")
+    seed = v.seed("seed", seed)
     examples = v.nonneg_int("examples", examples)
     v.work("examples", examples, float(examples) * 1e4)
     subs = sub_domains(claim)
@@ -199,7 +188,7 @@ def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = 
     rebuild the :class:`ClaimResult` (points, indices of the worst point and of the
     counterexample, error, seconds), never the claim itself (its functions need not pickle).
     Every evaluation's randomness comes from the claim's seed and the point (the plan draws
-    the points, seeds included, from ``claim_seed``), so the result is the serial one."""
+    the points, seeds included, from the claim's seed), so the result is the serial one."""
     from montecarlo import registry
 
     if isinstance(sources, (str, bytes)) or not isinstance(sources, (tuple, list)):
@@ -218,14 +207,15 @@ def sweep_remote(key: str, examples: int, seed: int, sources: tuple[str, ...] = 
 def remote_args(claim: Claim, base: int, seed: int, sources: tuple[str, ...] = ()) -> tuple:
     """The arguments of :func:`sweep_remote` for ``claim`` in a run of seed ``seed`` and base
     ``base``: the distributed path's seed law, in one place. The claim's seed is
-    :func:`claim_seed` of the run's seed and the claim's key, and nothing else (not the worker,
+    :func:`montecarlo.sim.seeding.derive` of the run's seed and the claim's key (the suite's one
+    seed law), and nothing else (not the worker,
     the process or the order of submission), so a claim swept on any worker gives the serial
     result."""
     if not isinstance(claim, Claim):
         v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
     if isinstance(sources, (str, bytes)) or not isinstance(sources, (tuple, list)):
         v.fail("sources", sources, "a tuple of claim files or modules (--claims)")
-    return (claim.key, examples_for(claim, base), claim_seed(seed, claim.key), tuple(sources))
+    return (claim.key, examples_for(claim, base), derive(v.seed("seed", seed), claim.key), tuple(sources))
 
 
 def rebuild(claim: Claim, examples: int, payload: tuple) -> ClaimResult:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bounds import validate as v
 
-__all__ = ["LATEX", "mathml"]
+__all__ = []
 
 _LEMMA = r"p_{\mathrm{flip}}(B,R) \le c\,R\,e^{-B^2/2},\quad c = \frac{4e^2}{\sqrt{2\pi}},\quad 0 < R \le \frac{1}{B}"
 LATEX = {

@@ -5,7 +5,7 @@
 Dask workers. Each evaluation's randomness must come from the claim's seed (the run's seed and
 the claim's key) and the point, never from the worker: here the same call runs in a fresh
 process (a ``spawn`` process pool, no Dask), and its rebuilt result must give byte for byte the
-record of the serial sweep; and ``remote_args`` must give the seed ``claim_seed(seed, key)``
+record of the serial sweep; and ``remote_args`` must give the seed ``montecarlo.sim.seeding.derive(seed, key)``
 and nothing that depends on the order of submission.
 
 Slow tests (``pytest -m slow``; excluded from ``pytest -n auto``) and their default guards:
@@ -43,7 +43,8 @@ from pathlib import Path
 import pytest
 
 from montecarlo import registry
-from reports.sweep import claim_seed, examples_for, rebuild, record, remote_args, sweep_claim, sweep_remote
+from montecarlo.sim.seeding import derive
+from reports.sweep import examples_for, rebuild, record, remote_args, sweep_claim, sweep_remote
 
 KEYS = ["flip_probability.lemma_A4_geometric", "initial_error.not_E1", "restricted_eigenvalue.p_min_sampled",
         "flip_probability.mutant_constant_2_8"]
@@ -65,14 +66,14 @@ def _call_remote(args):
 
 def test_a_claim_swept_in_another_process_gives_the_serial_record():
     serial = [json.dumps(record(sweep_claim(registry.get(k), examples_for(registry.get(k), BASE),
-                                            claim_seed(SEED, k))), sort_keys=True) for k in KEYS]
+                                            derive(SEED, k))), sort_keys=True) for k in KEYS]
     assert _records_in_a_fresh_process(KEYS) == serial
 
 
 def test_remote_args_are_the_claims_seed_and_budget_only():
     claims = [registry.get(k) for k in KEYS]
     args = [remote_args(c, BASE, SEED) for c in claims]
-    assert args == [(c.key, examples_for(c, BASE), claim_seed(SEED, c.key), ()) for c in claims]
+    assert args == [(c.key, examples_for(c, BASE), derive(SEED, c.key), ()) for c in claims]
     assert [remote_args(c, BASE, SEED) for c in reversed(claims)] == list(reversed(args))  # not the order
     assert remote_args(claims[0], BASE, SEED, ("x.py",))[3] == ("x.py",)
     assert len({a[2] for a in args}) == len(args)
@@ -82,7 +83,7 @@ def test_a_remote_payload_rebuilds_the_result_it_came_from():
     c = registry.get(KEYS[0])
     payload = sweep_remote(*remote_args(c, BASE, SEED))
     res = rebuild(c, examples_for(c, BASE), payload)
-    direct = sweep_claim(c, examples_for(c, BASE), claim_seed(SEED, c.key))
+    direct = sweep_claim(c, examples_for(c, BASE), derive(SEED, c.key))
     assert record(res) == record(direct) and res.parts == direct.parts
 
 
@@ -112,6 +113,6 @@ def test_every_slow_test_is_listed():
 @pytest.mark.parametrize("key", KEYS)
 def test_the_serial_sweep_is_reproducible(key):
     c = registry.get(key)
-    a = record(sweep_claim(c, examples_for(c, BASE), claim_seed(SEED, key)))
-    b = record(sweep_claim(c, examples_for(c, BASE), claim_seed(SEED, key)))
+    a = record(sweep_claim(c, examples_for(c, BASE), derive(SEED, key)))
+    b = record(sweep_claim(c, examples_for(c, BASE), derive(SEED, key)))
     assert a == b

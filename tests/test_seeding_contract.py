@@ -13,7 +13,7 @@ The contract:
 - a collision test over every stream name the package uses: the names are read from the
   source (every ``spawn(..., "name")`` call, f-string names expanded over replicate indices),
   and the first draws of every (seed, name) stream are pairwise distinct;
-- per-claim and per-sub-domain seeds (``reports.sweep.claim_seed``,
+- per-claim and per-sub-domain seeds (``montecarlo.sim.seeding.derive(seed, key)``,
   ``montecarlo.search.plan.sub_domain_seed``) are distinct over every registered claim.
 """
 
@@ -29,7 +29,6 @@ import pytest
 from montecarlo import registry
 from montecarlo.search.plan import sub_domain_seed
 from montecarlo.sim.seeding import derive, rng, spawn
-from reports.sweep import claim_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = (0, 1, 2, 12345, 2**63 - 1)
@@ -123,7 +122,7 @@ def _change(p):
 def test_claim_and_sub_domain_seeds_are_distinct_over_the_registry():
     keys = [c.key for c in registry.claims()]
     for seed in (0, 1):
-        seeds = [claim_seed(seed, k) for k in keys]
+        seeds = [derive(seed, k) for k in keys]
         assert len(set(seeds)) == len(keys)
     subs = [(c.key, o, j) for c in registry.claims() for j, (o, _) in enumerate(registry.sub_domains(c))]
-    assert len({sub_domain_seed(claim_seed(0, k), o, j) for k, o, j in subs}) == len(subs)
+    assert len({sub_domain_seed(derive(0, k), o, j) for k, o, j in subs}) == len(subs)

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from .engine import Part, _interval, _require_flint
 
-__all__ = ["PARTS", "SUBSTITUTIONS", "parts"]
+__all__ = []
 
 # part -> (variable names, box)
 PARTS: dict[str, tuple[tuple[str, ...], tuple[tuple[float, float], ...]]] = {

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from .engine import Part, _interval, _require_flint
 
-__all__ = ["PARTS", "SUBSTITUTIONS", "P0_PARTS", "parts", "p0_relaxation_parts"]
+__all__ = []
 
 PARTS: dict[str, tuple[tuple[str, ...], tuple[tuple[float, float], ...]]] = {
     "B <= 4": (("B",), ((0.0, 4.0),)),

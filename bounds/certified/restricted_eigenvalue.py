@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from .engine import Part, _require_flint
 
-__all__ = ["link5_parts", "LINK5_SUBSTITUTIONS"]
+__all__ = []
 
 LINK5_SUBSTITUTIONS: dict[str, dict[str, str]] = {"B <= 4": {"separation": "d", "B": "B"},
                                                    "B >= 4": {"separation": "d", "B": "1/w"}}

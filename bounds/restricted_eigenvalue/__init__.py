@@ -26,12 +26,12 @@ from .region import (REGION_RTOL, SQRT2, check_difference_separation, check_sepa
 from .solver import DUAL_RTOL, RestrictedEigenvalue, lambda_R, lambda_R_h_inf, restricted_eigenvalue
 
 __all__ = [
-    "REGION_RTOL", "SQRT2", "separation", "p0", "p0_mp", "pair_matrix", "p_min", "p_separation",
-    "region_matrix", "in_region", "check_square", "check_separation", "DUAL_RTOL", "RestrictedEigenvalue",
-    "restricted_eigenvalue", "lambda_R", "lambda_R_h_inf", "lambda_min_h_inf", "h_inf_from_pairs",
-    "closed_form_bound", "closed_form_bound_mp", "sharper_bound", "sharper_bound_mp", "split_probability",
-    "split_probability_mp", "split_probability_at_separation", "split_probability_at_separation_mp",
-    "p0_relaxation", "p0_relaxation_mp", "Link", "Ingredients", "region_allowance", "link1_psd",
-    "link2_region", "link3_separation", "link3_difference", "difference_separation",
-    "check_difference_separation", "p_separation_wide", "closed_form_bound_wide", "sharper_bound_wide", "link4_owens_t", "link5_arcsin", "link_p0_relaxation", "Chain", "chain",
+    "separation", "p0", "p0_mp", "pair_matrix", "p_min", "p_separation", "region_matrix", "in_region",
+    "RestrictedEigenvalue", "restricted_eigenvalue", "lambda_R", "lambda_R_h_inf", "lambda_min_h_inf",
+    "h_inf_from_pairs", "closed_form_bound", "closed_form_bound_mp", "sharper_bound", "sharper_bound_mp",
+    "split_probability", "split_probability_mp", "split_probability_at_separation",
+    "split_probability_at_separation_mp", "p0_relaxation", "p0_relaxation_mp", "Link", "Ingredients",
+    "region_allowance", "link1_psd", "link2_region", "link3_separation", "link3_difference",
+    "difference_separation", "check_difference_separation", "p_separation_wide", "closed_form_bound_wide",
+    "sharper_bound_wide", "link4_owens_t", "link5_arcsin", "link_p0_relaxation", "Chain", "chain"
 ]

@@ -18,22 +18,8 @@ from ..ntk import Q, Q_mp, pair_matrix, pair_probability
 from ..ntk import _rho as _gram
 
 __all__ = [
-    "REGION_RTOL",
-    "SQRT2",
-    "separation",
-    "difference_separation",
-    "check_difference_separation",
-    "p0",
-    "p0_mp",
-    "pair_matrix",
-    "p_min",
-    "p_separation",
-    "p_separation_wide",
-    "region_matrix",
-    "in_region",
-    "check_square",
-    "check_separation",
-    "h_inf_from_pairs",
+    "separation", "difference_separation", "p0", "p0_mp", "pair_matrix", "p_min", "p_separation",
+    "p_separation_wide", "region_matrix", "in_region", "h_inf_from_pairs"
 ]
 
 REGION_RTOL = 1e-12  # |Qm_ij| <= REGION_RTOL * p0 is set to 0 (float noise is ~2e-16 p0)

@@ -41,8 +41,7 @@ from .. import validate as v
 from .eigensolve import _dense_solver, _LanczosSolver
 from .region import REGION_RTOL, _region_from, check_square, h_inf_from_pairs, p0, pair_matrix
 
-__all__ = ["RestrictedEigenvalue", "restricted_eigenvalue", "lambda_R", "lambda_R_h_inf", "DENSE_LIMIT",
-           "SUBSPACE_LIMIT", "DUAL_RTOL"]
+__all__ = ["RestrictedEigenvalue", "restricted_eigenvalue", "lambda_R", "lambda_R_h_inf"]
 
 # ------------------------------------------------------------------------ the dual ascent
 

@@ -33,16 +33,8 @@ from ..sim import seeding
 from ..sim.trainer import Trajectory, train
 
 __all__ = [
-    "CHUNK",
-    "counts_at_init",
-    "InitDraws",
-    "init_draws",
-    "step_size",
-    "flip_membership",
-    "TrainingCounts",
-    "training_counts",
-    "BoundRun",
-    "training_bound_run",
+    "counts_at_init", "InitDraws", "init_draws", "step_size", "flip_membership", "TrainingCounts",
+    "training_counts", "BoundRun", "training_bound_run"
 ]
 
 CHUNK = 1 << 15  # normals per block in the 1-D sampler (times 8)

@@ -23,8 +23,7 @@ from bounds import restricted_eigenvalue as re_
 from ..sim import seeding
 from ..sim.data import FAMILIES, dataset
 
-__all__ = ["ConjectureResult", "conjecture_ratio", "lattice_patch", "grid_patch", "arc",
-           "search_unrestricted_conjecture"]
+__all__ = ["ConjectureResult", "conjecture_ratio", "search_unrestricted_conjecture"]
 
 STRUCTURED = ("patch_square", "patch_triangular", "grid", "arc")
 

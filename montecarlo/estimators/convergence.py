@@ -38,19 +38,8 @@ from ..sim.seeding import check_seed, spawn
 from ..sim.trainer import train
 
 __all__ = [
-    "FLOOR",
-    "draw",
-    "flip_sets",
-    "Adversary",
-    "adversary",
-    "entry_adversary",
-    "RunRecord",
-    "run",
-    "rate_check",
-    "RateCheck",
-    "stability_along",
-    "identity_check",
-    "radius_for_flips",
+    "draw", "flip_sets", "Adversary", "adversary", "entry_adversary", "RunRecord", "run", "rate_check",
+    "RateCheck", "stability_along", "identity_check", "radius_for_flips"
 ]
 
 FLOOR = 1e-10  # round-off floor on ||f(t) - y||: below it the rate is not checked

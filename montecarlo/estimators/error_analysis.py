@@ -40,8 +40,10 @@ from ..sim.seeding import check_seed, spawn
 from ..sim.trainer import train
 from .rademacher_radius import Problem
 
-__all__ = ["draw", "ErrorRun", "run", "Decomposition", "decompose", "link_ratios", "adversary",
-           "flow_check", "log_lambda_min_h_inf", "LINKS"]
+__all__ = [
+    "draw", "ErrorRun", "run", "Decomposition", "decompose", "link_ratios", "adversary", "flow_check",
+    "log_lambda_min_h_inf"
+]
 
 LINKS = ("A12", "A14_link", "A14_event", "A15_link", "A15_event", "A16_link", "A16_event", "A16_dense", "step")
 """The links whose ratios :func:`link_ratios` reports (measured / bound, <= 1 when the link holds)."""

@@ -21,7 +21,7 @@ from bounds import validate as v
 
 from ..sim import seeding, stats
 
-__all__ = ["Estimate", "geometric", "importance", "flip_set_sizes", "benchmark"]
+__all__ = ["Estimate", "geometric", "importance", "flip_set_sizes"]
 
 CHUNK = 1 << 15
 BLOCK = 1 << 16  # normals per block: a block of w~ stays in cache for the projection

@@ -33,8 +33,10 @@ from ..sim.seeding import rng, spawn
 from ..sim.stats import ALPHA, bounded_mean_limits
 from ..sim.trainer import train
 
-__all__ = ["COND_MAX", "RemarkPoint", "remark_point", "teacher", "sphere", "TheoremDraw", "theorem_draw",
-           "KernelDeviations", "kernel_deviations"]
+__all__ = [
+    "RemarkPoint", "remark_point", "teacher", "sphere", "TheoremDraw", "theorem_draw", "KernelDeviations",
+    "kernel_deviations"
+]
 
 
 @dataclass(frozen=True)

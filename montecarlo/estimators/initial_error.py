@@ -27,16 +27,8 @@ from bounds import initial_error as ie
 from ..sim import seeding, stats
 
 __all__ = [
-    "CHUNK",
-    "InitialSample",
-    "sample",
-    "error_values",
-    "QuantileCheck",
-    "quantile_check",
-    "ProbabilityEstimate",
-    "e1_failure",
-    "bernstein_check",
-    "mean_limits",
+    "InitialSample", "sample", "error_values", "QuantileCheck", "quantile_check", "ProbabilityEstimate",
+    "e1_failure", "bernstein_check"
 ]
 
 CHUNK = 1 << 20  # pre-activations per block

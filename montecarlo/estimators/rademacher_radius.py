@@ -40,20 +40,9 @@ from ..sim.network import Network, activation, empirical_ntk, forward, init_symm
 from ..sim.trainer import Trajectory
 
 __all__ = [
-    "FLOOR",
-    "Problem",
-    "setup",
-    "gradient_check",
-    "MovementCheck",
-    "movement_check",
-    "linearized_run",
-    "sign_vectors",
-    "RademacherEstimate",
-    "rademacher_linear",
-    "rademacher_linear_exact",
-    "NonlinearEstimate",
-    "nonlinear_lower",
-    "per_sigma_ratio_symmetric",
+    "Problem", "setup", "gradient_check", "MovementCheck", "movement_check", "linearized_run",
+    "sign_vectors", "RademacherEstimate", "rademacher_linear", "rademacher_linear_exact",
+    "NonlinearEstimate", "nonlinear_lower", "per_sigma_ratio_symmetric"
 ]
 
 FLOOR = 1e-10  # round-off floor on ||f(s) - y|| for the hypothesis of Lemma A.8

@@ -32,21 +32,8 @@ from .conjecture import ConjectureResult, arc, grid_patch, lattice_patch, search
 from ..sim.network import empirical_ntk, initialize
 
 __all__ = [
-    "PairLimits",
-    "pair_probability_limits",
-    "ntk_entry_limits",
-    "empirical_ntk_draws",
-    "ChernoffResult",
-    "chernoff_check",
-    "chernoff_width",
-    "lambda_R_convergence",
-    "PrimalResult",
-    "primal_search",
-    "ConjectureResult",
-    "search_unrestricted_conjecture",
-    "lattice_patch",
-    "grid_patch",
-    "arc",
+    "PairLimits", "pair_probability_limits", "ntk_entry_limits", "empirical_ntk_draws", "ChernoffResult",
+    "chernoff_check", "chernoff_width", "lambda_R_convergence", "PrimalResult", "primal_search"
 ]
 
 CHUNK_ELEMS = 1 << 21  # draws * n * neurons per block of the batched activation counts

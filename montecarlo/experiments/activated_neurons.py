@@ -9,7 +9,7 @@ from montecarlo.sim import seeding
 from montecarlo.estimators.activated_neurons import training_counts
 from montecarlo.sim.data import FAMILIES, LABELS, problem
 
-__all__ = ["active_fraction_curves", "fraction_summary"]
+__all__ = ["active_fraction_curves"]
 
 
 

@@ -29,8 +29,7 @@ from bounds import validate as v
 
 from ..sim.seeding import spawn
 
-__all__ = ["QUICK_N", "FULL_DIGITS", "B_TABLE", "B_GRID", "label_shift", "quadratic_form_inverse",
-           "real_data_table", "generalization_curves"]
+__all__ = ["label_shift", "quadratic_form_inverse", "real_data_table", "generalization_curves"]
 
 QUICK_N = 120
 FULL_DIGITS = 1797

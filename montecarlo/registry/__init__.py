@@ -22,7 +22,8 @@ from .store import (claims, forget_source, get, keys, load_claims, module_rank, 
 from .verdict import TINY, Evidence, check, evaluate, full_params
 from .views import html_table
 
-__all__ = ["Params", "Spec", "Uniform", "LogUniform", "Int", "EvenInt", "Choice", "Seed", "Domain",
-           "Measurement", "exact", "exact_log", "as_measurement", "Claim", "Evidence", "check", "evaluate",
-           "resolve", "full_params", "TINY", "register", "claims", "load_claims", "modules", "module_rank",
-           "get", "mutant", "unregister", "keys", "forget_source", "sub_domains", "MODULES", "KINDS", "SENSES", "html_table"]
+__all__ = [
+    "Params", "Spec", "Uniform", "LogUniform", "Int", "EvenInt", "Choice", "Seed", "Domain",
+    "Measurement", "exact", "exact_log", "Claim", "Evidence", "check", "evaluate", "register", "claims",
+    "load_claims", "get", "mutant", "unregister", "keys", "sub_domains", "MODULES", "KINDS", "SENSES"
+]

@@ -12,7 +12,7 @@ import numpy as np
 
 from .measurements import log_of
 
-__all__ = ["html_table", "show_number", "replay_command", "slack", "SLACK_LABEL"]
+__all__ = []
 
 
 def show_number(value: Any, log_value: Any = None, digits: int = 6) -> str:

@@ -35,8 +35,7 @@ from ..registry import Claim, Domain, Evidence, Params
 from ..sim.seeding import derive
 from ..sim.seeding import rng as make_rng
 
-__all__ = ["CI_EXAMPLES", "MUTANT_FLOOR", "MUTANT_BUDGET", "SUB_DOMAIN_FLOOR", "claim_examples", "mutant_examples",
-           "split_examples", "sub_domain_seed", "plan_sizes", "local_scale", "Search", "severity", "closeness", "usable"]
+__all__ = ["CI_EXAMPLES", "MUTANT_FLOOR", "MUTANT_BUDGET"]
 
 MUTANT_FLOOR = 20
 """Fewest examples a mutant's search gets (it stops at its first counterexample)."""
@@ -77,9 +76,7 @@ def sub_domain_seed(seed: int, origin: str, index: int) -> int:
     """The search seed of a claim's sub-domain: the claim's own seed for its own domain
     (index 0), else one derived from the seed and the sub-domain's origin (the mutant's key),
     so adding a mutant never moves the other sub-domains' points."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
-        v.fail("seed", seed, "an integer in [0, 2**64) (a claim's seed)")
-    seed = int(seed)
+    seed = v.seed("seed", seed)
     if not isinstance(origin, str):
         v.fail("origin", origin, "a claim key (str)")
     index = v.nonneg_int("index", index)
@@ -103,7 +100,7 @@ def plan_sizes(examples: int, n_corners: int) -> tuple[int, int, int]:
 
 def local_scale(k: int, n_local: int) -> float:
     """Step of the k-th local move: 0.2 of each range, halved every quarter of the phase."""
-    k, n_local = v.nonneg_int("k", k), v.nonneg_int("n_local", n_local)
+    assert k >= 0 and n_local >= 0, (k, n_local)  # called by Search only, with counts
     return 0.2 * 0.5 ** (4 * k / max(1, n_local))
 
 
@@ -238,7 +235,7 @@ class Search:
 
     def run(self) -> "Search":
         dom = self.domain
-        gen = make_rng(np.random.SeedSequence(int(self.seed)))  # any seed >= 0 (claim seeds are 64-bit)
+        gen = make_rng(self.seed)
         corners = dom.corners_raw()
         n_corner, n_random, n_local = plan_sizes(self.examples, len(corners))
         plan = corners[:n_corner] + [dom.sample_raw(gen) for _ in range(n_random)]

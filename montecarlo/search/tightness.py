@@ -48,7 +48,7 @@ from ..registry.views import SLACK_LABEL
 from .plan import Search, usable
 from ..sim.seeding import check_seed, spawn
 
-__all__ = ["TightnessResult", "tightness", "log_tightness"]
+__all__ = ["TightnessResult", "tightness"]
 
 
 def log_tightness(ev: Evidence) -> float:

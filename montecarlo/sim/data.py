@@ -24,7 +24,7 @@ import numpy as np
 from bounds import validate as v
 from .seeding import check_seed, rng as _make_rng, spawn
 
-__all__ = ["FAMILIES", "LABELS", "admissible_d", "make_data", "make_labels", "dataset", "problem"]
+__all__ = ["FAMILIES", "LABELS", "make_data", "make_labels", "dataset", "problem"]
 
 FAMILIES = ("random", "orthonormal", "clusters", "antipodal", "circle")
 LABELS = ("random", "signs", "ones", "alternating")

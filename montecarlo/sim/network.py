@@ -15,16 +15,8 @@ from bounds import validate as v
 from . import seeding
 
 __all__ = [
-    "CHUNK",
-    "Network",
-    "init_standard",
-    "init_symmetric",
-    "initialize",
-    "activation",
-    "forward",
-    "jacobian",
-    "empirical_ntk",
-    "unit_rows_from",
+    "Network", "init_standard", "init_symmetric", "initialize", "activation", "forward", "jacobian",
+    "empirical_ntk"
 ]
 
 CHUNK = 1 << 14  # neurons per block

@@ -20,7 +20,7 @@ import numpy as np
 
 from bounds import validate as v
 
-__all__ = ["SEED_LIMIT", "check_seed", "rng", "spawn", "derive"]
+__all__ = ["SEED_LIMIT", "rng", "spawn", "derive"]
 
 SEED_LIMIT = v.SEED_LIMIT
 """Seeds are integers in [0, SEED_LIMIT)."""
@@ -36,6 +36,8 @@ def rng(seed: Any, name: str = "seed") -> np.random.Generator:
     """A generator from an explicit seed: an int in [0, 2**63), a ``SeedSequence``, or a
     ``Generator`` (returned as it is, so a caller can thread one stream through helpers).
     ``None`` and other values raise ``ValueError`` naming ``name``."""
+    if not isinstance(name, str) or not name:
+        v.fail("name", name, "a nonempty parameter name (str) for the error messages")
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, np.random.SeedSequence):

@@ -20,7 +20,7 @@ from . import (activated_neurons, convergence, error_analysis, flip_probability,
                rademacher_radius,
                real_data, restricted_eigenvalue)
 
-__all__ = ["FIGURES", "FigureHook", "REPORT_ONLY", "report_only_sections"]
+__all__ = ["FIGURES", "FigureHook"]
 
 FigureHook = Callable[..., "list[tuple[str, str]]"]
 

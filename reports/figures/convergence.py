@@ -32,7 +32,7 @@ from ..plots import figure_args, save  # noqa: E402
 
 from montecarlo.experiments.convergence import WidthRow, figure2_curves, fit_slopes, width_search  # noqa: E402
 
-__all__ = ["report_figures", "width_table", "figure2", "tightness_table"]
+__all__ = ["report_figures"]
 
 
 TIGHTNESS_CLAIMS = (

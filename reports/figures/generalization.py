@@ -22,7 +22,7 @@ from bounds import validate as v  # noqa: E402
 from montecarlo.estimators.generalization import remark_point, theorem_draw  # noqa: E402
 from montecarlo.sim.seeding import derive, spawn  # noqa: E402
 
-__all__ = ["vacuity_table", "remark_table", "report_figures"]
+__all__ = ["report_figures"]
 
 DELTA = 0.1
 

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from montecarlo.experiments.real_data import B_GRID, B_TABLE, generalization_curves, real_data_table  # noqa: E402
 
-__all__ = ["table_markdown", "report_figures"]
+__all__ = ["report_figures"]
 
 _COLUMNS = [("data", "data", "{}"), ("n", "n", "{}"), ("d", "d", "{}"), ("delta", "separation", "{:.3g}"),
             ("lambda_min", "lambda_min", "{:.3g}"), ("lambda_R", "lambda_R", "{:.3g}"),
