@@ -26,10 +26,10 @@ import numpy as np
 from bounds import validate as v
 from montecarlo.registry import Claim, Evidence, Params, evaluate, resolve, sub_domains
 from montecarlo.registry.views import replay_command
-from montecarlo.sim.seeding import derive
-from montecarlo.search.plan import (CI_EXAMPLES, MUTANT_BUDGET, MUTANT_FLOOR, Search, claim_examples, closeness,
-                                    mutant_examples, split_examples, sub_domain_seed)
+from montecarlo.search.plan import (CI_EXAMPLES, Search, claim_examples, closeness, mutant_examples, split_examples,
+                                    sub_domain_seed)
 from montecarlo.search.tightness import log_tightness
+from montecarlo.sim.seeding import derive
 
 __all__ = []
 

@@ -25,5 +25,5 @@ from .views import html_table
 __all__ = [
     "Params", "Spec", "Uniform", "LogUniform", "Int", "EvenInt", "Choice", "Seed", "Domain",
     "Measurement", "exact", "exact_log", "Claim", "Evidence", "check", "evaluate", "register", "claims",
-    "load_claims", "get", "mutant", "unregister", "keys", "sub_domains", "MODULES", "KINDS", "SENSES"
+    "load_claims", "get", "resolve", "modules", "mutant", "unregister", "keys", "sub_domains", "MODULES", "KINDS", "SENSES"
 ]

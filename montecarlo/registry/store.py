@@ -27,7 +27,7 @@ from bounds import validate as v
 from .claim import MODULES, Claim
 from .domains import Domain
 
-__all__ = ["register", "unregister", "keys", "mutant", "get", "claims", "load_claims", "sub_domains"]
+__all__ = ["register", "unregister", "keys", "mutant", "get", "resolve", "claims", "modules", "load_claims", "sub_domains"]
 
 CLAIMS_PACKAGE = "montecarlo.claims"
 """The package whose every module registers built-in claims on import."""

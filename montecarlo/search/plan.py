@@ -27,8 +27,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
 from bounds import validate as v
 
 from ..registry import Claim, Domain, Evidence, Params
