@@ -164,7 +164,7 @@ def count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
     P[count >= ceil(k)]), from the binomial survival function."""
     symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
-    k = v._scalar("k", k)
+    k = v.real("k", k)
     N = _trials(m, symmetric)
     j = math.ceil(k / 2) if symmetric else math.ceil(k)  # 2 X >= k  <=>  X >= ceil(k / 2)
     if j > N:  # also keeps a k such as 1e300 from reaching scipy as a Python object
@@ -179,7 +179,7 @@ def log_count_sf(k: float, m: int, B: float, symmetric: bool = False) -> float:
     :func:`count_sf` (m up to 1e6 at B = 0 gives tails like 2^-1e6)."""
     symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
-    k = v._scalar("k", k)
+    k = v.real("k", k)
     N = _trials(m, symmetric)
     j = math.ceil(k / 2) if symmetric else math.ceil(k)
     if j <= 0:
@@ -196,7 +196,7 @@ def count_sf_mp(k: float, m: int, B: float, symmetric: bool = False, dps: int = 
     dps = v.dps(dps)
     symmetric = v.boolean("symmetric", symmetric)
     m, B = _mB(m, B, symmetric)
-    k = v._scalar("k", k)
+    k = v.real("k", k)
     N = _trials(m, symmetric)
     j = math.ceil(k / 2) if symmetric else math.ceil(k)
     if j <= 0:

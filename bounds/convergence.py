@@ -225,10 +225,7 @@ def rate_mp(eta: float, lam: float, t, dps: int = 50):
 def contraction(eigs, eta: float) -> float:
     """max_k |1 - eta h_k|: within one activation region r(t+1) = (I - eta H(t)) r(t), so
     ||r(t+1)|| <= contraction(eig(H(t)), eta) ||r(t)|| (H symmetric)."""
-    h = v._floats("eigs", eigs).ravel()
-    v.finite("eigs", h)
-    if h.size < 1:
-        v.fail("len(eigs)", h.size, ">= 1")
+    h = v.array("eigs", eigs, min_size=1).ravel()
     return float(np.max(np.abs(1.0 - v.positive("eta", eta) * h)))
 
 

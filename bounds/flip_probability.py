@@ -238,7 +238,7 @@ def log_binomial_sf(j: int, N: int, log_p: float) -> float:
     N = v.positive_int("N", N)
     if isinstance(j, bool) or not isinstance(j, (int, np.integer)):
         v.fail("j", j, "an integer")
-    log_p = v._scalar("log_p", log_p)
+    log_p = v.real("log_p", log_p)
     if log_p > 0:
         v.fail("log_p", log_p, "log_p <= 0 (a probability)")
     j = int(j)

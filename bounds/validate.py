@@ -124,14 +124,14 @@ def _floats(name: str, value: Any) -> np.ndarray:
     dtype is not real (complex, text, bool, object: ``np.asarray(..., dtype=float)`` would
     drop an imaginary part or parse ``"0.5"``), and ragged input, with the standard message.
     Lists of mpf, Fraction or Decimal are accepted, rounded to the nearest double."""
-    if value is None or isinstance(value, (str, bytes)) or _complex_scalar(value):
-        fail(name, value, "a real number or array of real numbers")
     if isinstance(value, np.ndarray):
         arr = value
         if arr.dtype.kind not in _REAL_KINDS:
             fail(name, value, f"a real number or array of real numbers (dtype {arr.dtype} is not "
                               f"an integer or float dtype)")
     else:
+        if value is None or isinstance(value, (str, bytes)) or _complex_scalar(value):
+            fail(name, value, "a real number or array of real numbers")
         if isinstance(value, (bool, np.bool_)):
             fail(name, value, "a real number or array of real numbers (not a bool)")
         try:
@@ -176,10 +176,10 @@ def _scalar(name: str, value: Any) -> float:
 
     The checks below call this one function at most once, and not at all for a finite Python
     float (the values a sweep draws): validation is flat, never a chain of re-checks."""
-    if type(value) is float:
+    if isinstance(value, float):  # a Python float or np.float64 (a subclass)
         if value - value == 0.0:  # finite (NaN and +-inf give NaN)
-            return value
-        fail(name, value, "finite (no NaN or inf)")
+            return float(value)
+        fail(name, float(value), "finite (no NaN or inf)")
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         fail(name, value, "a real number")
     if _complex_scalar(value):
@@ -207,14 +207,14 @@ def real(name: str, value: Any) -> float:
 
 
 def nonneg(name: str, value: Any) -> float:
-    x = value if type(value) is float and value - value == 0.0 else _scalar(name, value)
+    x = float(value) if isinstance(value, float) and value - value == 0.0 else _scalar(name, value)
     if x < 0:
         fail(name, value, f"{name} >= 0")
     return x
 
 
 def positive(name: str, value: Any) -> float:
-    x = value if type(value) is float and value - value == 0.0 else _scalar(name, value)
+    x = float(value) if isinstance(value, float) and value - value == 0.0 else _scalar(name, value)
     if not x > 0:
         fail(name, value, f"{name} > 0")
     return x
@@ -222,7 +222,7 @@ def positive(name: str, value: Any) -> float:
 
 def probability(name: str, value: Any) -> float:
     """A failure probability: 0 < delta < 1."""
-    x = value if type(value) is float and value - value == 0.0 else _scalar(name, value)
+    x = float(value) if isinstance(value, float) and value - value == 0.0 else _scalar(name, value)
     if not 0.0 < x < 1.0:
         fail(name, value, f"0 < {name} < 1")
     return x
@@ -236,6 +236,8 @@ take Python objects (and raise a TypeError naming no parameter)."""
 def _integer(name: str, value: Any, low: int, kind: str) -> int:
     """An integer >= low and < 2**63 (integral floats accepted, bools refused); ``kind``
     words the type."""
+    if type(value) is int and low <= value < INT_LIMIT:
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
             value = int(value)
@@ -250,11 +252,15 @@ def _integer(name: str, value: Any, low: int, kind: str) -> int:
 
 def positive_int(name: str, value: Any) -> int:
     """An integer >= 1 (a width, a number of points or draws)."""
+    if type(value) is int and 1 <= value < INT_LIMIT:
+        return value
     return _integer(name, value, 1, "positive")
 
 
 def nonneg_int(name: str, value: Any) -> int:
     """An integer >= 0 (a step count, a number of iterations)."""
+    if type(value) is int and 0 <= value < INT_LIMIT:
+        return value
     return _integer(name, value, 0, "non-negative")
 
 
@@ -267,7 +273,8 @@ def symmetric_matrix(name: str, M: Any, n: int | None = None) -> np.ndarray:
         fail(f"{name}.shape", A.shape, "(..., n, n) with n >= 1")
     if n is not None and A.shape[-1] != n:
         fail(f"{name}.shape", A.shape, f"matching n = {n}")
-    finite(name, A)
+    if not np.isfinite(A).all():
+        finite(name, A)  # raises, naming the first non-finite entry
     scale = float(np.abs(A).max()) if A.size else 0.0
     if np.abs(A - np.swapaxes(A, -1, -2)).max() > 1e-12 * scale:
         fail(name, A if A.size <= 6 else A.shape, "symmetric")
@@ -294,7 +301,7 @@ experiments that divide by these in float."""
 
 def bias(B: Any) -> float:
     """The initial bias 0 <= B <= B_MAX (= 1e6)."""
-    b = B if type(B) is float and B - B == 0.0 else _scalar("B", B)
+    b = float(B) if isinstance(B, float) and B - B == 0.0 else _scalar("B", B)
     if b < 0:
         fail("B", B, "B >= 0")
     if b > B_MAX:
@@ -304,7 +311,7 @@ def bias(B: Any) -> float:
 
 def radius(B: float, R: Any, *, require_R_le_inv_B: bool = True) -> float:
     """The perturbation radius: R > 0 and, when B > 0, R <= 1/B (Lemma 3.3's condition)."""
-    r = R if type(R) is float and R - R == 0.0 else _scalar("R", R)
+    r = float(R) if isinstance(R, float) and R - R == 0.0 else _scalar("R", R)
     if not r > 0:
         fail("R", R, "R > 0")
     if require_R_le_inv_B and B > 0 and r > 1.0 / B * (1 + 1e-12):
@@ -319,7 +326,8 @@ def unit_rows(name: str, X: Any, tol: float = 1e-8) -> np.ndarray:
         fail(name, arr, "a 2-D array of shape (n, d)")
     if arr.shape[0] < 1 or arr.shape[1] < 1:
         fail(f"{name}.shape", arr.shape, "n >= 1 and d >= 1")
-    finite(name, arr)
+    if not np.isfinite(arr).all():
+        finite(name, arr)  # raises, naming the first non-finite entry
     norms = np.linalg.norm(arr, axis=1)
     bad = np.flatnonzero(np.abs(norms - 1.0) > tol)
     if bad.size:
@@ -335,7 +343,8 @@ def labels(name: str, y: Any, n: int | None = None) -> np.ndarray:
         fail(name, arr, "a 1-D array")
     if n is not None and arr.shape[0] != n:
         fail(f"len({name})", arr.shape[0], f"len({name}) = n = {n}")
-    finite(name, arr)
+    if not np.isfinite(arr).all():
+        finite(name, arr)  # raises, naming the first non-finite entry
     if np.any(np.abs(arr) > 1 + 1e-12):
         fail(name, float(arr[np.argmax(np.abs(arr))]), f"|{name}_i| <= 1")
     return arr
@@ -344,7 +353,8 @@ def labels(name: str, y: Any, n: int | None = None) -> np.ndarray:
 def correlation(name: str, rho: Any) -> np.ndarray:
     """Correlations in [-1, 1]."""
     arr = _floats(name, rho)
-    finite(name, arr)
+    if not np.isfinite(arr).all():
+        finite(name, arr)  # raises, naming the first non-finite entry
     if np.any(np.abs(arr) > 1 + 1e-12):
         fail(name, float(arr.ravel()[np.argmax(np.abs(arr).ravel())]), f"-1 <= {name} <= 1")
     return np.clip(arr, -1.0, 1.0)
@@ -455,20 +465,12 @@ def array(name: str, value: Any, *, ndim: int | None = None, shape: tuple | None
                 fail(f"{name}.shape", arr.shape, f"{name}.shape[{axis}] = {want}")
     if arr.size < min_size:
         fail(f"{name}.size", arr.size, f"{name} has at least {min_size} entries")
-    if finite_:
-        finite(name, arr)
+    if finite_ and not np.isfinite(arr).all():
+        finite(name, arr)  # raises, naming the first non-finite entry
     return arr
 
 
 _BUDGETS = {"work": None, "memory": None}
-
-
-def _budget(kind: str, explicit: float | None) -> float:
-    if explicit is not None:
-        return float(explicit)
-    if _BUDGETS[kind] is not None:
-        return float(_BUDGETS[kind])
-    return float(WORK_BUDGET if kind == "work" else MEMORY_BUDGET)
 
 
 @contextlib.contextmanager
@@ -492,7 +494,8 @@ def work(name: str, value: Any, cost: float, *, budget: float | None = None,
     by the caller from m, n, d, samples, dps, ...) exceeds the budget, naming the parameter
     ``name`` (=``value``) that makes it large, instead of hanging. Budget: ``budget`` if given,
     else the one set by :func:`budgets`, else ``WORK_BUDGET``."""
-    limit = _budget("work", budget)
+    limit = float(budget if budget is not None else
+                  _BUDGETS["work"] if _BUDGETS["work"] is not None else WORK_BUDGET)
     c = float(cost)
     if not c <= limit:  # also refuses a NaN or overflowed cost
         fail(name, value, f"estimated work {c:.3g} {what} <= budget {limit:.3g} "
@@ -504,7 +507,8 @@ def memory(name: str, value: Any, nbytes: float, *, budget: float | None = None)
     """The memory budget: refuse a call whose arrays would take ``nbytes`` bytes, more than
     the budget (``budget``, else :func:`budgets`, else ``MEMORY_BUDGET`` = 4 GiB), naming the
     parameter ``name`` (=``value``) that makes them large, instead of a MemoryError."""
-    limit = _budget("memory", budget)
+    limit = float(budget if budget is not None else
+                  _BUDGETS["memory"] if _BUDGETS["memory"] is not None else MEMORY_BUDGET)
     b = float(nbytes)
     if not b <= limit:
         fail(name, value, f"estimated memory {b / 2**30:.3g} GiB <= budget {limit / 2**30:.3g} GiB "

@@ -37,8 +37,7 @@ def _normalize(A: np.ndarray) -> np.ndarray:
 def admissible_d(family: str, n: int, d: int) -> int:
     """The smallest dimension >= d in which ``family`` is defined for n points: orthonormal
     sets need d >= n, points on a great circle d >= 2 (parameter domains raise d with this)."""
-    n, d = v.positive_int("n", n), v.positive_int("d", d)
-    v.choice("family", family, FAMILIES)
+    assert family in FAMILIES and n >= 1 and d >= 1, (family, n, d)  # a domain's derive; make_data validates
     if family == "orthonormal":
         return max(d, n)
     if family == "circle":
@@ -100,6 +99,7 @@ def dataset(family: str, n: int, d: int, seed, spread: float = 0.05) -> np.ndarr
     """The data X of a claim's parameters: :func:`make_data` in dimension
     :func:`admissible_d` (family, n, d) (so orthonormal sets and circles are always defined)."""
     n, d = v.positive_int("n", n), v.positive_int("d", d)
+    family = v.choice("family", family, FAMILIES)
     return make_data(family, n, admissible_d(family, n, d), seed, spread)
 
 
