@@ -68,8 +68,8 @@ EXEMPT: dict[str, str] = {
     "montecarlo.registry.views.show_number": "formats any value for display (from its log when it underflowed)",
     "reports.render.number_text": "formats a record's number for display (any key; rec checked by view)",
     "reports.render.slack_text": "formats a record's slack for display (rec checked by view)",
-    "reports.render.log_slack": "reads a record's slack (rec checked by view); montecarlo.compare.record_log_slack is fuzzed",
-    "montecarlo.compare.load_results": "reads a results.json from disk; refusals tested in tests/test_honest_output.py",
+    "reports.render.log_slack": "reads a record's slack (rec checked by view); montecarlo.search.compare.record_log_slack is fuzzed",
+    "montecarlo.search.compare.load_results": "reads a results.json from disk; refusals tested in tests/test_honest_output.py",
     "montecarlo.registry.views.slack": "reads an Evidence's fields (fuzzed through check and falsify)",
     "montecarlo.registry.views.replay_command": "formats a command line from a verdict's parameters (any values)",
     "montecarlo.registry.store.mutant": "**changes of a Claim dataclass; fields are checked by Claim",
@@ -257,8 +257,8 @@ for _name in ("net", "net0", "traj", "claim", "params", "ev", "res", "rec", "res
     VALID[_name] = (lambda key: lambda: _objects()[key])(_name)
 # per-function valid values (qualified name -> {param: value}) where the shared one does not fit
 VALID_FOR: dict[str, dict[str, Any]] = {
-    "montecarlo.compare.compare_runs": {"old": lambda: [], "new": lambda: []},
-    "montecarlo.compare.format_changes": {"changes": lambda: [], "only_changed": False},
+    "montecarlo.search.compare.compare_runs": {"old": lambda: [], "new": lambda: []},
+    "montecarlo.search.compare.format_changes": {"changes": lambda: [], "only_changed": False},
     "bounds.initial_error.moment": {"k": 2}, "bounds.initial_error.moment_mp": {"k": 2},
     "bounds.activated_neurons.frobenius_identity": {"m": 4},
     "montecarlo.sim.stats.quantile_limits": {"samples": lambda: np.linspace(0.0, 1.0, 500)},
@@ -312,8 +312,8 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.sim.trainer.train": {"tol": 0.0},
     "montecarlo.estimators.restricted_eigenvalue.primal_search": {"starts": 2, "iters": 2, "cloud": 16},
     "montecarlo.claims.with_power": {"bound": lambda: (lambda p: 1.0)},
-    "montecarlo.cli.candidate": {"params": ("B", "R"), "latex": False}, "montecarlo.cli.parse_candidate": {"params": ("B", "R")},
-    "montecarlo.cli.parse_latex_candidate": {"latex": "B R", "params": ("B", "R")},
+    "montecarlo.search.expression.candidate": {"params": ("B", "R"), "latex": False}, "montecarlo.search.expression.parse_candidate": {"params": ("B", "R")},
+    "montecarlo.search.expression.parse_latex_candidate": {"latex": "B R", "params": ("B", "R")},
     "montecarlo.sim.datasets.load": {"name": "iris", "n": 20},
     "bounds.generalization.residual_path_bound": {"t": 3},
     "montecarlo.estimators.generalization.theorem_draw": {"n": 10, "m": 8, "d": 3, "steps": 3},
@@ -471,9 +471,9 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.estimators.conjecture.grid_patch": {"d": [0, -1, 2.5, True, "3", NAN, INF]},
     "montecarlo.estimators.initial_error.mean_limits": {"values": ARR, "y": LABELS[:4] + LABELS[5:]},
     "montecarlo.claims.with_power": {"bound": ["x", 3]},  # a function params -> float
-    "montecarlo.cli.candidate": {"params": [None, 3, "B", [3]], "latex": [None, 3]},
-    "montecarlo.cli.parse_latex_candidate": {"latex": [None, 3, "x R"], "params": [None, 3, "B", [3]]},
-    "montecarlo.cli.parse_candidate": {"params": [None, 3, "B", [3]]},
+    "montecarlo.search.expression.candidate": {"params": [None, 3, "B", [3]], "latex": [None, 3]},
+    "montecarlo.search.expression.parse_latex_candidate": {"latex": [None, 3, "x R"], "params": [None, 3, "B", [3]]},
+    "montecarlo.search.expression.parse_candidate": {"params": [None, 3, "B", [3]]},
     "montecarlo.estimators.convergence.stability_along": {"rec": OBJ},
     "montecarlo.estimators.convergence.rate_check": {"rec": OBJ},
     "montecarlo.estimators.convergence.identity_check": {"rec": OBJ},
@@ -493,10 +493,10 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "montecarlo.registry.store.module_rank": {"module": [3]},  # any name: user namespaces sort last
     "reports.render.detectable_text": {"rec": [None, 3, "x"]},  # {}: no power to show
     "reports.render.tightness_text": {"rec": [None, 3, "x"]},
-    "montecarlo.compare.record_log_slack": {"rec": [None, 3, "x"]},
+    "montecarlo.search.compare.record_log_slack": {"rec": [None, 3, "x"]},
     "reports.typeset.mathml": {"key": [None, 3]},  # an unknown key has no LaTeX: "" (plain text shown)
-    "montecarlo.compare.compare_runs": {"old": [None, 3, [1]], "new": [None, 3, [1]]},
-    "montecarlo.compare.format_changes": {"changes": [None, 3, [1]], "only_changed": [None, 3]},  # {}: no known supremum to show
+    "montecarlo.search.compare.compare_runs": {"old": [None, 3, [1]], "new": [None, 3, [1]]},
+    "montecarlo.search.compare.format_changes": {"changes": [None, 3, [1]], "only_changed": [None, 3]},  # {}: no known supremum to show
     "montecarlo.estimators.rademacher_radius.per_sigma_ratio_symmetric": {"e": OBJ, "share": POS},
     "montecarlo.estimators.convergence.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},  # None: P.eta
     # error analysis: 0 steps is a valid (empty) run, eta=None means P.eta, 0 random patterns is valid
