@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .sweep import TimeLimitExceeded
 
     if args.baseline is not None:
-        from montecarlo.compare import load_results
+        from montecarlo.search.compare import load_results
 
         try:
             load_results(args.baseline)

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from bounds import validate as v
 from montecarlo import registry
-from montecarlo.compare import compare_runs, load_results
+from montecarlo.search.compare import compare_runs, load_results
 from montecarlo.registry import Claim
 from montecarlo.sim.seeding import derive
 
@@ -215,7 +215,7 @@ def run(out: str | Path = "reports/out", *, base: int = BASES["default"], mode: 
     run: the provenance says ``"smoke": true``. ``client`` (a Dask client) sweeps the claims on
     its workers, which load the claim files ``sources`` (``--claims``) first; results.json is
     the serial one. ``baseline`` (an earlier results.json or report folder) adds a section
-    comparing the two runs claim by claim (:mod:`montecarlo.compare`). The report is written
+    comparing the two runs claim by claim (:mod:`montecarlo.search.compare`). The report is written
     into a temporary folder beside ``out`` and moved into place at the end."""
     t0 = time.monotonic()
     final = Path(out)

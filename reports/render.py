@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bounds import validate as v
 
-from montecarlo.compare import record_log_slack
+from montecarlo.search.compare import record_log_slack
 from montecarlo.registry.views import show_number
 
 from .coverage import coverage_counts

@@ -23,7 +23,7 @@ class Report:
     hook_errors: list[str] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)
     baseline: str | None = None  # the earlier run compared with (--baseline), if any
-    comparison: list = field(default_factory=list)  # montecarlo.compare.Change per claim
+    comparison: list = field(default_factory=list)  # montecarlo.search.compare.Change per claim
 
     @property
     def passed(self) -> bool:

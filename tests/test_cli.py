@@ -14,7 +14,8 @@ pytest.importorskip("sympy")
 import mpmath  # noqa: E402
 
 import montecarlo  # noqa: E402
-from montecarlo.cli import ExpressionError, candidate, main, parse_candidate  # noqa: E402
+from montecarlo.cli import main  # noqa: E402
+from montecarlo.search.expression import ExpressionError, candidate, parse_candidate  # noqa: E402
 
 KEY = "flip_probability.lemma_A4"
 ROOT = Path(__file__).resolve().parent.parent

@@ -60,7 +60,7 @@ EXEMPT: dict[str, str] = {
     "montecarlo.registry.domains.Choice": "only *values (any hashable choices); Spec refuses an empty Choice()",
     "reports.build.run": "the whole report pipeline (minutes); its arguments are checked by tests/test_reports.py",
     "montecarlo.sim.seeding.derive": "takes any parts (*parts: repr is hashed); no domain to violate",
-    "montecarlo.compare.load_results": "reads a results.json from disk; refusals tested in tests/test_honest_output.py",
+    "montecarlo.search.compare.load_results": "reads a results.json from disk; refusals tested in tests/test_honest_output.py",
     "montecarlo.registry.store.mutant": "**changes of a Claim dataclass; fields are checked by Claim",
     "montecarlo.cli.main": "the command line: each option's argparse type (bounds.validate checks) refuses a "
                            "bad argument with exit status 2 and one line naming it (tests/test_command_lines.py)",
@@ -228,8 +228,8 @@ for _name in ("net", "net0", "traj", "claim", "params", "ev", "res", "rec", "res
     VALID[_name] = (lambda key: lambda: _objects()[key])(_name)
 # per-function valid values (qualified name -> {param: value}) where the shared one does not fit
 VALID_FOR: dict[str, dict[str, Any]] = {
-    "montecarlo.compare.compare_runs": {"old": lambda: [], "new": lambda: []},
-    "montecarlo.compare.format_changes": {"changes": lambda: [], "only_changed": False},
+    "montecarlo.search.compare.compare_runs": {"old": lambda: [], "new": lambda: []},
+    "montecarlo.search.compare.format_changes": {"changes": lambda: [], "only_changed": False},
     "bounds.initial_error.moment": {"k": 2}, "bounds.initial_error.moment_mp": {"k": 2},
     "bounds.activated_neurons.frobenius_identity": {"m": 4},
     "montecarlo.sim.stats.quantile_limits": {"samples": lambda: np.linspace(0.0, 1.0, 500)},
@@ -271,8 +271,8 @@ VALID_FOR: dict[str, dict[str, Any]] = {
     "montecarlo.sim.trainer.train": {"tol": 0.0},
     "montecarlo.estimators.restricted_eigenvalue.primal_search": {"starts": 2, "iters": 2, "cloud": 16},
     "montecarlo.claims.with_power": {"bound": lambda: (lambda p: 1.0)},
-    "montecarlo.cli.candidate": {"params": ("B", "R"), "latex": False}, "montecarlo.cli.parse_candidate": {"params": ("B", "R")},
-    "montecarlo.cli.parse_latex_candidate": {"latex": "B R", "params": ("B", "R")},
+    "montecarlo.search.expression.candidate": {"params": ("B", "R"), "latex": False}, "montecarlo.search.expression.parse_candidate": {"params": ("B", "R")},
+    "montecarlo.search.expression.parse_latex_candidate": {"latex": "B R", "params": ("B", "R")},
     "montecarlo.sim.datasets.load": {"name": "iris", "n": 20},
     "bounds.generalization.residual_path_bound": {"t": 3},
     "montecarlo.estimators.generalization.theorem_draw": {"n": 10, "m": 8, "d": 3, "steps": 3},
@@ -417,22 +417,20 @@ BAD_FOR: dict[str, dict[str, list]] = {
     "bounds.initial_error.error_second_moment_bound": {"y": LABELS[:4] + LABELS[5:]},
     # name is the label of the message, not an input to validate
     "montecarlo.claims.with_power": {"bound": ["x", 3]},  # a function params -> float
-    "montecarlo.cli.candidate": {"params": [None, 3, "B", [3]], "latex": [None, 3]},
-    "montecarlo.cli.parse_latex_candidate": {"latex": [None, 3, "x R"], "params": [None, 3, "B", [3]]},
-    "montecarlo.cli.parse_candidate": {"params": [None, 3, "B", [3]]},
+    "montecarlo.search.expression.candidate": {"params": [None, 3, "B", [3]], "latex": [None, 3]},
+    "montecarlo.search.expression.parse_latex_candidate": {"latex": [None, 3, "x R"], "params": [None, 3, "B", [3]]},
+    "montecarlo.search.expression.parse_candidate": {"params": [None, 3, "B", [3]]},
     "montecarlo.estimators.convergence.stability_along": {"rec": OBJ},
     "montecarlo.estimators.convergence.rate_check": {"rec": OBJ},
     "montecarlo.estimators.convergence.identity_check": {"rec": OBJ},
     # 0 steps is a valid (empty) run
     "montecarlo.experiments.convergence.width_search": {"steps": INT[1:]},
     "montecarlo.experiments.convergence.figure2_curves": {"steps": INT[1:]},
-    # examples=0 splits into zeros; any origin string derives a seed
-    # examples=0 is sweep_claim(examples=0)'s plan (one corner)
     "montecarlo.registry.verdict.evaluate": {"c": OBJ},
     "montecarlo.registry.verdict.full_params": {"params": [None, "x"]},  # {} is valid: returned as given
-    "montecarlo.compare.record_log_slack": {"rec": [None, 3, "x"]},
-    "montecarlo.compare.compare_runs": {"old": [None, 3, [1]], "new": [None, 3, [1]]},
-    "montecarlo.compare.format_changes": {"changes": [None, 3, [1]], "only_changed": [None, 3]},  # {}: no known supremum to show
+    "montecarlo.search.compare.record_log_slack": {"rec": [None, 3, "x"]},
+    "montecarlo.search.compare.compare_runs": {"old": [None, 3, [1]], "new": [None, 3, [1]]},
+    "montecarlo.search.compare.format_changes": {"changes": [None, 3, [1]], "only_changed": [None, 3]},  # {}: no known supremum to show
     "montecarlo.estimators.rademacher_radius.per_sigma_ratio_symmetric": {"e": OBJ, "share": POS},
     "montecarlo.estimators.convergence.run": {"P": OBJ, "steps": INT[1:], "eta": POS[:3] + POS[4:]},  # None: P.eta
     # error analysis: 0 steps is a valid (empty) run, eta=None means P.eta, 0 random patterns is valid

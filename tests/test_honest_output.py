@@ -260,7 +260,8 @@ def test_round_off_and_identities_are_not_estimate_above_bound():
 # ------------------------------------------------------------------ LaTeX in
 def test_latex_candidate_is_read_echoed_and_checked(capsys):
     pytest.importorskip("antlr4")
-    from montecarlo.cli import ExpressionError, candidate, main, parse_latex_candidate
+    from montecarlo.cli import main
+    from montecarlo.search.expression import ExpressionError, candidate, parse_latex_candidate
 
     expr, used = parse_latex_candidate(r"2.5 R e^{-B^2/2}", ["B", "R_frac", "R"])
     assert str(expr) == "2.5*R*exp(-B**2/2)" and used == ["B", "R"]

@@ -31,8 +31,9 @@ an equality), the binomial-tail claims (``corollary_A41``, ``lemma_A18_exact``: 
 up to 1e5-1e6 and a threshold ceil(2 m q) that jumps), and ``initial_error.tight_le_paper``
 (random labels in its domain, and a margin that is a sum of squares vanishing on an interior
 surface; it follows from ``v_bound``, certified here, and (a + b)^2 <= 2 a^2 + 2 b^2 twice).
-``montecarlo.search.certify`` reads the candidate through the command line's whitelist
-(:func:`montecarlo.cli.parse_candidate`, imported when called).
+``montecarlo.search.certify`` reads the candidate through the one whitelist of
+:mod:`montecarlo.search.expression` (:func:`~montecarlo.search.expression.parse_candidate`;
+sympy imported when a formula is parsed).
 """
 
 from __future__ import annotations
@@ -220,8 +221,8 @@ def _box_env(names, box):
 
 
 def _parse(expr: str, params):
-    """The whitelist of the command line's expression parser (sympy, no Python executed)."""
-    from ..cli import ExpressionError, parse_candidate  # the one whitelist (lazy: cli is a face)
+    """The candidate through the whitelist of :mod:`.expression` (sympy, no Python executed)."""
+    from .expression import ExpressionError, parse_candidate
 
     try:
         parsed, _ = parse_candidate(expr, params)
