@@ -322,7 +322,7 @@ mutant(entry, "mutant_entry_constant_0_995", "the entry link with 0.995 (2/m)(|S
 mutant(spectral, "mutant_spectral_without_n", "(4/m) max_i |S_i| in place of (4n/m) max_i |S_i| (the n of "
        "||.||_2 <= ||.||_F <= n max_ij |.| dropped)", bound=lambda p: _spectral_bound(p) / p["n"],
        domain=Domain({**_DATA, "n": Int(4, 6), "family": Choice("clusters"), "m": EvenInt(16, 256),
-                      "flips": LogUniform(0.5, 5.0)}, _flip_radius), weight=0.1)
+                      "flips": LogUniform(0.5, 5.0)}, _flip_radius), weight=0.3)
 
 
 def _mutant_star(p):
@@ -343,7 +343,7 @@ RATE_MUTANT_DOMAIN = Domain(dict(TRAIN_DOMAIN.specs) | {"n": Int(2, 3), "m": Eve
                                                         "eta_frac": Uniform(0.8, 1.0)}, _dims)
 mutant(rate, "mutant_rate_eta_lam", "the rate (1 - eta lam)^t in place of (1 - eta lam/4)^t (the rate "
        "(1 - eta lam/2)^t held on every applicable run measured: it is not a false variant)",
-       measure=lambda p: _rate_measure(p, 4.0), domain=RATE_MUTANT_DOMAIN, weight=0.25)
+       measure=lambda p: _rate_measure(p, 4.0), domain=RATE_MUTANT_DOMAIN, weight=0.5)
 mutant(contraction, "mutant_contraction_0_995", "0.995 max_k |1 - eta h_k|: within 0.5% of the supremum 1 of "
        "the ratio (attained when r(t) is an eigenvector of H(t))", bound=lambda p: 0.995, weight=0.1)
 mutant(identity, "mutant_identity_2eta", "r(t+1) = (I - 2 eta H(t)) r(t) (the step counted twice)",
