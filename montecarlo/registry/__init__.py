@@ -6,7 +6,9 @@ It owns what a check *is*, and nothing that draws a random number:
 - :mod:`.claim`: :class:`Claim`, one statement ``measure(params) <sense> bound(params)``;
 - :mod:`.domains`: the parameter domains (:class:`Domain` and its specs);
 - :mod:`.measurements`: what a measure returns (:class:`Measurement`, :func:`exact`, :func:`exact_log`);
-- :mod:`.verdict`: the comparison (:func:`check`, :func:`evaluate`, :class:`Evidence`);
+- :mod:`.verdict`: the comparison (:func:`check`, :func:`evaluate`, :class:`Evidence`), written
+  once on the log-aware number type of :mod:`._logreal` (floats compared as floats, a number
+  known by its log on logs);
 - :mod:`.store`: :func:`register`, :func:`mutant`, :func:`get`, :func:`claims`, :func:`load_claims`;
 - :mod:`.views`: the text and HTML views of a verdict.
 

@@ -8,9 +8,11 @@ The comparison is one-sided and statistical:
 
 each with a round-off allowance ``rtol * |bound| + atol`` for exact values. A "with
 probability at least 1 - delta" claim measures the order-statistic limits of the
-(1 - delta)-quantile, which is the exact binomial exceedance test in another form. The
-comparison is made on natural logs wherever a value could underflow (a log form of the bound,
-an mpf bound, log fields in the measurement, or a value below :data:`TINY`).
+(1 - delta)-quantile, which is the exact binomial exceedance test in another form.
+
+The comparison is written once, on :class:`~montecarlo.registry._logreal.LogReal` numbers:
+a number given by its log (a log form of the bound, an mpf bound, log fields in the
+measurement) or below :data:`TINY` is compared on logs, two plain doubles as doubles.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from bounds import validate as v
 
 from .claim import Claim
 from .domains import Params
-from .measurements import Measurement, as_measurement, log_of, mp_log
+from ._logreal import TINY, LogReal
+from .measurements import Measurement, as_measurement, mp_log
 from .precise import mp_value, underflowed
 from .store import resolve
 from .views import evidence_html, evidence_text
@@ -58,7 +61,7 @@ class Evidence:
     log_ratio: float = math.nan
     vacuous: bool = False
     log_bound: float = math.nan
-    log_space: bool = False  # the verdict was decided on logs
+    log_space: bool = False  # a number is known by its log and all have logs: compared, and shown, on logs
     underflowed: bool = False  # the candidate underflowed in floats: no verdict
 
     @property
@@ -74,67 +77,36 @@ class Evidence:
         return evidence_html(self)
 
 
-TINY = 1e-250
-"""Below this magnitude a float comparison is not trusted: :func:`check` goes to log space."""
-
-
 LOG_FORM_TOL = 1e-7
 """Largest |log(bound) - log_bound| accepted where the float bound is representable: a
 claim's two forms of its bound must agree (a mutant that changes one form only is an error)."""
 
 
-def _ratio(value: float, bound: float) -> float:
-    if bound != 0:
-        return value / bound
-    return math.nan if value == 0 else math.copysign(math.inf, value)
+_ONE = LogReal.of(1.0)
 
 
-def _severity(sense: str, value: float, bound: float) -> float:
-    """How far the point value is towards violating the claim (1 = on the bound)."""
+def _severity(sense: str, value: LogReal, bound: LogReal) -> float:
+    """How far the point value is towards violating the claim (1 = on the bound; > 1 past it)."""
     if sense == "<=":
-        if bound > 0:
-            return value / bound
+        if bound.sign > 0:
+            return (value / bound).value
         return math.inf if value > bound else (1.0 if value == bound else 0.0)
     if sense == ">=":
-        if value > 0 and bound >= 0:
-            return bound / value
+        if value.sign > 0 and bound.sign >= 0:
+            return (bound / value).value
         return math.inf if value < bound else (1.0 if value == bound else 0.0)
-    if bound == 0 or value == 0:
+    if bound.sign == 0 or value.sign == 0:
         return 1.0 if value == bound else math.inf
     r = value / bound
-    return max(r, 1.0 / r) if r > 0 else math.inf
+    return max(r, _ONE / r).value if r.sign > 0 else math.inf
 
 
-def _exp(x: float) -> float:
-    return math.exp(x) if x < 709.0 else math.inf
-
-
-def _log_add(a: float, b: float) -> float:
-    """log(e^a + e^b)."""
-    if a == -math.inf:
-        return b
-    if b == -math.inf:
-        return a
-    hi, lo = max(a, b), min(a, b)
-    return hi + math.log1p(math.exp(lo - hi))
-
-
-def _upper_threshold(lb: float, rtol: float, atol: float) -> float:
-    """log(b (1 + rtol) + atol) from lb = log b."""
-    return _log_add(lb + math.log1p(rtol), math.log(atol) if atol > 0 else -math.inf)
-
-
-def _lower_threshold(lb: float, rtol: float, atol: float) -> float:
-    """log(b (1 - rtol) - atol) from lb = log b; -inf when that is <= 0 (nothing positive is below)."""
-    if rtol >= 1:
-        return -math.inf
-    base = lb + math.log1p(-rtol)
-    if atol <= 0:
-        return base
-    la = math.log(atol)
-    if base <= la:
-        return -math.inf
-    return base + math.log1p(-math.exp(la - base))
+def _limits(m: Measurement) -> tuple[LogReal, LogReal, LogReal]:
+    """The measurement's value, lower and upper limit, by their logs where it gives them."""
+    if m.log_value is None:
+        return LogReal.of(m.value), LogReal.of(m.lower), LogReal.of(m.upper)
+    return tuple(LogReal.from_log(lx) if lx is not None else LogReal.of(x)
+                 for lx, x in ((m.log_value, m.value), (m.log_lower, m.lower), (m.log_upper, m.upper)))
 
 
 def _real_bound(x: Any) -> float:
@@ -174,8 +146,47 @@ def full_params(claim: Claim, params: Params) -> Params:
     gains ``R``); parameters that already carry the derived ones are used as given."""
     if not isinstance(claim, Claim):
         v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
+    _check_params(claim, params)
+    return _derived(claim, params)
+
+
+def check(claim: "Claim | str", params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
+    """Evaluate ``claim`` (a Claim or a registered key; or ``candidate`` in place of its bound)
+    at ``params`` (the claim's parameters, or the raw domain parameters: see
+    :func:`full_params`).
+
+    The comparison is made on natural logs for every number known by its log: the claim's
+    ``log_bound`` (when no candidate replaces it), an ``mpmath.mpf`` bound, the measurement's
+    log fields, or a nonzero double below :data:`TINY` in magnitude; the round-off allowance
+    ``rtol * |bound| + atol`` is applied in log space too. A point where both sides are 0
+    without a log form that separates them is vacuous (never refuted)."""
+    c = resolve(claim)
+    _check_candidate(candidate)
+    _check_params(c, params)
+    return _evaluate(c, _derived(c, params), candidate)
+
+
+def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
+    """:func:`check` at the claim's own (already derived) parameters."""
+    if not isinstance(c, Claim):
+        v.fail("c", c, "a Claim (montecarlo.registry.get(key))")
+    _check_candidate(candidate)
+    _check_params(c, params)
+    return _evaluate(c, params, candidate)
+
+
+def _check_params(c: Claim, params: Params) -> None:
     if not isinstance(params, Mapping):
-        v.fail("params", params, f"a dict of {claim.key}'s parameters")
+        v.fail("params", params, f"a dict of {c.key}'s parameters")
+
+
+def _check_candidate(candidate: Any) -> None:
+    if candidate is not None and not callable(candidate):
+        v.fail("candidate", candidate, "a function of the parameters, or None")
+
+
+def _derived(claim: Claim, params: Params) -> Params:
+    """:func:`full_params` on arguments already checked."""
     params = dict(params)
     if not set(claim.domain.specs) <= set(params):
         return params
@@ -185,30 +196,8 @@ def full_params(claim: Claim, params: Params) -> Params:
     return params
 
 
-def check(claim: "Claim | str", params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
-    """Evaluate ``claim`` (a Claim or a registered key; or ``candidate`` in place of its bound)
-    at ``params`` (the claim's parameters, or the raw domain parameters: see
-    :func:`full_params`).
-
-    The comparison is made on natural logs whenever the claim has ``log_bound`` (and no
-    candidate replaces it), the bound is an ``mpmath.mpf``, the measurement carries log
-    fields, or a nonzero value or bound is below :data:`TINY` in magnitude; the round-off
-    allowance ``rtol * |bound| + atol`` is applied in log space too. A point where both sides
-    are 0 without a log form that separates them is vacuous (never refuted)."""
-    c = resolve(claim)
-    if candidate is not None and not callable(candidate):
-        v.fail("candidate", candidate, "a function of the parameters, or None")
-    if not isinstance(params, Mapping):
-        v.fail("params", params, f"a dict of {c.key}'s parameters")
-    return evaluate(c, full_params(c, params), candidate)
-
-
-def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None = None) -> Evidence:
-    """:func:`check` at the claim's own (already derived) parameters."""
-    if not isinstance(c, Claim):
-        v.fail("c", c, "a Claim (montecarlo.registry.get(key))")
-    if not isinstance(params, Mapping):
-        v.fail("params", params, f"a dict of {c.key}'s parameters")
+def _evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None) -> Evidence:
+    """The verdict (:func:`check`) on arguments already checked: measure, bound, decide."""
     try:
         m = as_measurement(c.measure(params))
     except KeyError as e:  # a missing parameter, named (was a bare KeyError)
@@ -249,52 +238,41 @@ def evaluate(c: Claim, params: Params, candidate: Callable[[Params], Any] | None
         if TINY < abs(b) < math.inf and not abs(math.log(abs(b)) - log_b) <= LOG_FORM_TOL:
             raise ValueError(f"{c.key}: log_bound {log_b!r} disagrees with log(bound) = {math.log(abs(b))!r} "
                              f"at params={params} (the two forms must state the same bound)")
+    return _decide(c, params, m, b, log_b, lost)
+
+
+def _decide(c: Claim, params: Params, m: Measurement, b: float, log_b: float | None, lost: bool) -> Evidence:
+    """The verdict on the measurement ``m`` against the bound ``b`` (``log_b`` its log where
+    known; ``lost``: a candidate that underflowed in floats and has no mpmath value)."""
     bad_m = (np.isnan(m.lower) or np.isnan(m.upper) or
              (not np.isfinite(m.value) if m.log_value is None else math.isnan(m.log_value)))
     if bad_m or np.isnan(b) or (log_b is not None and math.isnan(log_b) and b >= 0):
         what = "measurement" if bad_m else "bound"
         raise ValueError(f"{c.key}: the {what} is NaN or not finite (measurement {m}, bound {b}, "
                          f"log bound {log_b}) at params={params}: an error of the claim, no verdict")
-    # a side is "zero" when it is 0 in floats and no log form says otherwise
-    zero_m = (m.log_value == -math.inf) if m.log_value is not None else m.value == 0
-    zero_b = (log_b == -math.inf) if log_b is not None else b == 0
-    if (zero_m and zero_b) or lost:
+    value, lower, upper = _limits(m)
+    bound = LogReal.from_log(log_b) if log_b is not None and not math.isnan(log_b) else LogReal.of(b)
+    if (value.sign == 0 and bound.sign == 0) or lost:  # both 0, and no log form tells them apart
         return Evidence(claim=c.key, params=dict(params), measurement=m, bound=b, refuted=False,
                         ratio=math.nan, severity=math.nan, sense=c.sense, log_ratio=math.nan, vacuous=True,
                         log_bound=math.nan if log_b is None else log_b, log_space=False, underflowed=lost)
-    use_log = (log_b is not None or m.log_value is not None
-               or 0 < abs(m.value) < TINY or 0 < abs(b) < TINY)
-    if use_log:
-        lv = m.log_value if m.log_value is not None else log_of(m.value)
-        ll = m.log_lower if m.log_lower is not None else log_of(m.lower)
-        lu = m.log_upper if m.log_upper is not None else log_of(m.upper)
-        lb = log_b if log_b is not None else log_of(b)
-        use_log = not any(math.isnan(x) for x in (lv, lu, lb)) and (c.sense == ">=" or not math.isnan(ll))
-    if use_log:
-        hi = _upper_threshold(lb, c.rtol, c.atol)
-        lo = _lower_threshold(lb, c.rtol, c.atol)
-        if c.sense == "<=":
-            refuted = ll > hi
-        elif c.sense == ">=":
-            refuted = lu < lo
-        else:
-            refuted = ll > hi or lu < lo
-        log_ratio = lv - lb
-        sev = {"<=": log_ratio, ">=": -log_ratio}.get(c.sense, abs(log_ratio))
-        return Evidence(claim=c.key, params=dict(params), measurement=m, bound=b, refuted=bool(refuted),
-                        ratio=_exp(log_ratio), severity=_exp(sev), sense=c.sense, log_ratio=log_ratio,
-                        vacuous=False, log_bound=lb, log_space=True)
-    # an infinite bound has no round-off allowance (inf * rtol would make the threshold
-    # -inf + inf = NaN, and a bound of -inf under "<=" would never be refuted)
-    slack = c.rtol * abs(b) + c.atol if math.isfinite(b) else 0.0
-    if c.sense == "<=":
-        refuted = m.lower > b + slack
-    elif c.sense == ">=":
-        refuted = m.upper < b - slack
+    # the round-off allowance; an infinite bound has none (inf - inf has no value, and a bound
+    # of -inf under "<=" is refuted by any finite measurement)
+    if bound.log_abs == math.inf:
+        hi = lo = bound
     else:
-        refuted = (m.lower > b + slack) or (m.upper < b - slack)
-    ratio = _ratio(m.value, b)
-    log_ratio = log_of(ratio) if not math.isnan(ratio) else math.nan
+        slack = abs(bound) * c.rtol + LogReal.of(c.atol)
+        hi, lo = bound + slack, bound - slack
+    if c.sense == "<=":
+        refuted = lower > hi
+    elif c.sense == ">=":
+        refuted = upper < lo
+    else:
+        refuted = lower > hi or upper < lo
+    ratio = value / bound
+    # the logs are the verdict's numbers when one is known by its log and all it compares have logs
+    logs = (value, upper, bound) if c.sense == ">=" else (value, lower, upper, bound)
     return Evidence(claim=c.key, params=dict(params), measurement=m, bound=b, refuted=bool(refuted),
-                    ratio=ratio, severity=_severity(c.sense, m.value, b), sense=c.sense, log_ratio=log_ratio,
-                    vacuous=False, log_bound=log_of(b), log_space=False)
+                    ratio=ratio.value, severity=_severity(c.sense, value, bound), sense=c.sense,
+                    log_ratio=ratio.log, vacuous=False, log_bound=bound.log,
+                    log_space=any(x.by_log for x in logs) and all(x.sign >= 0 for x in logs))
