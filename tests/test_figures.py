@@ -1,5 +1,5 @@
 """reports/figures: the report-only experiments (their numbers, not only that they run) and
-the figure hooks (each writes readable PNG files through reports.plots.save)."""
+the figure hooks (each writes readable PNG files through reports.layout.save)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""reports.plots.place_legend / covers_data: a report legend never covers data (
+"""reports.layout.place_legend / covers_data: a report legend never covers data (
 item 6). covers_data must see lines, markers, segments and texts (else the placement test
 would pass vacuously); place_legend keeps a legend inside only where it is clear, else puts
 it below the axes."""
@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from reports.plots import covers_data, place_legend  # noqa: E402
+from reports.layout import covers_data, place_legend  # noqa: E402
 
 
 def _box_around(ax, x, y, half=5.0) -> Bbox:

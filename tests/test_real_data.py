@@ -85,10 +85,6 @@ def test_table_follows_theorem_3_12_and_reproduces(monkeypatch):
 
 
 def test_report_figures_write_files(tmp_path, monkeypatch):
-    from reports import plots
-
-    if not hasattr(plots, "save"):
-        pytest.skip("reports.plots.save arrives with the figures reorganization")
     monkeypatch.setattr(rdx, "QUICK_N", 30)
     monkeypatch.setattr(rd, "B_GRID", (0.0, 1.0))
     files = rd.report_figures(tmp_path, seed=0, quick=True)

@@ -1,4 +1,4 @@
-"""Domain checks of bounds/validate.py (FORMULAS.md section 0).
+"""Domain checks of bounds.validate (FORMULAS.md section 0).
 
 Every validator must raise ``ValueError`` whose message names the parameter, shows the
 offending value and states the violated condition ("name=value violates the condition ...").

@@ -2,7 +2,7 @@
 
 ``reports/figures/<module>.py`` defines ``report_figures(out_dir, seed, quick) ->
 list[(file name relative to out_dir, caption)]``: it writes PNG files through
-:func:`reports.plots.save`, draws every random number from ``seed`` and keeps ``quick=True``
+:func:`reports.layout.save`, draws every random number from ``seed`` and keeps ``quick=True``
 to a few seconds. :data:`FIGURES` maps a module name (as in :data:`montecarlo.registry.MODULES`)
 to that function; :func:`reports.build.call_hooks` calls the entry of every module the report
 covers. A user module adds its own: ``FIGURES["my_module"] = my_figures``.

@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 import numpy as np
 
 
-from ..plots import save, figure_args
+from ..layout import save, figure_args
 
 from montecarlo.experiments.activated_neurons import active_fraction_curves  # noqa: E402,F401
 

@@ -28,7 +28,7 @@ from bounds import validate as v  # noqa: E402
 
 from montecarlo.estimators import convergence as mc  # noqa: E402
 
-from ..plots import figure_args, save  # noqa: E402
+from ..layout import figure_args, save  # noqa: E402
 
 from montecarlo.experiments.convergence import WidthRow, figure2_curves, fit_slopes, width_search  # noqa: E402
 

@@ -15,7 +15,7 @@ from montecarlo.experiments.convergence import figure2_curves, fit_slopes
 from montecarlo.sim.data import dataset
 from montecarlo.sim.seeding import derive
 
-from ..plots import figure_args, finish
+from ..layout import figure_args, finish
 
 __all__ = ["report_figures"]
 

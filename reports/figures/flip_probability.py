@@ -9,7 +9,7 @@ import numpy as np
 
 from bounds import flip_probability as fp
 
-from ..plots import finish, figure_args
+from ..layout import finish, figure_args
 
 __all__ = ["report_figures"]
 

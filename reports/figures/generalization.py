@@ -85,7 +85,7 @@ _REM = [("data", "data", "{}"), ("n", "n", "{}"), ("shift c", "shift", "{:.3g}")
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The vacuity table (figure and ``generalization_vacuity.md``) and Remark 3.13 on real data."""
-    from ..plots import figure_args, finish
+    from ..layout import figure_args, finish
 
     out_dir, seed, quick = figure_args(out_dir, seed, quick)
     out = []

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-from ..plots import place_legend, save, figure_args
+from ..layout import place_legend, save, figure_args
 
 from montecarlo.experiments.initial_error import tightness  # noqa: E402,F401
 

@@ -18,7 +18,7 @@ import numpy as np
 from bounds.ntk import Q
 from montecarlo.sim.data import problem
 
-from ..plots import finish, place_legend, save, figure_args
+from ..layout import finish, place_legend, save, figure_args
 
 from montecarlo.experiments.rademacher_radius import width_ladder, generalization_curve, rademacher_tightness  # noqa: E402,F401
 

@@ -45,7 +45,7 @@ def table_markdown(rows: list[dict]) -> str:
 
 def report_figures(out_dir, seed: int = 0, quick: bool = True) -> list[tuple[str, str]]:
     """The table (as a figure and as ``real_data.md``) and the generalization curves."""
-    from ..plots import figure_args, save
+    from ..layout import figure_args, save
 
     out_dir, seed, quick = figure_args(out_dir, seed, quick)
 

@@ -13,7 +13,7 @@ from bounds import restricted_eigenvalue as re_
 from montecarlo.estimators.conjecture import arc, conjecture_ratio, grid_patch, lattice_patch
 from montecarlo.sim.data import dataset
 
-from ..plots import finish, save, figure_args
+from ..layout import finish, save, figure_args
 
 
 __all__ = ["report_figures"]
