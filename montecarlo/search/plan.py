@@ -48,9 +48,7 @@ spends the same (:func:`claim_examples`), so the main job has the tests' power."
 
 def claim_examples(claim: Claim, base: int = CI_EXAMPLES) -> int:
     """Examples for a (non-mutant) claim: ``max(3, round(base * weight))``."""
-    if not isinstance(claim, Claim):
-        v.fail("claim", claim, "a Claim (montecarlo.registry.get(key))")
-    base = v.positive_int("base", base)
+    assert isinstance(claim, Claim) and base >= 1, (claim, base)  # the sweep's own values
     return max(3, int(round(base * claim.weight)))
 
 
@@ -63,7 +61,7 @@ def split_examples(examples: int, parts: int) -> list[int]:
     (:func:`montecarlo.registry.store.sub_domains`): an even share each, at least
     :data:`SUB_DOMAIN_FLOOR`, the remainder to the first (the claim's own domain). One part
     gets the whole budget; the split depends on the counts only (deterministic)."""
-    examples, parts = v.nonneg_int("examples", examples), v.positive_int("parts", parts)
+    assert examples >= 0 and parts >= 1, (examples, parts)  # counts from the sweep and the tests
     if parts == 1:
         return [examples]
     share = max(min(SUB_DOMAIN_FLOOR, examples), examples // parts)
@@ -74,10 +72,7 @@ def sub_domain_seed(seed: int, origin: str, index: int) -> int:
     """The search seed of a claim's sub-domain: the claim's own seed for its own domain
     (index 0), else one derived from the seed and the sub-domain's origin (the mutant's key),
     so adding a mutant never moves the other sub-domains' points."""
-    seed = v.seed("seed", seed)
-    if not isinstance(origin, str):
-        v.fail("origin", origin, "a claim key (str)")
-    index = v.nonneg_int("index", index)
+    assert isinstance(origin, str) and index >= 0, (origin, index)  # a sweep's validated seed and keys
     return seed if index == 0 else derive(seed, "sub_domain", origin)
 
 
@@ -90,7 +85,7 @@ def mutant_examples(claim: Claim) -> int:
 
 def plan_sizes(examples: int, n_corners: int) -> tuple[int, int, int]:
     """(corners, random draws, local steps) of a plan of ``examples`` evaluations."""
-    examples, n_corners = v.nonneg_int("examples", examples), v.nonneg_int("n_corners", n_corners)
+    assert examples >= 0 and n_corners >= 0, (examples, n_corners)  # called by Search, with counts
     n_corner = min(n_corners, max(1, examples // 5))
     n_random = max(0, (examples - n_corner) * 3 // 5)
     return n_corner, n_random, examples - n_corner - n_random
