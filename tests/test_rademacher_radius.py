@@ -239,6 +239,18 @@ def test_nonlinear_ascent_finds_the_linear_supremum_when_unconstrained():
     assert e.enumerated and e.value == pytest.approx(e.rad_lin, rel=0.05)
 
 
+def test_per_sigma_ratio_ignores_round_off_where_the_right_side_is_zero():
+    """n = 2, d = 1 with equal inputs: sigma = (+1, -1) has Z(0) sigma = 0 and no flipped
+    neuron, so both sides are 0; the ascent's 2.7e-17 there was an inf ratio (the claim's
+    measure then raised, and python -m reports --quick showed an error)."""
+    from montecarlo import registry
+
+    ev = registry.check("rademacher_radius.nonlinear_excess_per_sigma",
+                        {"n": 2, "d": 1, "B": 0.2802984896455564, "family": "random", "seed": 2932937229, "m": 26,
+                         "R_frac": 0.019186898605561886, "RF_frac": 0.24104084505409545})
+    assert not ev.refuted and ev.measurement.value == pytest.approx(1.0)
+
+
 # ------------------------------------------------------------------ validation
 def _run3():
     P = mc.setup(3, 3, 8, 0.5, seed=1)

@@ -401,10 +401,18 @@ def nonlinear_lower(X, net0: Network, B: float, R: float, R_F: float, draws: int
 
 def _per_sigma_ratios(best, lin, flips, per_flip: float, m: int) -> np.ndarray:
     """The per-sigma inequality divided by its right side, R_F ||Z sigma|| / n + (1/n) sum_i
-    per_flip |S_i| / sqrt(m) (0/0 only when f = 0 on the whole class)."""
+    per_flip |S_i| / sqrt(m).
+
+    A right side of 0 (Z(0) sigma = 0, e.g. two equal inputs with opposite signs, and no
+    flipped neuron) makes the class's correlation with sigma exactly 0 as well; the ascent then
+    finds round-off (2.7e-17 at n = 2, d = 1, B = 0.28, m = 26), which is no violation: such a
+    sigma counts 0 unless its best value exceeds 1e-12 of the largest value in play, and only
+    then is it inf (a real counterexample)."""
+    best, lin = np.asarray(best, dtype=float), np.asarray(lin, dtype=float)
     den = lin + float(np.mean(per_flip * np.asarray(flips) / math.sqrt(m)))
+    tol = 1e-12 * max(float(np.abs(best).max(initial=0.0)), float(np.abs(den).max(initial=0.0)))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, best / den, np.where(best > 0, np.inf, 0.0))
+        return np.where(den > 0, best / den, np.where(best > tol, np.inf, 0.0))
 
 
 def per_sigma_ratio_symmetric(e: NonlinearEstimate, share: float = 1.0) -> float:
