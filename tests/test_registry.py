@@ -115,9 +115,10 @@ SUP_A4 = (math.e ** 2 - math.e ** -2) / math.sqrt(2 * math.pi)  # 2.89380...
 
 
 def test_tightness_of_the_registered_lemma_A4_reaches_its_supremum():
-    """Issue 10 acceptance: ``tightness("flip_probability.lemma_A4")`` with its defaults finds
-    at least 2.8935 (within 1e-4 relative of (e^2 - e^-2)/sqrt(2 pi) = 2.8938), at the edge
-    B = 200, R = 1/B, and gives the mpmath value of p_flip there."""
+    """The reviser's loop reaches the known supremum: ``tightness("flip_probability.lemma_A4")``
+    with its defaults finds at least 2.8935 (within 1e-4 relative of
+    (e^2 - e^-2)/sqrt(2 pi) = 2.8938), at the edge B = 200, R = 1/B, and gives the mpmath
+    value of p_flip there."""
     from bounds import flip_probability as fp
     from montecarlo.search.tightness import tightness
 
@@ -132,7 +133,7 @@ def test_tightness_of_the_registered_lemma_A4_reaches_its_supremum():
 
 @pytest.mark.parametrize("constant, refuted", [(2.88, True), (2.89, True), (2.893, True), (2.8939, False)])
 def test_falsify_lemma_A4_constants_near_the_supremum(constant, refuted):
-    """Issue 10 acceptance: with the default budget, ``falsify`` of the registered lemma with
+    """Constants near the supremum are told apart: with the default budget, ``falsify`` of the registered lemma with
     the mpf candidate c R e^{-B^2/2} refutes c = 2.88, 2.89, 2.893 (below the supremum 2.8938)
     with a counterexample that replays, and does not refute c = 2.8939."""
     cand = lambda p: constant * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2)  # noqa: E731

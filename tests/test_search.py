@@ -374,7 +374,7 @@ def test_report_shows_the_best_ratio_next_to_the_known_supremum():
 
 
 def test_a_claim_measuring_zero_everywhere_is_not_shown_as_a_pass():
-    """Issue 10: a check whose measurement is 0 at every swept point tests nothing there; the
+    """A check whose measurement is 0 at every swept point tests nothing there; the
     sweep calls it "no power" (rendered amber), never a green "holds"."""
     from reports.sweep import sweep_claim
 
