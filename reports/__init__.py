@@ -14,7 +14,8 @@ seed), ``provenance.json`` (versions, machine, timings), the figures (PNG), ``in
 
 Conventions for claim authors
 -----------------------------
-- A measurement with ``detail["applicable"] = False`` means the claim's hypothesis does not
+- A measurement built as ``exact(0.0, applicable=False, reason=...)`` (its
+  ``Measurement.applicable`` is False) means the claim's hypothesis does not
   hold at that point (for example a training run moved farther than 1/B): it is plotted in
   grey but ignored by the verdict; a claim with no applicable point is "not applicable".
 - Scalar entries of the worst point's ``Measurement.detail`` are copied into results.json.

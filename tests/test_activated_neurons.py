@@ -210,7 +210,7 @@ def test_training_bound_hypothesis_is_checked():
     p = {"n": 8, "d": 8, "m": 512, "B": 1.0, "R_frac": 0.01, "R": 0.01, "eta_frac": 1e3,
          "steps": 30, "family": "random", "labels": "random", "symmetric": False, "seed": 5}
     ev = registry.check(c, p)
-    assert not ev.refuted and ev.measurement.detail["applicable"] is False
+    assert not ev.refuted and ev.measurement.applicable is False
     assert ev.measurement.detail["hypothesis_failed"] == claims.BOUND_RUNS
 
 

@@ -8,7 +8,7 @@ Training claims run real gradient descent (m <= 256, steps <= 60, eta = eta_frac
 lambda_max(H(0))); runs are cached per parameter point so claims on one domain, their mutants
 and counterexample replays share them. A point where a claim's hypothesis fails on the draw
 (the events of Lemma A.1 / Corollary A.4.1, lambda_min(H(s)) >= lambda/2, no step inside one
-activation region) is measured as 0 with ``detail["applicable"] = False`` and the reason.
+activation region) is measured as ``exact(0.0, applicable=False, reason=...)``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ ratio measured / bound over the steps where its hypothesis holds (<= 1). Adversa
 move every flip-set neuron to a corner of its box and take one gradient step from there
 (:func:`montecarlo.estimators.error_analysis.adversary`). Runs and adversaries are cached per
 parameter point, so claims on one domain and their mutants share them. A point where a claim's
-hypothesis never holds is measured as 0 with ``detail["applicable"] = False`` and the reason.
+hypothesis never holds is measured as ``exact(0.0, applicable=False, reason=...)``.
 """
 
 from __future__ import annotations

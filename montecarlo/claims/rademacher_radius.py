@@ -5,8 +5,8 @@ Training claims run real gradient descent (steps <= 200, m <= 512) with
 eta = eta_frac / lambda_max(H(0)) fixed in the measurement (it needs the draw); runs are
 cached per parameter point so a claim, its mutant and a counterexample replay share them.
 A point where a claim's hypothesis does not hold (Lemma A.8's linear rate cannot be stated,
-or the section-3 / Corollary A.4.1 event fails) is measured as 0 with
-``detail["applicable"] = False`` and the reason.
+or the section-3 / Corollary A.4.1 event fails) is measured as
+``exact(0.0, applicable=False, reason=...)``.
 """
 
 from __future__ import annotations

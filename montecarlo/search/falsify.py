@@ -12,7 +12,7 @@ mpmath (:mod:`montecarlo.registry.precise`); where that is impossible the point 
 The search is the one plan of :mod:`montecarlo.search.plan` (deterministic given ``seed``: the
 domain's corners, then random draws, then a local search that perturbs the worst point found
 so far with shrinking steps), ranking points by severity and ignoring points where the
-claim's hypothesis does not hold (``detail["applicable"] = False``) or that are vacuous. It uses
+claim's hypothesis does not hold (``Measurement.applicable`` is False) or that are vacuous. It uses
 exactly the verdict of :func:`montecarlo.registry.check`, so a mutant refuted here is
 refuted by the same statistics the property tests use.
 """
