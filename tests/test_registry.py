@@ -133,9 +133,9 @@ def test_tightness_of_the_registered_lemma_A4_reaches_its_supremum():
 
 @pytest.mark.parametrize("constant, refuted", [(2.88, True), (2.89, True), (2.893, True), (2.8939, False)])
 def test_falsify_lemma_A4_constants_near_the_supremum(constant, refuted):
-    """Constants near the supremum are told apart: with the default budget, ``falsify`` of the registered lemma with
-    the mpf candidate c R e^{-B^2/2} refutes c = 2.88, 2.89, 2.893 (below the supremum 2.8938)
-    with a counterexample that replays, and does not refute c = 2.8939."""
+    """Constants near the supremum are told apart: with the default budget, ``falsify`` of the
+    registered lemma with the mpf candidate c R e^{-B^2/2} refutes c = 2.88, 2.89, 2.893 (below
+    the supremum 2.8938) with a counterexample that replays, and does not refute c = 2.8939."""
     cand = lambda p: constant * mpmath.mpf(p["R"]) * mpmath.exp(-mpmath.mpf(p["B"]) ** 2 / 2)  # noqa: E731
     r = falsify("flip_probability.lemma_A4", cand)
     assert r.refuted is refuted, str(r)
